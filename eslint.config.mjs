@@ -1,0 +1,65 @@
+import nx from '@nx/eslint-plugin';
+
+/**
+ * Allowed imports between projects (DESIGN §1): every project carries a
+ * `scope:*` tag naming what it is, and may depend only on the scopes listed
+ * here. An empty list means "nothing of ours".
+ */
+const depConstraints = [
+  {
+    sourceTag: 'scope:app',
+    onlyDependOnLibsWithTags: [
+      'scope:repositories',
+      'scope:models',
+      'scope:dynamodb-core',
+      'scope:local-dynamodb',
+    ],
+  },
+  {
+    sourceTag: 'scope:repositories',
+    onlyDependOnLibsWithTags: ['scope:models', 'scope:dynamodb-core'],
+  },
+  {
+    sourceTag: 'scope:models',
+    onlyDependOnLibsWithTags: [],
+    bannedExternalImports: ['@aws-sdk/*', 'inversify'],
+  },
+  { sourceTag: 'scope:dynamodb-core', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:local-dynamodb', onlyDependOnLibsWithTags: [] },
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/out-tsc', '**/coverage', '.nx', '.data', 'bench-results'],
+  },
+  {
+    // TypeScript sources only: each project's own eslint/jest config files
+    // import the root ones by relative path, which is how they are meant to work.
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints,
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+];

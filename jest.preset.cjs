@@ -1,0 +1,52 @@
+/**
+ * Shared Jest configuration for every project (swc, CommonJS output).
+ *
+ * - `@vitals/source` is tried first so sibling packages resolve to their
+ *   TypeScript sources, never to a stale `dist/` (TOOLCHAIN pitfall 3).
+ * - inversify 8 ships ESM only, so it is transformed too (pitfall 1).
+ * - Decorator metadata is emitted as tsc would (pitfall 2).
+ */
+const path = require('node:path');
+
+const swcTypeScript = {
+  swcrc: false,
+  sourceMaps: 'inline',
+  module: { type: 'commonjs' },
+  jsc: {
+    target: 'es2022',
+    keepClassNames: true,
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+  },
+};
+
+const swcJavaScript = {
+  swcrc: false,
+  module: { type: 'commonjs' },
+  jsc: { target: 'es2022', keepClassNames: true, parser: { syntax: 'ecmascript' } },
+};
+
+const localDynamoDBJest = path.join(__dirname, 'packages/local-dynamodb/src/jest');
+
+const base = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swcTypeScript],
+    '^.+\\.(m?js|cjs)$': ['@swc/jest', swcJavaScript],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironmentOptions: {
+    customExportConditions: ['@vitals/source', 'node', 'require', 'default'],
+  },
+};
+
+/** Spread into a project's config to get one in-memory DynamoDB Local for its whole run. */
+const withDynamoDBLocal = {
+  globalSetup: path.join(localDynamoDBJest, 'global-setup.ts'),
+  globalTeardown: path.join(localDynamoDBJest, 'global-teardown.ts'),
+};
+
+module.exports = { base, withDynamoDBLocal };

@@ -1,0 +1,6 @@
+import { takeRunHandle } from './run-handle.js';
+
+/** Jest globalTeardown: stops the DynamoDB Local of the global setup and waits for the process to exit. */
+export default async function globalTeardown(): Promise<void> {
+  await takeRunHandle()?.stop();
+}

@@ -1,0 +1,115 @@
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JavaRequiredError } from './java.js';
+import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.js';
+import { findFreePort, isPortOpen } from './port.js';
+import { answersAsDynamoDB } from './probe.js';
+
+function clientFor(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+async function createTable(endpoint: string, name: string): Promise<void> {
+  const client = clientFor(endpoint);
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  client.destroy();
+}
+
+async function tableNames(endpoint: string): Promise<string[]> {
+  const client = clientFor(endpoint);
+  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+  client.destroy();
+  return TableNames;
+}
+
+describe('startLocalDynamoDB', () => {
+  const started: LocalDynamoDB[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((local) => local.stop()));
+  });
+
+  describe('when no port is given', () => {
+    it('starts an in-memory DynamoDB on a free port and stops it completely', async () => {
+      const local = await startLocalDynamoDB();
+      started.push(local);
+      expect(local).toMatchObject({ reused: false, storage: 'memory' });
+      expect(await answersAsDynamoDB(local.endpoint)).toBe(true);
+
+      await local.stop();
+      expect(await isPortOpen('127.0.0.1', local.port)).toBe(false);
+      await expect(local.stop()).resolves.toBeUndefined();
+    });
+  });
+
+  describe('when a data directory and fixed port are given', () => {
+    it('persists tables across a restart', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'vitals-ddb-'));
+      const port = await findFreePort();
+      const first = await startLocalDynamoDB({ port, dataDir });
+      started.push(first);
+      expect(first.port).toBe(port);
+      await createTable(first.endpoint, 'persisted');
+      await first.stop();
+
+      const second = await startLocalDynamoDB({ port, dataDir });
+      started.push(second);
+      expect(second.reused).toBe(false);
+      expect(await tableNames(second.endpoint)).toEqual(['persisted']);
+    });
+  });
+
+  describe('when DynamoDB already answers on the port', () => {
+    it('reuses it, and stopping the reused handle leaves it running', async () => {
+      const owner = await startLocalDynamoDB({ port: await findFreePort() });
+      started.push(owner);
+      await createTable(owner.endpoint, 'shared');
+
+      const reused = await startLocalDynamoDB({ port: owner.port });
+      expect(reused).toMatchObject({ reused: true, endpoint: owner.endpoint });
+      await reused.stop();
+      expect(await tableNames(owner.endpoint)).toEqual(['shared']);
+    });
+  });
+
+  describe('when the port is taken by something that is not DynamoDB', () => {
+    let server: Server;
+    afterEach(() => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    it('fails with an error naming the port', async () => {
+      server = createServer((_request, response) => response.end('<h1>some other web app</h1>'));
+      const port = await new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+      );
+      await expect(startLocalDynamoDB({ port })).rejects.toThrow(`port ${port} is in use`);
+    });
+  });
+
+  describe('when Java is not on PATH', () => {
+    const path = process.env['PATH'];
+    afterEach(() => {
+      process.env['PATH'] = path;
+    });
+
+    it('fails before starting anything, naming the fix', async () => {
+      process.env['PATH'] = '/nonexistent';
+      await expect(startLocalDynamoDB()).rejects.toThrow(JavaRequiredError);
+    });
+  });
+});
