@@ -28,6 +28,20 @@ const depConstraints = [
   { sourceTag: 'scope:local-dynamodb', onlyDependOnLibsWithTags: [] },
 ];
 
+/** Tests and benchmarks may also use the DynamoDB Local test helpers. */
+const testDepConstraints = depConstraints.map((constraint) =>
+  constraint.sourceTag === 'scope:local-dynamodb'
+    ? constraint
+    : { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'scope:local-dynamodb'] },
+);
+
+const boundaries = (constraints) => ({
+  '@nx/enforce-module-boundaries': [
+    'error',
+    { enforceBuildableLibDependency: true, allow: [], depConstraints: constraints },
+  ],
+});
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -39,22 +53,21 @@ export default [
     // TypeScript sources only: each project's own eslint/jest config files
     // import the root ones by relative path, which is how they are meant to work.
     files: ['**/*.ts'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints,
-        },
-      ],
-    },
+    rules: boundaries(depConstraints),
+  },
+  {
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts', '**/bench/**/*.ts'],
+    rules: boundaries(testDepConstraints),
   },
   {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {

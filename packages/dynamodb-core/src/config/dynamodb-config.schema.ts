@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { VitalsError } from '../errors/vitals-error.ts';
+
+/** `us-east-1`, `eu-central-1`, `us-gov-west-1`, … */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+export const ERROR_SECRET_KEY_REQUIRED = 'aws_secret_access_key is required when aws_access_key_id is set';
+export const ERROR_ACCESS_KEY_REQUIRED = 'aws_access_key_id is required when aws_secret_access_key is set';
+
+const capacityUnits = z.number().int('must be an integer').min(1, 'must be at least 1').default(5);
+
+/** Configuration of a DynamoDBService; field names follow the reference document. */
+export const DynamoDBConfigSchema = z
+  .strictObject({
+    region_name: z.string().regex(AWS_REGION_PATTERN, 'must be an AWS region such as us-east-1'),
+    aws_access_key_id: z.string().min(1).optional(),
+    aws_secret_access_key: z.string().min(1).optional(),
+    endpoint_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    default_table_name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)')
+      .optional(),
+    read_capacity_units: capacityUnits,
+    write_capacity_units: capacityUnits,
+  })
+  .superRefine((config, context) => {
+    if (config.aws_access_key_id !== undefined && config.aws_secret_access_key === undefined) {
+      context.addIssue({ code: 'custom', path: ['aws_secret_access_key'], message: ERROR_SECRET_KEY_REQUIRED });
+    }
+    if (config.aws_secret_access_key !== undefined && config.aws_access_key_id === undefined) {
+      context.addIssue({ code: 'custom', path: ['aws_access_key_id'], message: ERROR_ACCESS_KEY_REQUIRED });
+    }
+  });
+
+/** A validated configuration, defaults applied. */
+export type DynamoDBConfig = z.output<typeof DynamoDBConfigSchema>;
+/** What a caller may pass: capacity units are optional. */
+export type DynamoDBConfigInput = z.input<typeof DynamoDBConfigSchema>;
+
+/** Validates a configuration object; every problem is reported in one `config.invalid` error. */
+export function parseDynamoDBConfig(input: unknown): DynamoDBConfig {
+  const result = DynamoDBConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(config)',
+    message: issue.message,
+  }));
+  throw invalidConfig('Invalid DynamoDB configuration', issues);
+}
+
+export function invalidConfig(title: string, issues: { path: string; message: string }[]): VitalsError<'config.invalid'> {
+  const list = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return new VitalsError('config.invalid', `${title}: ${list}`, { issues });
+}

@@ -1,0 +1,29 @@
+import { ContainerModule } from 'inversify';
+import { parseDynamoDBConfig, type DynamoDBConfigInput } from '../config/dynamodb-config.schema.ts';
+import { createLogger, type Logger } from '../logger/logger.ts';
+import { DynamoDBService } from '../service/dynamodb.service.ts';
+import { DYNAMODB_CORE_TOKENS } from './tokens.ts';
+
+export interface DynamoDBCoreModuleOptions {
+  /** Validated when the module is created; a bad config fails here, before anything is resolved. */
+  config: DynamoDBConfigInput;
+  /** Default: `createLogger()`. */
+  logger?: Logger;
+}
+
+/**
+ * Binds the Logger, the DynamoDBConfig and a singleton DynamoDBService (whose
+ * connections are closed when the container unbinds it).
+ */
+export function dynamoDBCoreModule(options: DynamoDBCoreModuleOptions): ContainerModule {
+  const config = parseDynamoDBConfig(options.config);
+  const logger = options.logger ?? createLogger();
+  return new ContainerModule(({ bind }) => {
+    bind(DYNAMODB_CORE_TOKENS.Logger).toConstantValue(logger);
+    bind(DYNAMODB_CORE_TOKENS.DynamoDBConfig).toConstantValue(config);
+    bind(DynamoDBService)
+      .toSelf()
+      .inSingletonScope()
+      .onDeactivation((service) => service.close());
+  });
+}

@@ -1,0 +1,40 @@
+export { VitalsError, type VitalsErrorCode, type VitalsErrorDetailsByCode } from './errors/vitals-error.ts';
+export { createLogger, type Logger, type LoggerOptions } from './logger/logger.ts';
+export {
+  AWS_REGION_PATTERN,
+  DynamoDBConfigSchema,
+  ERROR_ACCESS_KEY_REQUIRED,
+  ERROR_SECRET_KEY_REQUIRED,
+  parseDynamoDBConfig,
+  type DynamoDBConfig,
+  type DynamoDBConfigInput,
+} from './config/dynamodb-config.schema.ts';
+export {
+  dynamoDBSettingsFromEnv,
+  type DynamoDBEndpointMode,
+  type DynamoDBSettings,
+  type EnvLike,
+} from './config/dynamodb-config.from-env.ts';
+export { DynamoDBService } from './service/dynamodb.service.ts';
+export type {
+  BatchGetOptions,
+  BatchOptions,
+  CreateTableParams,
+  ExpressionAttributeNames,
+  ExpressionAttributeValues,
+  GetItemOptions,
+  Item,
+  Key,
+  Page,
+  QueryParams,
+  ScanParams,
+  TransactWriteItem,
+  TransactWriteOptions,
+  UpdateParams,
+  WriteCondition,
+} from './service/types.ts';
+export { DEFAULT_RETRY_POLICY, backoffDelayMs, type RetryPolicy } from './batch/retry-policy.ts';
+export { BATCH_GET_LIMIT } from './batch/batch-get.ts';
+export { BATCH_WRITE_LIMIT } from './batch/batch-write.ts';
+export { DYNAMODB_CORE_TOKENS } from './container/tokens.ts';
+export { dynamoDBCoreModule, type DynamoDBCoreModuleOptions } from './container/dynamodb-core.module.ts';

@@ -1,0 +1,97 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { VitalsError } from '../errors/vitals-error.ts';
+
+interface AwsErrorShape {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: { throttling?: boolean };
+  Item?: Record<string, AttributeValue>;
+  CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[];
+}
+
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+const SERVER_SIDE = new Set(['InternalServerError', 'ServiceUnavailable', 'TimeoutError']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+function shape(error: unknown): AwsErrorShape {
+  return typeof error === 'object' && error !== null ? (error as AwsErrorShape) : {};
+}
+
+export function isThrottling(error: unknown): boolean {
+  const e = shape(error);
+  return THROTTLING.has(e.name ?? '') || e.$retryable?.throttling === true;
+}
+
+/** Worth trying again later: throttling, a 5xx, or the network. Never a validation or condition failure. */
+export function isTransient(error: unknown): boolean {
+  const e = shape(error);
+  return (
+    isThrottling(error) ||
+    SERVER_SIDE.has(e.name ?? '') ||
+    NETWORK_CODES.has(e.code ?? '') ||
+    NETWORK_CODES.has(e.name ?? '') ||
+    (e.$metadata?.httpStatusCode ?? 0) >= 500
+  );
+}
+
+function unmarshallItem(item: Record<string, AttributeValue> | undefined): Record<string, unknown> | undefined {
+  return item === undefined ? undefined : unmarshall(item);
+}
+
+export interface ErrorContext {
+  operation: string;
+  table?: string;
+  key?: Record<string, unknown>;
+}
+
+/**
+ * Turns an SDK error into a VitalsError: condition failures carry the
+ * existing item, cancelled transactions their per-item reasons, transient
+ * failures become `dynamodb.unavailable`, the rest `dynamodb.requestFailed`.
+ * The SDK error stays reachable as `cause`.
+ */
+export function translateError(error: unknown, context: ErrorContext): VitalsError {
+  if (error instanceof VitalsError) return error;
+  const e = shape(error);
+  const name = e.name ?? 'Error';
+  const where = context.table ? ` on table ${context.table}` : '';
+  if (name === 'ConditionalCheckFailedException') {
+    return new VitalsError(
+      'dynamodb.conditionFailed',
+      `${context.operation}${where}: the condition was not met`,
+      {
+        operation: context.operation,
+        table: context.table ?? '',
+        key: context.key,
+        existing_item: unmarshallItem(e.Item),
+      },
+      { cause: error },
+    );
+  }
+  if (name === 'TransactionCanceledException') {
+    const reasons = (e.CancellationReasons ?? []).map((reason, index) => ({
+      index,
+      code: reason.Code ?? 'Unknown',
+      message: reason.Message,
+      item: unmarshallItem(reason.Item),
+    }));
+    const failed = reasons.filter((reason) => reason.code !== 'None');
+    return new VitalsError(
+      'dynamodb.transactionCanceled',
+      `${context.operation}: transaction cancelled (${failed.map((r) => `item ${r.index}: ${r.code}`).join(', ') || name})`,
+      { operation: context.operation, reasons },
+      { cause: error },
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const details = { operation: context.operation, table: context.table, aws_error: name };
+  return isTransient(error)
+    ? new VitalsError('dynamodb.unavailable', `${context.operation}${where}: DynamoDB unavailable (${name}: ${message})`, details, { cause: error })
+    : new VitalsError('dynamodb.requestFailed', `${context.operation}${where}: ${name}: ${message}`, details, { cause: error });
+}
