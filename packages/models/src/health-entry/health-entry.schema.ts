@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { HealthDateSchema, HealthTimeSchema } from '../common/formats.schema.ts';
+import { parseBloodPressure, parseO2, parsePainLevel, parseSleep } from './health-notation.parser.ts';
+import {
+  DIASTOLIC_RANGE,
+  O2_PERCENT_RANGE,
+  PAIN_LEVEL_MAX,
+  SLEEP_MINUTES_MAX,
+  SYSTOLIC_RANGE,
+} from './health-notation.parser.ts';
+import { MEDICATION_NAME_MAX_LENGTH, MedicationNameSchema, isMedicationName } from './medication-name.schema.ts';
+
+function checkMedicationNames<T extends { medications: Record<string, string> }>(
+  entry: T,
+  ctx: z.RefinementCtx<T>,
+): void {
+  for (const name of Object.keys(entry.medications)) {
+    if (!isMedicationName(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['medications', name],
+        message: `medication name ${JSON.stringify(name)} must be 1..${MEDICATION_NAME_MAX_LENGTH} characters without "#"`,
+      });
+    }
+  }
+}
+
+const rawShape = {
+  /** `{ name: dose }` in the order written; the first is the primary medication. */
+  medications: z.record(z.string(), z.string()),
+  /** `{ location: level }`, levels as written (`6-7-8`). */
+  pain: z.record(z.string().min(1), z.string()),
+  /** `{ activity: minutes }`. */
+  activities: z.record(z.string().min(1), z.number().min(0)),
+  o2: z.string().optional(),
+  bpr: z.string().optional(),
+  note: z.string().optional(),
+  sleep: z.string().optional(),
+};
+
+const MaxPainLevelSchema = z.number().int().min(0).max(PAIN_LEVEL_MAX);
+
+/** Derived attributes every item of the table may carry; `max_pain_level` only on entries. */
+const sharedDerivedShape = {
+  systolic: z.number().int().min(SYSTOLIC_RANGE.min).max(SYSTOLIC_RANGE.max).optional(),
+  diastolic: z.number().int().min(DIASTOLIC_RANGE.min).max(DIASTOLIC_RANGE.max).optional(),
+  sleep_minutes: z.number().int().min(0).max(SLEEP_MINUTES_MAX).optional(),
+  o2_percent: z.number().int().min(O2_PERCENT_RANGE.min).max(O2_PERCENT_RANGE.max).optional(),
+};
+
+/**
+ * One health-log entry as a client sends it (`date` and time come from the
+ * path; derived attributes are the server's). Every raw value must parse:
+ * bad ones are issues at their path, e.g. `["pain","back"]`.
+ */
+export const HealthEntryInputSchema = z
+  .strictObject({
+    medications: rawShape.medications.default({}),
+    pain: rawShape.pain.default({}),
+    activities: rawShape.activities.default({}),
+    o2: rawShape.o2,
+    bpr: rawShape.bpr,
+    note: rawShape.note,
+    sleep: rawShape.sleep,
+  })
+  .superRefine((entry, ctx) => {
+    checkMedicationNames(entry, ctx);
+    const report = (result: { ok: boolean; error?: { message: string } }, path: (string | number)[]) => {
+      if (!result.ok && result.error) ctx.addIssue({ code: 'custom', path, message: result.error.message });
+    };
+    for (const [location, level] of Object.entries(entry.pain)) {
+      report(parsePainLevel(level, { field: `pain.${location}` }), ['pain', location]);
+    }
+    if (entry.bpr !== undefined) report(parseBloodPressure(entry.bpr), ['bpr']);
+    if (entry.sleep !== undefined) report(parseSleep(entry.sleep), ['sleep']);
+    if (entry.o2 !== undefined) report(parseO2(entry.o2), ['o2']);
+  });
+
+/**
+ * A health-log entry as stored in `fusion-health-entries` (the main item):
+ * key `date` + `timestamp` (HHMM), raw notation as recorded, derived
+ * attributes where they parsed. Raw strings are not re-checked on read, so
+ * an entry stored with a value that did not parse still loads.
+ */
+export const HealthEntrySchema = z
+  .strictObject({
+    date: HealthDateSchema,
+    timestamp: HealthTimeSchema,
+    ...rawShape,
+    ...sharedDerivedShape,
+    medication_taken: MedicationNameSchema.optional(),
+    max_pain_level: MaxPainLevelSchema.optional(),
+  })
+  .superRefine((entry, ctx) => {
+    checkMedicationNames(entry, ctx);
+    if (entry.medication_taken !== undefined && !Object.hasOwn(entry.medications, entry.medication_taken)) {
+      ctx.addIssue({ code: 'custom', path: ['medication_taken'], message: 'must be one of medications' });
+    }
+  });
+
+/**
+ * A medication index item (see README, "Medication index"): a copy of an
+ * entry with a second-or-later medication in `medication_taken`, so that
+ * `medication-index` finds the entry under that medication too.
+ */
+export const MedicationIndexItemSchema = z
+  .strictObject({
+    date: HealthDateSchema,
+    /** `med#<medication_taken>#<entry_timestamp>` */
+    timestamp: z.string(),
+    ...rawShape,
+    ...sharedDerivedShape,
+    medication_taken: MedicationNameSchema,
+    /** The HHMM of the entry this item indexes: also the marker telling index items from entries. */
+    entry_timestamp: HealthTimeSchema,
+    /** The entry's own (first-listed) medication_taken. */
+    entry_medication_taken: MedicationNameSchema,
+    /** The entry's max_pain_level, kept aside so this item stays out of pain-level-index. */
+    entry_max_pain_level: MaxPainLevelSchema.optional(),
+  })
+  .superRefine((item, ctx) => {
+    checkMedicationNames(item, ctx);
+    if (item.timestamp !== `med#${item.medication_taken}#${item.entry_timestamp}`) {
+      ctx.addIssue({ code: 'custom', path: ['timestamp'], message: 'must be med#<medication_taken>#<entry_timestamp>' });
+    }
+    for (const key of ['medication_taken', 'entry_medication_taken'] as const) {
+      if (!Object.hasOwn(item.medications, item[key])) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'must be one of medications' });
+      }
+    }
+    if (item.medication_taken === item.entry_medication_taken) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['medication_taken'],
+        message: 'the primary medication is indexed by the entry itself, not by an index item',
+      });
+    }
+  });
+
+/** Anything `fusion-health-entries` holds: an entry or a medication index item. */
+export const HealthEntryTableItemSchema = z.union([HealthEntrySchema, MedicationIndexItemSchema]);
+
+export type HealthEntryInput = z.infer<typeof HealthEntryInputSchema>;
+export type HealthEntry = z.infer<typeof HealthEntrySchema>;
+export type MedicationIndexItem = z.infer<typeof MedicationIndexItemSchema>;
+export type HealthEntryTableItem = z.infer<typeof HealthEntryTableItemSchema>;
+
+/**
+ * Parses an item read from `fusion-health-entries`, choosing the schema by
+ * the `entry_timestamp` marker so a bad item gets that schema's precise
+ * issues rather than a bare "Invalid input" from the union.
+ */
+export function parseHealthEntryTableItem(item: unknown): z.ZodSafeParseResult<HealthEntryTableItem> {
+  const isIndexItem = typeof item === 'object' && item !== null && 'entry_timestamp' in item;
+  return isIndexItem ? MedicationIndexItemSchema.safeParse(item) : HealthEntrySchema.safeParse(item);
+}

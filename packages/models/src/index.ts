@@ -1,0 +1,195 @@
+export { ModelError } from './common/model-error.ts';
+export type { ModelErrorCode } from './common/model-error.ts';
+export {
+  EpochSecondsSchema,
+  HealthDateSchema,
+  HealthTimeSchema,
+  IsoInstantSchema,
+  ProviderSchema,
+  UserIdSchema,
+  VersionSchema,
+  isHealthDate,
+  isHealthTime,
+} from './common/formats.schema.ts';
+export type { HealthDate, HealthTime, IsoInstant } from './common/formats.schema.ts';
+export type { ParseLocation, ParseProblem, ParseResult } from './common/parse-result.ts';
+
+export type {
+  GlobalSecondaryIndexDefinition,
+  KeyAttribute,
+  KeyAttributeType,
+  TableDefinition,
+} from './tables/table-definition.ts';
+export {
+  allTables,
+  dailySummariesTable,
+  glucoseReadingsTable,
+  healthEntriesTable,
+  syncJobsTable,
+  userTokensTable,
+} from './tables/tables.ts';
+export {
+  CreateTableOptionsSchema,
+  tableName,
+  toCreateTableInput,
+  toUpdateTimeToLiveInput,
+} from './tables/create-table-input.ts';
+export type {
+  AttributeDefinition,
+  BillingMode,
+  CreateTableInput,
+  CreateTableOptions,
+  GlobalSecondaryIndex,
+  KeySchemaElement,
+  ProvisionedThroughput,
+  UpdateTimeToLiveInput,
+} from './tables/create-table-input.ts';
+export { defineCompositeKeys, definePartitionKeys } from './tables/index-keys.ts';
+export type {
+  CompositeKeys,
+  KeyConditionInput,
+  KeyPart,
+  KeyValue,
+  PartitionKeys,
+  SortCondition,
+} from './tables/index-keys.ts';
+
+export {
+  GLUCOSE_HIGH_SENTINEL,
+  GLUCOSE_LOW_SENTINEL,
+  GLUCOSE_MAX_MGDL,
+  GLUCOSE_MIN_MGDL,
+  MGDL_PER_MMOLL,
+  TREND_DIRECTIONS,
+  mmolToMgdl,
+  parseSensorGlucose,
+  trendFromDexcom,
+  trendFromRate,
+} from './glucose-reading/glucose-units.ts';
+export type { GlucoseUnit, OutOfRange, SensorGlucose, TrendDirection } from './glucose-reading/glucose-units.ts';
+export {
+  DeviceInfoSchema,
+  GlucoseReadingInputSchema,
+  GlucoseReadingSchema,
+  OutOfRangeSchema,
+  ReadingTypeSchema,
+  TrendDirectionSchema,
+  toGlucoseReading,
+} from './glucose-reading/glucose-reading.schema.ts';
+export type {
+  DeviceInfo,
+  GlucoseReading,
+  GlucoseReadingInput,
+  GlucoseReadingInputBody,
+} from './glucose-reading/glucose-reading.schema.ts';
+export {
+  glucoseReadingCreatedAtIndex,
+  glucoseReadingKey,
+  glucoseReadingPrimaryIndex,
+} from './glucose-reading/glucose-reading.keys.ts';
+export {
+  AGP_PERCENTILES,
+  CGM_INTERVAL_MS,
+  GlucoseStatisticsSchema,
+  HourlyGlucosePercentilesSchema,
+  glucoseStatistics,
+  percentileOfSorted,
+} from './glucose-reading/glucose-statistics.ts';
+export type {
+  GlucoseStatistics,
+  GlucoseStatisticsOptions,
+  HourlyGlucosePercentiles,
+} from './glucose-reading/glucose-statistics.ts';
+
+export {
+  UserTokenInputSchema,
+  UserTokenItemSchema,
+  UserTokenMetadataSchema,
+  UserTokenSchema,
+  toUserTokenMetadata,
+} from './user-token/user-token.schema.ts';
+export type { UserToken, UserTokenInput, UserTokenItem, UserTokenMetadata } from './user-token/user-token.schema.ts';
+export { userTokenKey, userTokenPrimaryIndex, userTokenProviderExpiresAtIndex } from './user-token/user-token.keys.ts';
+
+export {
+  DEFAULT_SYNC_MAX_ATTEMPTS,
+  SYNC_JOB_STATUSES,
+  SyncJobIdSchema,
+  SyncJobInputSchema,
+  SyncJobSchema,
+  SyncJobStatusSchema,
+  toSyncJob,
+} from './sync-job/sync-job.schema.ts';
+export type { SyncJob, SyncJobInput, SyncJobStatus } from './sync-job/sync-job.schema.ts';
+export {
+  syncJobKey,
+  syncJobPrimaryIndex,
+  syncJobStatusScheduledAtIndex,
+  syncJobUserScheduledAtIndex,
+} from './sync-job/sync-job.keys.ts';
+
+export {
+  DIASTOLIC_RANGE,
+  O2_PERCENT_RANGE,
+  PAIN_LEVEL_MAX,
+  SLEEP_MINUTES_MAX,
+  SYSTOLIC_RANGE,
+  parseBloodPressure,
+  parseO2,
+  parsePainLevel,
+  parseSleep,
+} from './health-entry/health-notation.parser.ts';
+export type { BloodPressure, PainLevel } from './health-entry/health-notation.parser.ts';
+export {
+  MEDICATION_NAME_MAX_LENGTH,
+  MedicationNameSchema,
+  isMedicationName,
+  parseMedicationName,
+} from './health-entry/medication-name.schema.ts';
+export {
+  HealthEntryInputSchema,
+  HealthEntrySchema,
+  HealthEntryTableItemSchema,
+  MedicationIndexItemSchema,
+  parseHealthEntryTableItem,
+} from './health-entry/health-entry.schema.ts';
+export type {
+  HealthEntry,
+  HealthEntryInput,
+  HealthEntryTableItem,
+  MedicationIndexItem,
+} from './health-entry/health-entry.schema.ts';
+export { DERIVED_HEALTH_ATTRIBUTES, deriveHealthEntry, toHealthEntry } from './health-entry/derive-health-entry.ts';
+export type {
+  DeriveResult,
+  Derived,
+  DerivedHealthAttribute,
+  HealthEntryDerived,
+  HealthEntryNotation,
+} from './health-entry/derive-health-entry.ts';
+export {
+  HEALTH_ENTRY_TIME_RANGE,
+  HealthEntrySortKeySchema,
+  MEDICATION_INDEX_PREFIX,
+  healthEntriesOnDate,
+  healthEntryKey,
+  healthEntryMedicationIndex,
+  healthEntryPainLevelIndex,
+  healthEntryPrimaryIndex,
+  isMedicationIndexTimestamp,
+  medicationIndexItemKey,
+  medicationIndexTimestamp,
+} from './health-entry/health-entry.keys.ts';
+export {
+  diffHealthEntryItems,
+  healthEntryFromItem,
+  healthEntryItemKeys,
+  healthEntryItems,
+  isMedicationIndexItem,
+} from './health-entry/medication-index.ts';
+export type { HealthEntryItemKey, HealthEntryItems } from './health-entry/medication-index.ts';
+
+export { DailySummarySchema } from './daily-summary/daily-summary.schema.ts';
+export type { DailySummary } from './daily-summary/daily-summary.schema.ts';
+export { dailySummaryKey, dailySummaryPrimaryIndex } from './daily-summary/daily-summary.keys.ts';
+export { buildDailySummary } from './daily-summary/build-daily-summary.ts';

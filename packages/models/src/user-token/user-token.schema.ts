@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import {
+  EpochSecondsSchema,
+  IsoInstantSchema,
+  ProviderSchema,
+  UserIdSchema,
+  VersionSchema,
+} from '../common/formats.schema.ts';
+
+const TokenSchema = z.string().min(1).max(16_384);
+const CiphertextSchema = z.string().min(1);
+
+/**
+ * What a client sends to store tokens for a provider (`user_id` and
+ * `provider` come from the path). `expires_at` is the access token's expiry
+ * in epoch seconds; `scope` is space-separated and may be empty.
+ */
+export const UserTokenInputSchema = z.strictObject({
+  access_token: TokenSchema,
+  refresh_token: TokenSchema,
+  token_type: z.string().min(1).max(64),
+  scope: z.string().max(4096),
+  expires_at: EpochSecondsSchema,
+});
+
+const managed = {
+  user_id: UserIdSchema,
+  provider: ProviderSchema,
+  created_at: IsoInstantSchema,
+  updated_at: IsoInstantSchema,
+  version: VersionSchema,
+};
+
+/** A token set in the clear, in memory only: never stored, returned or logged like this. */
+export const UserTokenSchema = UserTokenInputSchema.extend(managed);
+
+/**
+ * A token set as stored in `user_tokens`: both tokens AES-256-GCM ciphertext
+ * (opaque strings) and `key_id` naming the key that encrypted them.
+ */
+export const UserTokenItemSchema = UserTokenInputSchema.omit({ access_token: true, refresh_token: true }).extend({
+  ...managed,
+  access_token_enc: CiphertextSchema,
+  refresh_token_enc: CiphertextSchema,
+  key_id: z.string().min(1).max(256),
+});
+
+/** What the API may return about a token set: no token material, no key id. */
+export const UserTokenMetadataSchema = UserTokenItemSchema.omit({
+  access_token_enc: true,
+  refresh_token_enc: true,
+  key_id: true,
+});
+
+export type UserTokenInput = z.infer<typeof UserTokenInputSchema>;
+export type UserToken = z.infer<typeof UserTokenSchema>;
+export type UserTokenItem = z.infer<typeof UserTokenItemSchema>;
+export type UserTokenMetadata = z.infer<typeof UserTokenMetadataSchema>;
+
+/** The metadata of a stored or plain token set; copies only the allowed fields, so no secret can leak through. */
+export function toUserTokenMetadata(token: UserTokenItem | UserToken): UserTokenMetadata {
+  const { user_id, provider, token_type, scope, expires_at, created_at, updated_at, version } = token;
+  return { user_id, provider, token_type, scope, expires_at, created_at, updated_at, version };
+}
