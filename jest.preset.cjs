@@ -30,6 +30,8 @@ const localDynamoDBJest = path.join(__dirname, 'packages/local-dynamodb/src/jest
 
 const base = {
   testEnvironment: 'node',
+  // Integration tests talk to a JVM that may share two cores with other projects' runs.
+  testTimeout: 30_000,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: {

@@ -2,10 +2,12 @@ export { VitalsError, type VitalsErrorCode, type VitalsErrorDetailsByCode } from
 export { createLogger, type Logger, type LoggerOptions } from './logger/logger.ts';
 export {
   AWS_REGION_PATTERN,
+  type ConfigIssue,
   DynamoDBConfigSchema,
   ERROR_ACCESS_KEY_REQUIRED,
   ERROR_SECRET_KEY_REQUIRED,
   parseDynamoDBConfig,
+  validateDynamoDBConfig,
   type DynamoDBConfig,
   type DynamoDBConfigInput,
 } from './config/dynamodb-config.schema.ts';

@@ -11,7 +11,7 @@ export async function answersAsDynamoDB(endpoint: string, timeoutMs = 1_000): Pr
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
   });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }));

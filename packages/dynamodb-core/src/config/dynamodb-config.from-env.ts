@@ -1,4 +1,4 @@
-import { DynamoDBConfigSchema, invalidConfig, type DynamoDBConfig } from './dynamodb-config.schema.ts';
+import { invalidConfig, validateDynamoDBConfig, type DynamoDBConfig } from './dynamodb-config.schema.ts';
 
 export type EnvLike = Readonly<Record<string, string | undefined>>;
 
@@ -87,24 +87,24 @@ export function dynamoDBSettingsFromEnv(env: EnvLike): DynamoDBSettings {
     write_capacity_units: integer('DYNAMODB_WRITE_CAPACITY_UNITS', 1, 1_000_000),
   };
 
-  const result = DynamoDBConfigSchema.safeParse(candidate);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const field = String(issue.path[0] ?? '');
-      const variable = VARIABLE_OF_FIELD[field] ?? field;
-      const given = value(variable);
-      const message = issue.message.replace(/aws_(secret_access_key|access_key_id)/g, (name) => VARIABLE_OF_FIELD[name] ?? name);
-      issues.push({
-        path: variable,
-        message:
-          variable === 'DYNAMODB_ENDPOINT'
-            ? `must be "embedded", "aws" or an http(s) URL (got "${given}")`
-            : given === undefined ? message : `${message} (got "${given}")`,
-      });
-    }
+  const result = validateDynamoDBConfig(candidate);
+  for (const issue of 'issues' in result ? result.issues : []) {
+    const field = issue.path.split('.')[0] ?? '';
+    const variable = VARIABLE_OF_FIELD[field] ?? field;
+    const given = value(variable);
+    const message = issue.message.replace(/aws_(secret_access_key|access_key_id)/g, (name) => VARIABLE_OF_FIELD[name] ?? name);
+    issues.push({
+      path: variable,
+      message:
+        variable === 'DYNAMODB_ENDPOINT'
+          ? `must be "embedded", "aws" or an http(s) URL (got "${given}")`
+          : given === undefined || variable === 'AWS_SECRET_ACCESS_KEY'
+            ? message
+            : `${message} (got "${given}")`,
+    });
   }
-  if (issues.length > 0 || !result.success) {
+  if (issues.length > 0 || !('config' in result)) {
     throw invalidConfig('Invalid DynamoDB environment', issues);
   }
-  return { config: result.data, endpoint };
+  return { config: result.config, endpoint };
 }

@@ -24,12 +24,7 @@ export const DynamoDBConfigSchema = z
     write_capacity_units: capacityUnits,
   })
   .superRefine((config, context) => {
-    if (config.aws_access_key_id !== undefined && config.aws_secret_access_key === undefined) {
-      context.addIssue({ code: 'custom', path: ['aws_secret_access_key'], message: ERROR_SECRET_KEY_REQUIRED });
-    }
-    if (config.aws_secret_access_key !== undefined && config.aws_access_key_id === undefined) {
-      context.addIssue({ code: 'custom', path: ['aws_access_key_id'], message: ERROR_ACCESS_KEY_REQUIRED });
-    }
+    for (const issue of keyPairIssues(config)) context.addIssue({ code: 'custom', ...issue });
   });
 
 /** A validated configuration, defaults applied. */
@@ -37,18 +32,47 @@ export type DynamoDBConfig = z.output<typeof DynamoDBConfigSchema>;
 /** What a caller may pass: capacity units are optional. */
 export type DynamoDBConfigInput = z.input<typeof DynamoDBConfigSchema>;
 
-/** Validates a configuration object; every problem is reported in one `config.invalid` error. */
-export function parseDynamoDBConfig(input: unknown): DynamoDBConfig {
-  const result = DynamoDBConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.join('.') || '(config)',
-    message: issue.message,
-  }));
-  throw invalidConfig('Invalid DynamoDB configuration', issues);
+function keyPairIssues(config: {
+  aws_access_key_id?: unknown;
+  aws_secret_access_key?: unknown;
+}): { path: string[]; message: string }[] {
+  if (config.aws_access_key_id !== undefined && config.aws_secret_access_key === undefined) {
+    return [{ path: ['aws_secret_access_key'], message: ERROR_SECRET_KEY_REQUIRED }];
+  }
+  if (config.aws_secret_access_key !== undefined && config.aws_access_key_id === undefined) {
+    return [{ path: ['aws_access_key_id'], message: ERROR_ACCESS_KEY_REQUIRED }];
+  }
+  return [];
 }
 
-export function invalidConfig(title: string, issues: { path: string; message: string }[]): VitalsError<'config.invalid'> {
+export type ConfigIssue = { path: string; message: string };
+
+/**
+ * Every problem of a configuration object at once. Zod skips object-level
+ * refinements once a field has failed, so the key-pair rule is also checked
+ * on the raw input here.
+ */
+export function validateDynamoDBConfig(input: unknown): { config: DynamoDBConfig } | { issues: ConfigIssue[] } {
+  const result = DynamoDBConfigSchema.safeParse(input);
+  if (result.success) return { config: result.data };
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(config)', message: issue.message }));
+  if (typeof input === 'object' && input !== null) {
+    for (const issue of keyPairIssues(input)) {
+      const path = issue.path.join('.');
+      if (!issues.some((known) => known.path === path)) issues.push({ path, message: issue.message });
+    }
+  }
+  return { issues };
+}
+
+/** Validates a configuration object; every problem is reported in one `config.invalid` error. */
+export function parseDynamoDBConfig(input: unknown): DynamoDBConfig {
+  const result = validateDynamoDBConfig(input);
+  if ('config' in result) return result.config;
+  throw invalidConfig('Invalid DynamoDB configuration', result.issues);
+}
+
+export function invalidConfig(title: string, issues: ConfigIssue[]): VitalsError<'config.invalid'> {
   const list = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
   return new VitalsError('config.invalid', `${title}: ${list}`, { issues });
 }

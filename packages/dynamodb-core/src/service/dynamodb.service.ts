@@ -32,7 +32,7 @@ import type { Logger } from '../logger/logger.ts';
 import { createClients } from './create-clients.ts';
 import { logged } from './operation-log.ts';
 import { toSdkTransactItem } from './transact-items.ts';
-import { translateError } from './translate-error.ts';
+import { loggableFailure, translateError } from './translate-error.ts';
 import { waitForTable } from './wait-for-table.ts';
 import type {
   BatchGetOptions,
@@ -173,7 +173,7 @@ export class DynamoDBService {
 
   // ── items ─────────────────────────────────────────────────────────────
 
-  putItem(item: Item, tableName?: string, condition: WriteCondition = {}): Promise<void> {
+  async putItem(item: Item, tableName?: string, condition: WriteCondition = {}): Promise<void> {
     const table = this.resolveTable(tableName, 'putItem');
     return logged(this.log, { operation: 'putItem', table }, async () => {
       await this.document.send(
@@ -190,7 +190,7 @@ export class DynamoDBService {
   }
 
   /** The item, or `undefined` when there is none with that key. */
-  getItem(key: Key, tableName?: string, options: GetItemOptions = {}): Promise<Item | undefined> {
+  async getItem(key: Key, tableName?: string, options: GetItemOptions = {}): Promise<Item | undefined> {
     const table = this.resolveTable(tableName, 'getItem');
     return logged(
       this.log,
@@ -212,7 +212,7 @@ export class DynamoDBService {
   }
 
   /** Applies an update expression and returns the item's attributes after it. */
-  updateItem(key: Key, update: UpdateParams, tableName?: string): Promise<Item> {
+  async updateItem(key: Key, update: UpdateParams, tableName?: string): Promise<Item> {
     const table = this.resolveTable(tableName, 'updateItem');
     return logged(this.log, { operation: 'updateItem', table, key }, async () => {
       const output = await this.document.send(
@@ -232,7 +232,7 @@ export class DynamoDBService {
   }
 
   /** Deletes by key; resolves with the item that was deleted, or `undefined` when there was none. */
-  deleteItem(key: Key, tableName?: string, condition: WriteCondition = {}): Promise<Item | undefined> {
+  async deleteItem(key: Key, tableName?: string, condition: WriteCondition = {}): Promise<Item | undefined> {
     const table = this.resolveTable(tableName, 'deleteItem');
     return logged(
       this.log,
@@ -335,7 +335,7 @@ export class DynamoDBService {
    * `dynamodb.transactionCanceled` with one reason per action, carrying the
    * existing item where a condition failed.
    */
-  transactWrite(actions: readonly TransactWriteItem[], options: TransactWriteOptions = {}): Promise<void> {
+  async transactWrite(actions: readonly TransactWriteItem[], options: TransactWriteOptions = {}): Promise<void> {
     const items = actions.map((action) => toSdkTransactItem(action, (name) => this.resolveTable(name, 'transactWrite')));
     return logged(this.log, { operation: 'transactWrite', count: items.length }, async () => {
       await this.document.send(
@@ -418,7 +418,7 @@ export class DynamoDBService {
       );
     } catch (error) {
       const failure = translateError(error, fields);
-      this.log.error({ ...fields, code: failure.code, error: failure.message, pages: pageCount }, `${kind} failed`);
+      this.log.error({ ...fields, ...loggableFailure(failure), pages: pageCount }, `${kind} failed`);
       throw failure;
     }
   }

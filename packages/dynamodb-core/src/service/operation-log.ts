@@ -1,5 +1,5 @@
 import type { Logger } from '../logger/logger.ts';
-import { translateError, type ErrorContext } from './translate-error.ts';
+import { loggableFailure, translateError, type ErrorContext } from './translate-error.ts';
 
 /**
  * The reference logging pattern, in one place: DEBUG when an operation
@@ -24,10 +24,8 @@ export async function logged<T>(
     return result;
   } catch (error) {
     const failure = translateError(error, context);
-    // Only code and message: the error's details and cause may hold item
-    // values (health data), which never go to the log.
     log.error(
-      { ...fields, code: failure.code, error: failure.message, duration_ms: Math.round(performance.now() - started) },
+      { ...fields, ...loggableFailure(failure), duration_ms: Math.round(performance.now() - started) },
       `${context.operation} failed`,
     );
     throw failure;

@@ -95,3 +95,15 @@ export function translateError(error: unknown, context: ErrorContext): VitalsErr
     ? new VitalsError('dynamodb.unavailable', `${context.operation}${where}: DynamoDB unavailable (${name}: ${message})`, details, { cause: error })
     : new VitalsError('dynamodb.requestFailed', `${context.operation}${where}: ${name}: ${message}`, details, { cause: error });
 }
+
+/**
+ * What of a failure may be logged: its code and the AWS error name. Never
+ * the message — the SDK quotes offending values (marshalling errors), and
+ * values may be health data.
+ */
+export function loggableFailure(failure: VitalsError): { code: string; aws_error?: string } {
+  const details = failure.details as { aws_error?: string };
+  const cause = failure.cause instanceof VitalsError ? failure.cause.details : undefined;
+  const awsError = details.aws_error ?? (cause as { aws_error?: string } | undefined)?.aws_error;
+  return awsError === undefined ? { code: failure.code } : { code: failure.code, aws_error: awsError };
+}
