@@ -37,15 +37,22 @@ async function tableNames(endpoint: string): Promise<string[]> {
 }
 
 describe('startLocalDynamoDB', () => {
-  const started: LocalDynamoDB[] = [];
+  // Every start is tracked from the moment it begins, so that even a start a
+  // timed-out test abandoned is stopped here and leaves no JVM behind.
+  const starts: Promise<LocalDynamoDB>[] = [];
+  const start = (options?: Parameters<typeof startLocalDynamoDB>[0]) => {
+    const starting = startLocalDynamoDB(options);
+    starts.push(starting);
+    return starting;
+  };
   afterEach(async () => {
-    await Promise.all(started.splice(0).map((local) => local.stop()));
+    const settled = await Promise.allSettled(starts.splice(0));
+    await Promise.all(settled.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
   });
 
   describe('when no port is given', () => {
     it('starts an in-memory DynamoDB on a free port and stops it completely', async () => {
-      const local = await startLocalDynamoDB();
-      started.push(local);
+      const local = await start();
       expect(local).toMatchObject({ reused: false, storage: 'memory' });
       expect(await answersAsDynamoDB(local.endpoint)).toBe(true);
 
@@ -59,14 +66,12 @@ describe('startLocalDynamoDB', () => {
     it('persists tables across a restart', async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'vitals-ddb-'));
       const port = await findFreePort();
-      const first = await startLocalDynamoDB({ port, dataDir });
-      started.push(first);
+      const first = await start({ port, dataDir });
       expect(first.port).toBe(port);
       await createTable(first.endpoint, 'persisted');
       await first.stop();
 
-      const second = await startLocalDynamoDB({ port, dataDir });
-      started.push(second);
+      const second = await start({ port, dataDir });
       expect(second.reused).toBe(false);
       expect(await tableNames(second.endpoint)).toEqual(['persisted']);
     });
@@ -74,11 +79,10 @@ describe('startLocalDynamoDB', () => {
 
   describe('when DynamoDB already answers on the port', () => {
     it('reuses it, and stopping the reused handle leaves it running', async () => {
-      const owner = await startLocalDynamoDB({ port: await findFreePort() });
-      started.push(owner);
+      const owner = await start({ port: await findFreePort() });
       await createTable(owner.endpoint, 'shared');
 
-      const reused = await startLocalDynamoDB({ port: owner.port });
+      const reused = await start({ port: owner.port });
       expect(reused).toMatchObject({ reused: true, endpoint: owner.endpoint });
       await reused.stop();
       expect(await tableNames(owner.endpoint)).toEqual(['shared']);
@@ -97,7 +101,7 @@ describe('startLocalDynamoDB', () => {
       const port = await new Promise<number>((resolve) =>
         server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
       );
-      await expect(startLocalDynamoDB({ port })).rejects.toThrow(`port ${port} is in use`);
+      await expect(start({ port })).rejects.toThrow(`port ${port} is in use`);
     });
   });
 
@@ -109,7 +113,7 @@ describe('startLocalDynamoDB', () => {
 
     it('fails before starting anything, naming the fix', async () => {
       process.env['PATH'] = '/nonexistent';
-      await expect(startLocalDynamoDB()).rejects.toThrow(JavaRequiredError);
+      await expect(start()).rejects.toThrow(JavaRequiredError);
     });
   });
 });
