@@ -31,6 +31,7 @@ import { VitalsError } from '../errors/vitals-error.ts';
 import type { Logger } from '../logger/logger.ts';
 import { createClients } from './create-clients.ts';
 import { logged } from './operation-log.ts';
+import { conditionFields } from './condition-fields.ts';
 import { toSdkTransactItem } from './transact-items.ts';
 import { loggableFailure, translateError } from './translate-error.ts';
 import { waitForTable } from './wait-for-table.ts';
@@ -180,10 +181,7 @@ export class DynamoDBService {
         new PutCommand({
           TableName: table,
           Item: item,
-          ConditionExpression: condition.conditionExpression,
-          ExpressionAttributeNames: condition.expressionAttributeNames,
-          ExpressionAttributeValues: condition.expressionAttributeValues,
-          ReturnValuesOnConditionCheckFailure: condition.conditionExpression ? 'ALL_OLD' : undefined,
+          ...conditionFields(condition),
         }),
       );
     });
@@ -220,11 +218,8 @@ export class DynamoDBService {
           TableName: table,
           Key: key,
           UpdateExpression: update.updateExpression,
-          ConditionExpression: update.conditionExpression,
-          ExpressionAttributeNames: update.expressionAttributeNames,
-          ExpressionAttributeValues: update.expressionAttributeValues,
+          ...conditionFields(update),
           ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: update.conditionExpression ? 'ALL_OLD' : undefined,
         }),
       );
       return (output.Attributes ?? {}) as Item;
@@ -242,11 +237,8 @@ export class DynamoDBService {
           new DeleteCommand({
             TableName: table,
             Key: key,
-            ConditionExpression: condition.conditionExpression,
-            ExpressionAttributeNames: condition.expressionAttributeNames,
-            ExpressionAttributeValues: condition.expressionAttributeValues,
+            ...conditionFields(condition),
             ReturnValues: 'ALL_OLD',
-            ReturnValuesOnConditionCheckFailure: condition.conditionExpression ? 'ALL_OLD' : undefined,
           }),
         );
         return output.Attributes as Item | undefined;

@@ -1,60 +1,32 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { conditionFields } from './condition-fields.ts';
 import type { TransactWriteItem } from './types.ts';
 
 type SdkTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Maps our transaction items to the SDK's, asking for the old item whenever a condition can fail. */
+/** Maps one of our transaction actions to the SDK's, resolving its table name. */
 export function toSdkTransactItem(action: TransactWriteItem, resolveTable: (name?: string) => string): SdkTransactItem {
-  const onFailure = (condition?: string) => (condition ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {});
   if ('put' in action) {
-    const a = action.put;
-    return {
-      Put: {
-        TableName: resolveTable(a.tableName),
-        Item: a.item,
-        ConditionExpression: a.conditionExpression,
-        ExpressionAttributeNames: a.expressionAttributeNames,
-        ExpressionAttributeValues: a.expressionAttributeValues,
-        ...onFailure(a.conditionExpression),
-      },
-    };
+    const { item, tableName } = action.put;
+    return { Put: { TableName: resolveTable(tableName), Item: item, ...conditionFields(action.put) } };
   }
   if ('update' in action) {
-    const a = action.update;
+    const { key, tableName, updateExpression } = action.update;
     return {
-      Update: {
-        TableName: resolveTable(a.tableName),
-        Key: a.key,
-        UpdateExpression: a.updateExpression,
-        ConditionExpression: a.conditionExpression,
-        ExpressionAttributeNames: a.expressionAttributeNames,
-        ExpressionAttributeValues: a.expressionAttributeValues,
-        ...onFailure(a.conditionExpression),
-      },
+      Update: { TableName: resolveTable(tableName), Key: key, UpdateExpression: updateExpression, ...conditionFields(action.update) },
     };
   }
   if ('delete' in action) {
-    const a = action.delete;
-    return {
-      Delete: {
-        TableName: resolveTable(a.tableName),
-        Key: a.key,
-        ConditionExpression: a.conditionExpression,
-        ExpressionAttributeNames: a.expressionAttributeNames,
-        ExpressionAttributeValues: a.expressionAttributeValues,
-        ...onFailure(a.conditionExpression),
-      },
-    };
+    const { key, tableName } = action.delete;
+    return { Delete: { TableName: resolveTable(tableName), Key: key, ...conditionFields(action.delete) } };
   }
-  const a = action.conditionCheck;
+  const { key, tableName } = action.conditionCheck;
   return {
     ConditionCheck: {
-      TableName: resolveTable(a.tableName),
-      Key: a.key,
-      ConditionExpression: a.conditionExpression,
-      ExpressionAttributeNames: a.expressionAttributeNames,
-      ExpressionAttributeValues: a.expressionAttributeValues,
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      TableName: resolveTable(tableName),
+      Key: key,
+      ...conditionFields(action.conditionCheck),
+      ConditionExpression: action.conditionCheck.conditionExpression,
     },
   };
 }
