@@ -1,0 +1,245 @@
+import {
+  VitalsError,
+  type DynamoDBService,
+  type Item,
+  type Key,
+  type Logger,
+  type UpdateParams,
+  type WriteCondition,
+} from '@vitals/dynamodb-core';
+import { tableName, type TableDefinition } from '@vitals/models';
+import type { z } from 'zod';
+import '../errors/repository-errors.ts';
+import { decodeCursor, encodeCursor, type QueryScope } from '../pagination/cursor.ts';
+import type { RepositorySettings } from '../settings/repository-settings.ts';
+
+/** What a repository stores: its table, its schema, and how to name an item in reports. */
+export interface EntityDefinition<T> {
+  entity: string;
+  table: TableDefinition;
+  schema: z.ZodType<T>;
+}
+
+/** The key-condition part of a query, as the models' key builders produce it, plus what a repository adds. */
+export interface QuerySpec {
+  IndexName?: string;
+  KeyConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+  filterExpression?: string;
+  descending?: boolean;
+}
+
+export interface PageRequest {
+  /** 1..1000, default 100. */
+  limit?: number;
+  /** `next_cursor` of the previous page of the same query. */
+  cursor?: string | null;
+}
+
+/** A stored item that failed its schema and was left out of a result. */
+export interface SkippedItem {
+  key: Key;
+  issues: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; `null` on the last page. */
+  next_cursor: string | null;
+  /** Invalid stored items left out of `items` (never in strict mode, which throws instead). */
+  skipped: SkippedItem[];
+}
+
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1_000;
+
+/**
+ * Get, put, delete, a query page and an iterator over all pages for one
+ * entity, over DynamoDBService. Every item read is parsed with the entity's
+ * schema: an invalid one is skipped and reported (warn log + `skipped`),
+ * or throws `repository.invalidItem` in strict mode. Pages carry signed
+ * cursors bound to their query.
+ */
+export class BaseRepository<T> {
+  readonly tableName: string;
+  private readonly keyNames: string[];
+
+  constructor(
+    private readonly db: DynamoDBService,
+    private readonly log: Logger,
+    private readonly settings: RepositorySettings,
+    private readonly definition: EntityDefinition<T>,
+  ) {
+    this.tableName = tableName(definition.table, settings.table_prefix);
+    this.keyNames = [definition.table.partitionKey.name, ...(definition.table.sortKey ? [definition.table.sortKey.name] : [])];
+  }
+
+  async get(key: Key, options: { consistentRead?: boolean } = {}): Promise<T | undefined> {
+    const raw = await this.db.getItem(key, this.tableName, options);
+    return raw === undefined ? undefined : this.parseOne(raw);
+  }
+
+  async put(item: T, condition?: WriteCondition): Promise<void> {
+    await this.db.putItem(item as Item, this.tableName, condition);
+  }
+
+  /** Puts many items through the batch path (chunks of 25, several in flight, unprocessed items retried). */
+  async putMany(items: readonly T[]): Promise<void> {
+    await this.db.batchWriteItems(items as Item[], this.tableName);
+  }
+
+  /** Deletes by key; resolves with the item that was there (parsed leniently), or undefined. */
+  async delete(key: Key, condition?: WriteCondition): Promise<T | undefined> {
+    const old = await this.db.deleteItem(key, this.tableName, condition);
+    return old === undefined ? undefined : this.parseOne(old);
+  }
+
+  /**
+   * Puts `item` only if the stored version is `expectedVersion` (or, for
+   * `'new'`, only if nothing is stored under its key). The loser of a race
+   * gets `repository.conflict`.
+   */
+  async putVersioned(item: T & { version: number }, expectedVersion: number | 'new'): Promise<void> {
+    const key = this.keyOf(item as Item);
+    const condition: WriteCondition =
+      expectedVersion === 'new'
+        ? { conditionExpression: 'attribute_not_exists(#pk)', expressionAttributeNames: { '#pk': this.definition.table.partitionKey.name } }
+        : {
+            conditionExpression: '#version = :expected_version',
+            expressionAttributeNames: { '#version': 'version' },
+            expressionAttributeValues: { ':expected_version': expectedVersion },
+          };
+    try {
+      await this.db.putItem(item as Item, this.tableName, condition);
+    } catch (error) {
+      throw this.conflictOr(error, key, expectedVersion === 'new' ? undefined : expectedVersion);
+    }
+  }
+
+  /** An update whose condition failing means someone else changed the item first: `repository.conflict`. */
+  async updateWhere(key: Key, update: UpdateParams, expectedVersion?: number): Promise<T> {
+    try {
+      return this.parseOne(await this.db.updateItem(key, update, this.tableName)) as T;
+    } catch (error) {
+      throw this.conflictOr(error, key, expectedVersion);
+    }
+  }
+
+  /** One page of a query: at most `limit` items, and a cursor when more may follow. */
+  async queryPage(spec: QuerySpec, request: PageRequest = {}): Promise<Page<T>> {
+    const limit = request.limit ?? DEFAULT_PAGE_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+      throw new VitalsError('repository.invalidInput', `limit must be an integer 1..${MAX_PAGE_LIMIT}`, {
+        entity: this.definition.entity,
+        issues: [{ path: 'limit', message: `must be an integer 1..${MAX_PAGE_LIMIT}` }],
+      });
+    }
+    const scope = this.scopeOf(spec);
+    const startKey =
+      request.cursor === undefined || request.cursor === null
+        ? undefined
+        : decodeCursor(request.cursor, scope, this.settings.cursor_secret);
+
+    const items: T[] = [];
+    const skipped: SkippedItem[] = [];
+    let last: Key | undefined;
+    for await (const page of this.db.queryPages({ ...this.queryParams(spec), limit, exclusiveStartKey: startKey })) {
+      this.collect(page.items, items, skipped);
+      last = page.lastEvaluatedKey;
+    }
+    this.report(skipped);
+    return { items, next_cursor: last === undefined ? null : encodeCursor(scope, last, this.settings.cursor_secret), skipped };
+  }
+
+  /** Every item of a query, page after page (1 MB pages), parsed as they arrive. */
+  async *queryAll(spec: QuerySpec): AsyncGenerator<T> {
+    for await (const page of this.db.queryPages(this.queryParams(spec))) {
+      const items: T[] = [];
+      const skipped: SkippedItem[] = [];
+      this.collect(page.items, items, skipped);
+      this.report(skipped);
+      yield* items;
+    }
+  }
+
+  /** Parses one stored item: `undefined` (reported) when invalid, or throws in strict mode. */
+  parseOne(raw: Item): T | undefined {
+    const items: T[] = [];
+    const skipped: SkippedItem[] = [];
+    this.collect([raw], items, skipped);
+    this.report(skipped);
+    return items[0];
+  }
+
+  keyOf(raw: Item): Key {
+    return Object.fromEntries(this.keyNames.map((name) => [name, raw[name]]));
+  }
+
+  private collect(raws: readonly Item[], items: T[], skipped: SkippedItem[]): void {
+    for (const raw of raws) {
+      const result = this.definition.schema.safeParse(raw);
+      if (result.success) {
+        items.push(result.data);
+        continue;
+      }
+      const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`);
+      const key = this.keyOf(raw);
+      if (this.settings.strict) {
+        throw new VitalsError(
+          'repository.invalidItem',
+          `${this.definition.entity} ${JSON.stringify(key)} in ${this.tableName} is invalid: ${issues.join('; ')}`,
+          { entity: this.definition.entity, key, issues },
+        );
+      }
+      skipped.push({ key, issues });
+    }
+  }
+
+  private report(skipped: readonly SkippedItem[]): void {
+    if (skipped.length === 0) return;
+    this.log.warn(
+      { entity: this.definition.entity, table: this.tableName, count: skipped.length, keys: skipped.map((s) => s.key) },
+      'invalid stored items skipped',
+    );
+  }
+
+  private scopeOf(spec: QuerySpec): QueryScope {
+    return {
+      table: this.tableName,
+      index: spec.IndexName,
+      keyCondition: spec.KeyConditionExpression,
+      values: spec.ExpressionAttributeValues,
+      filter: spec.filterExpression,
+      descending: spec.descending === true,
+    };
+  }
+
+  private queryParams(spec: QuerySpec) {
+    return {
+      tableName: this.tableName,
+      indexName: spec.IndexName,
+      keyConditionExpression: spec.KeyConditionExpression,
+      filterExpression: spec.filterExpression,
+      expressionAttributeNames: spec.ExpressionAttributeNames,
+      expressionAttributeValues: spec.ExpressionAttributeValues,
+      scanIndexForward: spec.descending !== true,
+    };
+  }
+
+  private conflictOr(error: unknown, key: Key, expectedVersion: number | undefined): unknown {
+    if (!VitalsError.is(error, 'dynamodb.conditionFailed')) return error;
+    const actual = error.details.existing_item?.['version'];
+    return new VitalsError(
+      'repository.conflict',
+      `${this.definition.entity} ${JSON.stringify(key)} was changed by someone else`,
+      {
+        entity: this.definition.entity,
+        key,
+        expected_version: expectedVersion,
+        actual_version: typeof actual === 'number' ? actual : undefined,
+      },
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,24 @@
+import { ContainerModule } from 'inversify';
+import { GlucoseReadingRepository } from '../glucose-reading/glucose-reading.repository.ts';
+import { REPOSITORY_TOKENS, systemClock, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
+
+export interface RepositoriesModuleOptions {
+  settings: RepositorySettings;
+  /** Default: the system clock. */
+  clock?: Clock;
+}
+
+/**
+ * Binds every repository as a singleton, with the shared settings and clock.
+ * Load it after `dynamoDBCoreModule`, which provides the DynamoDBService and Logger.
+ */
+export function repositoriesModule(options: RepositoriesModuleOptions): ContainerModule {
+  if (options.settings.cursor_secret.length < 16) {
+    throw new RangeError('repositories: settings.cursor_secret must be at least 16 characters');
+  }
+  return new ContainerModule(({ bind }) => {
+    bind(REPOSITORY_TOKENS.Settings).toConstantValue(options.settings);
+    bind(REPOSITORY_TOKENS.Clock).toConstantValue(options.clock ?? systemClock);
+    bind(GlucoseReadingRepository).toSelf().inSingletonScope();
+  });
+}

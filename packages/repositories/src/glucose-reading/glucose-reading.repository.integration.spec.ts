@@ -1,0 +1,205 @@
+import { VitalsError, type DynamoDBService } from '@vitals/dynamodb-core';
+import type { GlucoseReading } from '@vitals/models';
+import type { Container } from 'inversify';
+import { manualClock, testContainer } from '../test-support/dynamodb-local.ts';
+import { GlucoseReadingRepository } from './glucose-reading.repository.ts';
+
+const START = Date.parse('2026-03-01T00:00:00.000Z');
+const at = (i: number) => new Date(START + i * 300_000).toISOString();
+const input = (i: number, value = 100 + (i % 150)) => ({
+  timestamp: at(i),
+  glucose_value: value,
+  trend_direction: 'steady',
+  device_info: { device_id: 'g7', serial_number: 'SN-1' },
+});
+
+async function collectPages(
+  repository: GlucoseReadingRepository,
+  user: string,
+  order: 'asc' | 'desc',
+  limit: number,
+): Promise<{ timestamps: string[]; pages: number }> {
+  const timestamps: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page = await repository.listRange(user, { order }, { limit, cursor });
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    timestamps.push(...page.items.map((reading) => reading.timestamp));
+    cursor = page.next_cursor;
+    pages++;
+  } while (cursor !== null);
+  return { timestamps, pages };
+}
+
+describe(GlucoseReadingRepository.name, () => {
+  let container: Container;
+  let db: DynamoDBService;
+  let repository: GlucoseReadingRepository;
+  let tablePrefix: string;
+  const clock = manualClock('2026-03-05T00:00:00.000Z');
+
+  beforeAll(async () => {
+    ({ container, db, settings: { table_prefix: tablePrefix } } = await testContainer({ glucose_retention_days: 30 }, { clock }));
+    repository = container.get(GlucoseReadingRepository);
+  });
+  afterAll(() => container.unbindAll());
+
+  describe('.listRange with 1,000 readings and limit 37', () => {
+    const user = 'user-thousand';
+    const expected = Array.from({ length: 1_000 }, (_, i) => at(i));
+
+    beforeAll(async () => {
+      await repository.saveMany(user, expected.map((_, i) => input(i)));
+    });
+
+    it('ascending: every reading exactly once, in order, over 28 pages', async () => {
+      const { timestamps, pages } = await collectPages(repository, user, 'asc', 37);
+      expect(timestamps).toEqual(expected);
+      expect(pages).toBeGreaterThanOrEqual(28);
+    });
+
+    it('descending: every reading exactly once, newest first', async () => {
+      const { timestamps } = await collectPages(repository, user, 'desc', 37);
+      expect(timestamps).toEqual([...expected].reverse());
+    });
+
+    it('the iterator yields the same readings', async () => {
+      const seen: string[] = [];
+      for await (const reading of repository.iterateRange(user)) seen.push(reading.timestamp);
+      expect(seen).toEqual(expected);
+    });
+
+    it('a range is inclusive at both ends', async () => {
+      const page = await repository.listRange(user, { from: at(10), to: at(19) }, { limit: 100 });
+      expect(page.items.map((reading) => reading.timestamp)).toEqual(expected.slice(10, 20));
+      expect(page.next_cursor).toBeNull();
+    });
+  });
+
+  describe('.save / .get / .latest / .delete', () => {
+    it('converts mmol/L, fills server fields and TTL, and overwrites on re-sync instead of duplicating', async () => {
+      const stored = await repository.save('user-a', { ...input(0), glucose_value: 6.2, glucose_unit: 'mmol/L' });
+      expect(stored).toMatchObject({
+        user_id: 'user-a',
+        glucose_value: 112,
+        glucose_unit: 'mg/dL',
+        created_at: '2026-03-05T00:00:00.000Z',
+        expires_at: Date.parse('2026-03-05T00:00:00.000Z') / 1_000 + 30 * 86_400,
+      });
+      expect(await repository.get('user-a', at(0))).toEqual(stored);
+
+      await repository.save('user-a', { ...input(0), glucose_value: 140 });
+      const page = await repository.listRange('user-a');
+      expect(page.items).toHaveLength(1);
+      expect(page.items[0]?.glucose_value).toBe(140);
+    });
+
+    it('latest is the newest reading', async () => {
+      await repository.saveMany('user-b', [input(5), input(9), input(7)]);
+      expect((await repository.latest('user-b'))?.timestamp).toBe(at(9));
+      expect(await repository.latest('user-nobody')).toBeUndefined();
+    });
+
+    it('delete removes one reading and reports whether it existed', async () => {
+      await repository.save('user-c', input(1));
+      expect((await repository.delete('user-c', at(1)))?.timestamp).toBe(at(1));
+      expect(await repository.get('user-c', at(1))).toBeUndefined();
+      expect(await repository.delete('user-c', at(1))).toBeUndefined();
+    });
+
+    it('rejects bad input with a path per problem, writing nothing', async () => {
+      const error = await repository
+        .saveMany('user-d', [input(0), { ...input(1), glucose_value: 5000 }, { ...input(2), extra: true }])
+        .catch((e: unknown) => e);
+      expect(VitalsError.is(error, 'repository.invalidInput')).toBe(true);
+      expect((error as VitalsError<'repository.invalidInput'>).details.issues.map((issue) => issue.path)).toEqual([
+        '1.glucose_value',
+        '2',
+      ]);
+      expect((await repository.listRange('user-d')).items).toEqual([]);
+      await expect(repository.get('user-d', 'yesterday')).rejects.toMatchObject({ code: 'repository.invalidInput' });
+    });
+  });
+
+  describe('.listCreatedSince (user_id-created_at-index)', () => {
+    it('returns only readings stored after the given instant, in storing order', async () => {
+      clock.set('2026-03-06T10:00:00.000Z');
+      await repository.saveMany('user-sync', [input(1), input(2)]);
+      clock.set('2026-03-06T11:00:00.000Z');
+      await repository.saveMany('user-sync', [input(3)]);
+      const page = await repository.listCreatedSince('user-sync', '2026-03-06T10:30:00.000Z');
+      expect(page.items.map((reading) => reading.timestamp)).toEqual([at(3)]);
+    });
+  });
+
+  describe('cursors', () => {
+    const user = 'user-cursor';
+    let cursor: string;
+    beforeAll(async () => {
+      await repository.saveMany(user, Array.from({ length: 10 }, (_, i) => input(i)));
+      cursor = (await repository.listRange(user, {}, { limit: 3 })).next_cursor as string;
+      expect(typeof cursor).toBe('string');
+    });
+
+    const invalid = (reason: string) => ({ code: 'repository.invalidCursor', details: { reason } });
+
+    it('resumes the same query', async () => {
+      const next = await repository.listRange(user, {}, { limit: 3, cursor });
+      expect(next.items.map((reading) => reading.timestamp)).toEqual([at(3), at(4), at(5)]);
+    });
+
+    it('rejects a tampered cursor', async () => {
+      const [payload, signature] = cursor.split('.') as [string, string];
+      const body = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      body.k.timestamp = at(7);
+      const forged = `${Buffer.from(JSON.stringify(body)).toString('base64url')}.${signature}`;
+      await expect(repository.listRange(user, {}, { limit: 3, cursor: forged })).rejects.toMatchObject(invalid('tampered'));
+    });
+
+    it('rejects a truncated or garbage cursor', async () => {
+      await expect(repository.listRange(user, {}, { cursor: cursor.slice(0, -4) })).rejects.toMatchObject(invalid('tampered'));
+      await expect(repository.listRange(user, {}, { cursor: 'not a cursor' })).rejects.toMatchObject(invalid('malformed'));
+      await expect(repository.listRange(user, {}, { cursor: '' })).rejects.toMatchObject(invalid('malformed'));
+    });
+
+    it("rejects a cursor from another query (other user, other order, other range)", async () => {
+      await expect(repository.listRange('user-a', {}, { cursor })).rejects.toMatchObject(invalid('foreign'));
+      await expect(repository.listRange(user, { order: 'desc' }, { cursor })).rejects.toMatchObject(invalid('foreign'));
+      await expect(repository.listRange(user, { from: at(2) }, { cursor })).rejects.toMatchObject(invalid('foreign'));
+    });
+
+    it('rejects a limit outside 1..1000', async () => {
+      await expect(repository.listRange(user, {}, { limit: 0 })).rejects.toMatchObject({ code: 'repository.invalidInput' });
+      await expect(repository.listRange(user, {}, { limit: 1001 })).rejects.toMatchObject({ code: 'repository.invalidInput' });
+    });
+  });
+
+  describe('an invalid item written behind the repository\'s back', () => {
+    const user = 'user-corrupt';
+    beforeAll(async () => {
+      await repository.saveMany(user, [input(0), input(1), input(2)]);
+      const raw = (await repository.get(user, at(1))) as GlucoseReading;
+      await db.putItem({ ...raw, glucose_value: 'high-ish' }, `${tablePrefix}bg_readings`);
+    });
+
+    it('is skipped and reported with its key', async () => {
+      const page = await repository.listRange(user);
+      expect(page.items.map((reading) => reading.timestamp)).toEqual([at(0), at(2)]);
+      expect(page.skipped).toEqual([
+        { key: { user_id: user, timestamp: at(1) }, issues: [expect.stringContaining('glucose_value')] },
+      ]);
+      expect(await repository.get(user, at(1))).toBeUndefined();
+    });
+
+    it('in strict mode, raises invalidItem', async () => {
+      const strict = await testContainer({ strict: true, table_prefix: tablePrefix });
+      const strictRepository = strict.container.get(GlucoseReadingRepository);
+      await expect(strictRepository.listRange(user)).rejects.toMatchObject({
+        code: 'repository.invalidItem',
+        details: { key: { user_id: user, timestamp: at(1) } },
+      });
+      await strict.container.unbindAll();
+    });
+  });
+});

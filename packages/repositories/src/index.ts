@@ -1,0 +1,23 @@
+import './errors/repository-errors.ts';
+
+export {
+  BaseRepository,
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  type EntityDefinition,
+  type Page,
+  type PageRequest,
+  type QuerySpec,
+  type SkippedItem,
+} from './base/base-repository.ts';
+export { invalidInput, validInput, validKey } from './base/validate.ts';
+export { decodeCursor, encodeCursor, type QueryScope } from './pagination/cursor.ts';
+export {
+  REPOSITORY_TOKENS,
+  systemClock,
+  type Clock,
+  type RepositorySettings,
+} from './settings/repository-settings.ts';
+export { createMissingTables, type CreateTablesOptions } from './tables/create-tables.ts';
+export { GlucoseReadingRepository, type ReadingRange } from './glucose-reading/glucose-reading.repository.ts';
+export { repositoriesModule, type RepositoriesModuleOptions } from './container/repositories.module.ts';
