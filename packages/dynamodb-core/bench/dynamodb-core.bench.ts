@@ -13,11 +13,10 @@ import {
   type BatchWriteCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBService, createLogger, type Item } from '../src/index.ts';
-import { startLocalDynamoDB } from '@vitals/local-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pino } from 'pino';
-import { figures, interleaved, round, time, type Figures } from './stats.ts';
+import { figures, interleaved, round, startLocalDynamoDB, time, type Figures } from '@vitals/local-dynamodb';
 
 const LATENCY_ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2_000);
 const QUERY_ROUNDS = Number(process.env['BENCH_QUERY_ROUNDS'] ?? 300);

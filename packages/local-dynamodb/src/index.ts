@@ -3,3 +3,4 @@ export { assertJavaAvailable, JavaRequiredError, JAVA_FIX, parseJavaMajor } from
 export { findFreePort } from './port.ts';
 export { answersAsDynamoDB } from './probe.ts';
 export { testDynamoDBEndpoint, TEST_ENDPOINT_VARIABLE } from './jest/test-endpoint.ts';
+export { figures, interleaved, percentile, round, time, type Figures } from './bench/stats.ts';

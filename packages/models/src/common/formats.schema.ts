@@ -4,10 +4,37 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const HEALTH_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const HEALTH_TIME = /^([01]\d|2[0-3])([0-5]\d)$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+/** The number written by `length` ASCII digits of `value` at `start` (already checked by the regex). */
+function digitsAt(value: string, start: number, length: number): number {
+  let number = 0;
+  for (let i = start; i < start + length; i++) number = number * 10 + value.charCodeAt(i) - 48;
+  return number;
+}
+
+/**
+ * Whether a string of the ISO_INSTANT shape names a real instant (no
+ * 2024-02-30, no 24:00). Plain arithmetic rather than a Date round trip:
+ * every stored reading has three instants, and reads parse thousands.
+ */
 function isRealInstant(value: string): boolean {
-  const ms = Date.parse(value);
-  // Date.parse rolls 2024-02-30 over to March 1st: round-tripping catches it.
-  return Number.isFinite(ms) && new Date(ms).toISOString() === value;
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(digitsAt(value, 0, 4), month) &&
+    digitsAt(value, 11, 2) <= 23 &&
+    digitsAt(value, 14, 2) <= 59 &&
+    digitsAt(value, 17, 2) <= 59
+  );
 }
 
 /** True when `value` is `YYYY-MM-DD` naming a day that exists in the proleptic Gregorian calendar. */

@@ -1,0 +1,96 @@
+/*
+ * `npm run bench` — a validated repository page of 1,000 glucose readings
+ * (schema parsing, signed cursor) against the raw DynamoDBDocumentClient query
+ * of the same items, side by side in one run on a fresh DynamoDB Local.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBService, createLogger } from '@vitals/dynamodb-core';
+import { figures, interleaved, round, startLocalDynamoDB } from '@vitals/local-dynamodb';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pino } from 'pino';
+import { GlucoseReadingRepository } from '../src/glucose-reading/glucose-reading.repository.ts';
+import { createMissingTables } from '../src/tables/create-tables.ts';
+
+const ROUNDS = Number(process.env['BENCH_PAGE_ROUNDS'] ?? 200);
+const RESULTS = resolve(import.meta.dirname, '../../../bench-results/repositories.json');
+const USER = 'bench-user';
+
+const local = await startLocalDynamoDB();
+const logger = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) });
+const db = new DynamoDBService(logger, {
+  region_name: 'us-east-1',
+  endpoint_url: local.endpoint,
+  aws_access_key_id: 'local',
+  aws_secret_access_key: 'local',
+});
+const settings = { table_prefix: 'bench-', strict: false, cursor_secret: 'bench-cursor-secret-0123456789' };
+await createMissingTables(db, { prefix: settings.table_prefix });
+const repository = new GlucoseReadingRepository(db, logger, settings, { now: () => new Date() });
+
+const start = Date.parse('2026-01-01T00:00:00.000Z');
+await repository.saveMany(
+  USER,
+  Array.from({ length: 1_000 }, (_, i) => ({
+    timestamp: new Date(start + i * 300_000).toISOString(),
+    glucose_value: 70 + (i % 150),
+    trend_direction: 'steady',
+    device_info: { device_id: 'g7-123', serial_number: 'SN-42', transmitter_id: 'T-9' },
+  })),
+);
+
+const rawClient = new DynamoDBClient({
+  region: 'us-east-1',
+  endpoint: local.endpoint,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+const raw = DynamoDBDocumentClient.from(rawClient);
+
+let rawCount = 0;
+let pageCount = 0;
+const contenders = {
+  wrapper: async () => {
+    pageCount = (await repository.listRange(USER, {}, { limit: 1_000 })).items.length;
+  },
+  raw: async () => {
+    const output = await raw.send(
+      new QueryCommand({
+        TableName: 'bench-bg_readings',
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'user_id' },
+        ExpressionAttributeValues: { ':pk': USER },
+        Limit: 1_000,
+      }),
+    );
+    rawCount = output.Items?.length ?? 0;
+  },
+};
+await interleaved(30, contenders);
+const latencies = await interleaved(ROUNDS, contenders);
+if (rawCount !== 1_000 || pageCount !== 1_000) throw new Error(`expected 1,000 items, got raw ${rawCount} / page ${pageCount}`);
+
+const wrapper = figures(latencies['wrapper']);
+const baseline = figures(latencies['raw']);
+const results = {
+  package: '@vitals/repositories',
+  when: new Date().toISOString(),
+  page_1000_readings: {
+    wrapper,
+    raw: baseline,
+    p50_ratio: round(wrapper.p50_ms / baseline.p50_ms),
+    p99_ratio: round(wrapper.p99_ms / baseline.p99_ms),
+  },
+};
+
+db.close();
+rawClient.destroy();
+await local.stop();
+mkdirSync(dirname(RESULTS), { recursive: true });
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+console.log('\n@vitals/repositories — validated page of 1,000 readings / raw query of the same items, same run');
+console.log(
+  `page 1000    p50 ${wrapper.p50_ms.toFixed(2)} / ${baseline.p50_ms.toFixed(2)} ms = ${results.page_1000_readings.p50_ratio.toFixed(3)}×   ` +
+    `p99 ${wrapper.p99_ms.toFixed(2)} / ${baseline.p99_ms.toFixed(2)} ms = ${results.page_1000_readings.p99_ratio.toFixed(3)}×`,
+);
+console.log(`results written to ${RESULTS}`);
