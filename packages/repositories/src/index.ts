@@ -1,4 +1,5 @@
 import './errors/repository-errors.ts';
+import './user-token/user-token.errors.ts';
 
 export {
   BaseRepository,
@@ -20,4 +21,17 @@ export {
 } from './settings/repository-settings.ts';
 export { createMissingTables, type CreateTablesOptions } from './tables/create-tables.ts';
 export { GlucoseReadingRepository, type ReadingRange } from './glucose-reading/glucose-reading.repository.ts';
+export {
+  TokenCipher,
+  TokenKeyRingSchema,
+  USER_TOKEN_KEYS,
+  parseTokenKeyRing,
+  type TokenKeyRing,
+} from './user-token/token-cipher.ts';
+export type { TokenDecryptionFailure } from './user-token/user-token.errors.ts';
+export {
+  UserTokenRepository,
+  type TokenRotation,
+  type UserTokenExpectedVersion,
+} from './user-token/user-token.repository.ts';
 export { repositoriesModule, type RepositoriesModuleOptions } from './container/repositories.module.ts';

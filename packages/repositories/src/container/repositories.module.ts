@@ -1,9 +1,13 @@
 import { ContainerModule } from 'inversify';
 import { GlucoseReadingRepository } from '../glucose-reading/glucose-reading.repository.ts';
 import { REPOSITORY_TOKENS, systemClock, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
+import { USER_TOKEN_KEYS, parseTokenKeyRing, type TokenKeyRing } from '../user-token/token-cipher.ts';
+import { UserTokenRepository } from '../user-token/user-token.repository.ts';
 
 export interface RepositoriesModuleOptions {
   settings: RepositorySettings;
+  /** Keys that encrypt stored OAuth tokens: the current one, and older ones still readable. */
+  tokenKeys: TokenKeyRing;
   /** Default: the system clock. */
   clock?: Clock;
 }
@@ -16,9 +20,12 @@ export function repositoriesModule(options: RepositoriesModuleOptions): Containe
   if (options.settings.cursor_secret.length < 16) {
     throw new RangeError('repositories: settings.cursor_secret must be at least 16 characters');
   }
+  const tokenKeys = parseTokenKeyRing(options.tokenKeys);
   return new ContainerModule(({ bind }) => {
     bind(REPOSITORY_TOKENS.Settings).toConstantValue(options.settings);
     bind(REPOSITORY_TOKENS.Clock).toConstantValue(options.clock ?? systemClock);
+    bind(USER_TOKEN_KEYS).toConstantValue(tokenKeys);
     bind(GlucoseReadingRepository).toSelf().inSingletonScope();
+    bind(UserTokenRepository).toSelf().inSingletonScope();
   });
 }

@@ -1,7 +1,7 @@
 import { Container } from 'inversify';
 import { DynamoDBService, createLogger, dynamoDBCoreModule, type Logger } from '@vitals/dynamodb-core';
 import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { repositoriesModule } from '../container/repositories.module.ts';
 import type { Clock, RepositorySettings } from '../settings/repository-settings.ts';
 import { createMissingTables } from '../tables/create-tables.ts';
@@ -30,7 +30,11 @@ export async function testContainer(
       },
       logger: options.logger ?? silentLogger,
     }),
-    repositoriesModule({ settings, clock: options.clock }),
+    repositoriesModule({
+      settings,
+      clock: options.clock,
+      tokenKeys: { current_key_id: 'test', keys: { test: randomBytes(32).toString('base64') } },
+    }),
   );
   const db = container.get(DynamoDBService);
   await createMissingTables(db, { prefix: settings.table_prefix });

@@ -1,0 +1,279 @@
+import { DYNAMODB_CORE_TOKENS, DynamoDBService, VitalsError, type Key, type Logger } from '@vitals/dynamodb-core';
+import {
+  IsoInstantSchema,
+  UserTokenInputSchema,
+  UserTokenItemSchema,
+  VersionSchema,
+  toUserTokenMetadata,
+  userTokenKey,
+  userTokenProviderExpiresAtIndex,
+  userTokensTable,
+  type UserToken,
+  type UserTokenInput,
+  type UserTokenItem,
+  type UserTokenMetadata,
+} from '@vitals/models';
+import { inject, injectable } from 'inversify';
+import { z } from 'zod';
+import { BaseRepository, type Page, type PageRequest } from '../base/base-repository.ts';
+import { validInput, validKey } from '../base/validate.ts';
+import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
+import { TokenCipher, USER_TOKEN_KEYS, type TokenKeyRing } from './token-cipher.ts';
+import './user-token.errors.ts';
+
+const ENTITY = 'UserToken';
+
+type TokenField = 'access_token' | 'refresh_token';
+type TokenKey = { user_id: string; provider: string };
+
+/** What `save` compares the stored version with: a number, or `'new'` for "nothing may be stored yet". */
+export type UserTokenExpectedVersion = number | 'new';
+
+/** The outcome of {@link UserTokenRepository.rotate}. */
+export interface TokenRotation {
+  /** False when both tokens were already under the current key (nothing was written). */
+  rotated: boolean;
+  token: UserTokenMetadata;
+}
+
+const ExpectedVersionSchema = z.union([VersionSchema, z.literal('new')]).optional();
+/** What `save` needs of the stored item: its version to lock on and the creation time to keep. */
+const StoredVersionSchema = z.object({ version: VersionSchema, created_at: IsoInstantSchema });
+
+/**
+ * The associated data a token ciphertext is sealed with: its logical table,
+ * item and field. A ciphertext copied into another user's item, another
+ * provider's, or the other token field no longer decrypts. The table prefix is
+ * left out on purpose, so a backup restored under another prefix still opens.
+ */
+function sealContext(key: TokenKey, field: TokenField): string {
+  return JSON.stringify([userTokensTable.name, key.user_id, key.provider, field]);
+}
+
+/**
+ * A user's OAuth token sets, one per provider (`user_tokens`). Access and
+ * refresh tokens are stored only as AES-256-GCM ciphertext with the id of
+ * the key that sealed them; they come back in the clear only from
+ * {@link UserTokenRepository.get}, for the code that calls the provider. Everything else returns
+ * {@link UserTokenMetadata}. Nothing here logs a token.
+ *
+ * Every write is conditional on the `version` read before it, so of two
+ * racing writers the second gets `repository.conflict` instead of silently
+ * overwriting the first.
+ */
+@injectable()
+export class UserTokenRepository {
+  private readonly base: BaseRepository<UserTokenItem>;
+  private readonly cipher: TokenCipher;
+  private readonly log: Logger;
+
+  /** Throws `config.invalid` when the key ring is unusable (naming key ids, never keys). */
+  constructor(
+    @inject(DynamoDBService) private readonly db: DynamoDBService,
+    @inject(DYNAMODB_CORE_TOKENS.Logger) logger: Logger,
+    @inject(REPOSITORY_TOKENS.Settings) settings: RepositorySettings,
+    @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
+    @inject(USER_TOKEN_KEYS) keyRing: TokenKeyRing,
+  ) {
+    this.cipher = new TokenCipher(keyRing);
+    this.log = logger.child({ component: 'UserTokenRepository' });
+    this.base = new BaseRepository(db, this.log, settings, {
+      entity: ENTITY,
+      table: userTokensTable,
+      schema: UserTokenItemSchema,
+    });
+  }
+
+  /**
+   * Validates and stores a provider's token set for a user, both tokens
+   * encrypted with the current key. `created_at` is kept from the stored set,
+   * `updated_at` is now, `version` goes up by one (1 for a new set).
+   *
+   * - `expectedVersion` omitted: an upsert that locks on the version it reads
+   *   first; a save that lands in between makes this one fail with
+   *   `repository.conflict` (read again and retry if last-write-wins is what
+   *   you want).
+   * - `expectedVersion` a number: stores only if the stored version is exactly
+   *   that, else `repository.conflict`.
+   * - `expectedVersion` `'new'`: stores only if there is no token set yet.
+   *
+   * Resolves with the metadata of what was stored; never the tokens.
+   */
+  async save(userId: string, provider: string, input: unknown, expectedVersion?: UserTokenExpectedVersion): Promise<UserTokenMetadata> {
+    const key = validKey(ENTITY, () => userTokenKey(userId, provider));
+    const token = validInput(UserTokenInputSchema, input, ENTITY);
+    validInput(ExpectedVersionSchema, expectedVersion, ENTITY, 'expected_version');
+
+    const stored = expectedVersion === 'new' ? undefined : await this.storedVersion(key);
+    const expected = expectedVersion ?? stored?.version ?? 'new';
+    const now = this.clock.now().toISOString();
+    const item = this.seal(key, token, {
+      created_at: stored?.created_at ?? now,
+      updated_at: now,
+      version: expected === 'new' ? 1 : expected + 1,
+    });
+    await this.base.putVersioned(item, expected);
+    return toUserTokenMetadata(item);
+  }
+
+  /**
+   * The token set with both tokens decrypted (strongly consistent read), or
+   * undefined. Memory only: never return, store or log what this resolves.
+   * A ciphertext that does not open is `repository.decryptionFailed`.
+   */
+  async get(userId: string, provider: string): Promise<UserToken | undefined> {
+    const item = await this.getItem(userId, provider);
+    return item === undefined ? undefined : this.open(item);
+  }
+
+  /** What may be shown about a token set (no tokens, no key id), without decrypting anything; or undefined. */
+  async getMetadata(userId: string, provider: string): Promise<UserTokenMetadata | undefined> {
+    const item = await this.getItem(userId, provider);
+    return item === undefined ? undefined : toUserTokenMetadata(item);
+  }
+
+  /**
+   * Deletes a token set; resolves with the metadata of what was deleted, or
+   * undefined when there was none. With `expectedVersion`, deletes only that
+   * version, else `repository.conflict` and nothing is deleted.
+   */
+  async delete(userId: string, provider: string, expectedVersion?: number): Promise<UserTokenMetadata | undefined> {
+    const key = validKey(ENTITY, () => userTokenKey(userId, provider));
+    validInput(VersionSchema.optional(), expectedVersion, ENTITY, 'expected_version');
+    const condition =
+      expectedVersion === undefined
+        ? undefined
+        : {
+            conditionExpression: '#version = :expected_version',
+            expressionAttributeNames: { '#version': 'version' },
+            expressionAttributeValues: { ':expected_version': expectedVersion },
+          };
+    try {
+      const deleted = await this.base.delete(key, condition);
+      return deleted === undefined ? undefined : toUserTokenMetadata(deleted);
+    } catch (error) {
+      if (!VitalsError.is(error, 'dynamodb.conditionFailed')) throw error;
+      const actual = error.details.existing_item?.['version'];
+      throw new VitalsError(
+        'repository.conflict',
+        `${ENTITY} ${JSON.stringify(key)} was changed by someone else`,
+        { entity: ENTITY, key, expected_version: expectedVersion, actual_version: typeof actual === 'number' ? actual : undefined },
+        { cause: error },
+      );
+    }
+  }
+
+  /**
+   * One page of a provider's token sets whose access token expires strictly
+   * before `before` (epoch seconds), soonest first, via
+   * `provider-expires_at-index`: what a refresh sweep works through. Metadata
+   * only: nothing is decrypted here, the refresher calls {@link UserTokenRepository.get} for the
+   * one set it is about to refresh.
+   */
+  async listExpiringBefore(provider: string, before: number, page: PageRequest = {}): Promise<Page<UserTokenMetadata>> {
+    const query = validKey(ENTITY, () => userTokenProviderExpiresAtIndex.keyCondition(provider, { lt: before }));
+    const result = await this.base.queryPage(query, page);
+    return { ...result, items: result.items.map(toUserTokenMetadata) };
+  }
+
+  /**
+   * Re-encrypts a token set with the current key when either token is under
+   * an older one (a write like any other: `version` + 1, `updated_at` now,
+   * `repository.conflict` if it changed meanwhile). Resolves undefined when
+   * there is no such set. `save` always writes with the current key, so
+   * rotation is only needed for sets nobody saves.
+   */
+  async rotate(userId: string, provider: string): Promise<TokenRotation | undefined> {
+    const item = await this.getItem(userId, provider);
+    if (item === undefined) return undefined;
+    const current = this.cipher.currentKeyId;
+    if (
+      item.key_id === current &&
+      this.cipher.keyIdOf(item.access_token_enc) === current &&
+      this.cipher.keyIdOf(item.refresh_token_enc) === current
+    ) {
+      return { rotated: false, token: toUserTokenMetadata(item) };
+    }
+    const plain = this.open(item);
+    const next = this.seal(item, plain, {
+      created_at: item.created_at,
+      updated_at: this.clock.now().toISOString(),
+      version: item.version + 1,
+    });
+    await this.base.putVersioned(next, item.version);
+    this.log.info(
+      { user_id: item.user_id, provider: item.provider, from_key_id: item.key_id, to_key_id: current, version: next.version },
+      'token set re-encrypted with the current key',
+    );
+    return { rotated: true, token: toUserTokenMetadata(next) };
+  }
+
+  private async getItem(userId: string, provider: string): Promise<UserTokenItem | undefined> {
+    // Strongly consistent: a refresher must never act on a refresh token that was already replaced.
+    return this.base.get(validKey(ENTITY, () => userTokenKey(userId, provider)), { consistentRead: true });
+  }
+
+  /**
+   * The version and creation time `save` locks on and keeps, read without the
+   * ciphertexts. A stored set without a usable version cannot take part in
+   * optimistic locking, so it is reported as `repository.invalidItem` rather
+   * than overwritten blindly.
+   */
+  private async storedVersion(key: TokenKey): Promise<z.infer<typeof StoredVersionSchema> | undefined> {
+    const raw = await this.db.getItem(key, this.base.tableName, {
+      consistentRead: true,
+      projectionExpression: '#version, #created_at',
+      expressionAttributeNames: { '#version': 'version', '#created_at': 'created_at' },
+    });
+    if (raw === undefined) return undefined;
+    const result = StoredVersionSchema.safeParse(raw);
+    if (result.success) return result.data;
+    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`);
+    throw new VitalsError(
+      'repository.invalidItem',
+      `${ENTITY} ${JSON.stringify(key)} in ${this.base.tableName} is invalid: ${issues.join('; ')}`,
+      { entity: ENTITY, key, issues },
+    );
+  }
+
+  private seal(
+    key: TokenKey,
+    token: UserTokenInput,
+    managed: Pick<UserTokenItem, 'created_at' | 'updated_at' | 'version'>,
+  ): UserTokenItem {
+    return {
+      user_id: key.user_id,
+      provider: key.provider,
+      token_type: token.token_type,
+      scope: token.scope,
+      expires_at: token.expires_at,
+      access_token_enc: this.cipher.encrypt(token.access_token, sealContext(key, 'access_token')),
+      refresh_token_enc: this.cipher.encrypt(token.refresh_token, sealContext(key, 'refresh_token')),
+      key_id: this.cipher.currentKeyId,
+      ...managed,
+    };
+  }
+
+  private open(item: UserTokenItem): UserToken {
+    return {
+      ...toUserTokenMetadata(item),
+      access_token: this.reveal(item, 'access_token'),
+      refresh_token: this.reveal(item, 'refresh_token'),
+    };
+  }
+
+  private reveal(item: UserTokenItem, field: TokenField): string {
+    try {
+      return this.cipher.decrypt(field === 'access_token' ? item.access_token_enc : item.refresh_token_enc, sealContext(item, field));
+    } catch (error) {
+      if (!VitalsError.is(error, 'repository.decryptionFailed')) throw error;
+      const key: Key = { user_id: item.user_id, provider: item.provider };
+      throw new VitalsError(
+        'repository.decryptionFailed',
+        `${ENTITY} ${JSON.stringify(key)} ${field}: ${error.message}`,
+        { ...error.details, entity: ENTITY, key, field },
+        { cause: error },
+      );
+    }
+  }
+}
