@@ -1307,7 +1307,14 @@ describe(DynamoDBService.name, () => {
     it('when a conditional put fails, the logs never contain the item or the existing item', async () => {
       documentMock.on(PutCommand).rejects(conditionFailed(marshall({ ...item, note: 'EXISTING-VALUE-77c1' })));
       await failureOf(() => service.putItem(item, TABLE, { conditionExpression: 'attribute_not_exists(pk)' }));
-      expect(log.at('error')).toHaveLength(1);
+      // An expected outcome of optimistic locking: INFO, not ERROR.
+      expect(log.at('error')).toHaveLength(0);
+      expect(log.at('info')).toContainEqual(
+        expect.objectContaining({
+          message: 'putItem condition not met',
+          fields: expect.objectContaining({ code: 'dynamodb.conditionFailed' }),
+        }),
+      );
       const logged = JSON.stringify(log.records);
       expect(logged).not.toContain('HEALTH-VALUE-9f3a');
       expect(logged).not.toContain('EXISTING-VALUE-77c1');

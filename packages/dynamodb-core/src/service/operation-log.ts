@@ -1,6 +1,8 @@
 import type { Logger } from '../logger/logger.ts';
 import { loggableFailure, translateError, type ErrorContext } from './translate-error.ts';
 
+const EXPECTED_OUTCOMES: ReadonlySet<string> = new Set(['dynamodb.conditionFailed', 'dynamodb.transactionCanceled']);
+
 /**
  * The reference logging pattern, in one place: DEBUG when an operation
  * starts, INFO when it is done (with its counts and duration), ERROR with the
@@ -24,10 +26,11 @@ export async function logged<T>(
     return result;
   } catch (error) {
     const failure = translateError(error, context);
-    log.error(
-      { ...fields, ...loggableFailure(failure), duration_ms: Math.round(performance.now() - started) },
-      `${context.operation} failed`,
-    );
+    const entry = { ...fields, ...loggableFailure(failure), duration_ms: Math.round(performance.now() - started) };
+    // A failed condition is how optimistic locking and job claiming say "someone else was first":
+    // an expected outcome the caller handles, not an error to page anyone about.
+    if (EXPECTED_OUTCOMES.has(failure.code)) log.info(entry, `${context.operation} condition not met`);
+    else log.error(entry, `${context.operation} failed`);
     throw failure;
   }
 }

@@ -119,11 +119,22 @@ export class BaseRepository<T> {
 
   /** An update whose condition failing means someone else changed the item first: `repository.conflict`. */
   async updateWhere(key: Key, update: UpdateParams, expectedVersion?: number): Promise<T> {
+    let updated: Item;
     try {
-      return this.parseOne(await this.db.updateItem(key, update, this.tableName)) as T;
+      updated = await this.db.updateItem(key, update, this.tableName);
     } catch (error) {
       throw this.conflictOr(error, key, expectedVersion);
     }
+    const parsed = this.parseOne(updated);
+    if (parsed === undefined) {
+      // The write happened; what it left behind does not pass the schema, and the caller must know.
+      throw new VitalsError('repository.invalidItem', `${this.definition.entity} ${JSON.stringify(key)} is invalid after an update`, {
+        entity: this.definition.entity,
+        key,
+        issues: ['the updated item does not pass its schema'],
+      });
+    }
+    return parsed;
   }
 
   /** One page of a query: at most `limit` items, and a cursor when more may follow. */

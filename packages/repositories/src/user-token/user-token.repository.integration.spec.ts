@@ -446,7 +446,7 @@ describe(UserTokenRepository.name, () => {
       expect(messages).toEqual(
         expect.arrayContaining([
           'DynamoDBService: putItem done',
-          'DynamoDBService: putItem failed',
+          'DynamoDBService: putItem condition not met',
           'DynamoDBService: getItem done',
           'DynamoDBService: query done',
           'DynamoDBService: deleteItem done',

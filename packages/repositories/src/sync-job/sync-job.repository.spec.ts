@@ -1,0 +1,100 @@
+import {
+  VitalsError,
+  createLogger,
+  type DynamoDBService,
+  type Item,
+  type Key,
+  type Page,
+  type QueryParams,
+} from '@vitals/dynamodb-core';
+import type { SyncJob } from '@vitals/models';
+import { SyncJobRepository } from './sync-job.repository.ts';
+
+const NOW = '2026-04-01T12:00:00.000Z';
+const ids = [
+  '0b6f4f3e-8d2a-4c1e-9f3a-5b7c9d1e2f30',
+  '1c7a5a4f-9e3b-4d2f-8a4b-6c8d0e2f3a41',
+  '2d8b6b5a-af4c-4e3a-9b5c-7d9e1f3a4b52',
+] as const;
+
+function pending(job_id: string): SyncJob {
+  return {
+    job_id,
+    user_id: 'user-1',
+    provider: 'dexcom',
+    status: 'pending',
+    scheduled_at: '2026-04-01T11:00:00.000Z',
+    window_start: '2026-03-31T12:00:00.000Z',
+    window_end: '2026-04-01T12:00:00.000Z',
+    attempts: 0,
+    max_attempts: 3,
+    records_synced: 0,
+    created_at: '2026-04-01T10:00:00.000Z',
+    updated_at: '2026-04-01T10:00:00.000Z',
+    version: 1,
+  };
+}
+
+type Outcome = 'claimed' | 'completedMeanwhile' | 'unavailable';
+
+/** A DynamoDBService stand-in: the pending partition holds the three jobs; each claim ends as `outcomes` says. */
+function fakeDb(outcomes: Record<string, Outcome>) {
+  const updates: string[] = [];
+  const db = {
+    async *queryPages(params: QueryParams): AsyncGenerator<Page> {
+      yield { items: params.expressionAttributeValues?.[':pk'] === 'pending' ? ids.map(pending) : [] };
+    },
+    async updateItem(key: Key): Promise<Item> {
+      const jobId = String(key['job_id']);
+      updates.push(jobId);
+      const outcome = outcomes[jobId];
+      if (outcome === 'unavailable') {
+        throw new VitalsError('dynamodb.unavailable', 'updateItem: DynamoDB unavailable', {
+          operation: 'updateItem',
+          aws_error: 'ServiceUnavailable',
+        });
+      }
+      if (outcome === 'completedMeanwhile') {
+        throw new VitalsError('dynamodb.conditionFailed', 'updateItem: the condition was not met', {
+          operation: 'updateItem',
+          table: 'sync_jobs',
+          existing_item: { ...pending(jobId), status: 'completed', attempts: 1, version: 3 },
+        });
+      }
+      return {
+        ...pending(jobId),
+        status: 'running',
+        attempts: 1,
+        lease_owner: 'worker-a',
+        lease_expires_at: '2026-04-01T12:05:00.000Z',
+        version: 2,
+      };
+    },
+  };
+  return { db: db as unknown as DynamoDBService, updates };
+}
+
+function repositoryOver(db: DynamoDBService): SyncJobRepository {
+  return new SyncJobRepository(
+    db,
+    createLogger({ level: 'silent' }),
+    { table_prefix: '', strict: false, cursor_secret: 'unit-cursor-secret-0123456789' },
+    { now: () => new Date(NOW) },
+  );
+}
+
+describe(SyncJobRepository.name, () => {
+  describe('.claimDue', () => {
+    it('when a listed job was finished by another worker meanwhile, skips it and returns the jobs it won', async () => {
+      const { db, updates } = fakeDb({ [ids[0]]: 'claimed', [ids[1]]: 'completedMeanwhile', [ids[2]]: 'claimed' });
+      const won = await repositoryOver(db).claimDue('worker-a', 300_000, 3);
+      expect(won.map((job) => job.job_id).sort()).toEqual([ids[0], ids[2]]);
+      expect(updates.sort()).toEqual([...ids].sort());
+    });
+
+    it('when DynamoDB fails during a claim, rejects with that failure instead of treating it as a lost race', async () => {
+      const { db } = fakeDb({ [ids[0]]: 'claimed', [ids[1]]: 'unavailable', [ids[2]]: 'claimed' });
+      await expect(repositoryOver(db).claimDue('worker-a', 300_000, 3)).rejects.toMatchObject({ code: 'dynamodb.unavailable' });
+    });
+  });
+});
