@@ -35,3 +35,23 @@ export {
   type UserTokenExpectedVersion,
 } from './user-token/user-token.repository.ts';
 export { repositoriesModule, type RepositoriesModuleOptions } from './container/repositories.module.ts';
+export {
+  SYNC_JOB_LAST_ERROR_MAX_LENGTH,
+  SYNC_JOB_MAX_LEASE_MS,
+  SyncJobRepository,
+  type SyncJobListOptions,
+  type SyncJobWriteOptions,
+} from './sync-job/sync-job.repository.ts';
+export { SYNC_JOB_RETRY_BASE_MS, SYNC_JOB_RETRY_MAX_MS, syncJobRetryDelayMs } from './sync-job/sync-job.backoff.ts';
+export {
+  HealthEntryRepository,
+  type HealthEntryDateRange,
+  type HealthEntryTimeRange,
+  type HealthEntryWriteOptions,
+} from './health-entry/health-entry.repository.ts';
+export {
+  DailySummaryRepository,
+  MAX_SUMMARY_RANGE_DAYS,
+  type DailySummaryWriteOptions,
+  type SummaryRebuildReport,
+} from './daily-summary/daily-summary.repository.ts';

@@ -3,6 +3,9 @@ import { GlucoseReadingRepository } from '../glucose-reading/glucose-reading.rep
 import { REPOSITORY_TOKENS, systemClock, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
 import { USER_TOKEN_KEYS, parseTokenKeyRing, type TokenKeyRing } from '../user-token/token-cipher.ts';
 import { UserTokenRepository } from '../user-token/user-token.repository.ts';
+import { SyncJobRepository } from '../sync-job/sync-job.repository.ts';
+import { HealthEntryRepository } from '../health-entry/health-entry.repository.ts';
+import { DailySummaryRepository } from '../daily-summary/daily-summary.repository.ts';
 
 export interface RepositoriesModuleOptions {
   settings: RepositorySettings;
@@ -27,5 +30,8 @@ export function repositoriesModule(options: RepositoriesModuleOptions): Containe
     bind(USER_TOKEN_KEYS).toConstantValue(tokenKeys);
     bind(GlucoseReadingRepository).toSelf().inSingletonScope();
     bind(UserTokenRepository).toSelf().inSingletonScope();
+    bind(SyncJobRepository).toSelf().inSingletonScope();
+    bind(HealthEntryRepository).toSelf().inSingletonScope();
+    bind(DailySummaryRepository).toSelf().inSingletonScope();
   });
 }

@@ -1,0 +1,349 @@
+import {
+  DYNAMODB_CORE_TOKENS,
+  DynamoDBService,
+  VitalsError,
+  type Item,
+  type Key,
+  type Logger,
+  type TransactWriteItem,
+} from '@vitals/dynamodb-core';
+import {
+  HealthEntryInputSchema,
+  HealthEntrySchema,
+  deriveHealthEntry,
+  diffHealthEntryItems,
+  healthEntriesOnDate,
+  healthEntriesTable,
+  healthEntryFromItem,
+  healthEntryItemKeys,
+  healthEntryItems,
+  healthEntryKey,
+  healthEntryMedicationIndex,
+  healthEntryPainLevelIndex,
+  isHealthTime,
+  isMedicationName,
+  medicationIndexItemKey,
+  parseHealthEntryTableItem,
+  toHealthEntry,
+  type HealthEntry,
+  type HealthEntryInput,
+  type HealthEntryItemKey,
+  type SortCondition,
+} from '@vitals/models';
+import { inject, injectable } from 'inversify';
+import { z } from 'zod';
+import { BaseRepository, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
+import { invalidInput, validInput, validKey } from '../base/validate.ts';
+import { REPOSITORY_TOKENS, type RepositorySettings } from '../settings/repository-settings.ts';
+import { eachDate, validDate, validDateRange } from './health-dates.ts';
+import { unchangedCondition } from './unchanged-condition.ts';
+
+const ENTITY = 'HealthEntry';
+
+/** DynamoDB's limit of actions in one TransactWriteItems call. */
+const TRANSACTION_LIMIT = 100;
+
+/** Every attribute an entry item may carry: what "unchanged" compares. */
+const ENTRY_ATTRIBUTES = Object.keys(HealthEntrySchema.shape);
+
+/**
+ * Any item of `fusion-health-entries` read back, as the entry it stands for:
+ * each item is parsed with the schema its marker calls for (precise issues),
+ * and a medication index item becomes its entry (`healthEntryFromItem`).
+ */
+const StoredHealthEntrySchema: z.ZodType<HealthEntry> = z.unknown().transform((raw, ctx) => {
+  const result = parseHealthEntryTableItem(raw);
+  if (result.success) return healthEntryFromItem(result.data);
+  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
+/** Times of one day, `HHMM`, inclusive at both ends. */
+export interface HealthEntryTimeRange {
+  /** Default `0000`. */
+  from?: string;
+  /** Default `2359`. */
+  to?: string;
+  /** Default ascending (earliest first). */
+  order?: 'asc' | 'desc';
+}
+
+/** Dates, `YYYY-MM-DD`, inclusive at both ends; either end may be left open. */
+export interface HealthEntryDateRange {
+  from?: string;
+  to?: string;
+  /** Default ascending (oldest date first). Within one date the index gives no time order. */
+  order?: 'asc' | 'desc';
+}
+
+export interface HealthEntryWriteOptions {
+  /**
+   * The entry as the caller last read it (`null`: the caller expects no
+   * entry). The write happens only if the stored entry is still exactly
+   * this, else `repository.conflict`. Absent: the repository reads the
+   * current entry itself, so only a writer racing within the call conflicts.
+   */
+  expected?: HealthEntry | null;
+}
+
+/** What is stored under an entry's key right now. */
+interface StoredState {
+  /** The raw entry item; `undefined` when there is none. */
+  raw: Item | undefined;
+  /** The parsed entry; `undefined` when there is none or it is invalid. */
+  entry: HealthEntry | undefined;
+}
+
+/**
+ * The health log (`fusion-health-entries`): one entry per date + `HHMM`,
+ * stored as the entry item plus one medication index item per additional
+ * medication, so that `medication-index` finds an entry under every
+ * medication it lists. Every write replaces all of an entry's items in one
+ * transaction, conditioned on the entry being unchanged since it was read.
+ */
+@injectable()
+export class HealthEntryRepository {
+  readonly tableName: string;
+  private readonly base: BaseRepository<HealthEntry>;
+  private readonly log: Logger;
+
+  constructor(
+    @inject(DynamoDBService) private readonly db: DynamoDBService,
+    @inject(DYNAMODB_CORE_TOKENS.Logger) logger: Logger,
+    @inject(REPOSITORY_TOKENS.Settings) settings: RepositorySettings,
+  ) {
+    this.log = logger.child({ component: 'HealthEntryRepository' });
+    this.base = new BaseRepository(db, this.log, settings, {
+      entity: ENTITY,
+      table: healthEntriesTable,
+      schema: StoredHealthEntrySchema,
+    });
+    this.tableName = this.base.tableName;
+  }
+
+  /**
+   * Validates `input` (every unparseable value is an issue at its path),
+   * derives `medication_taken` (the first listed), `max_pain_level` and the
+   * parsed vitals, and stores the entry at `date`/`time` with its medication
+   * index items, removing index items of medications it no longer lists —
+   * all in one transaction. Resolves with the stored entry.
+   */
+  async save(date: string, time: string, input: unknown, options: HealthEntryWriteOptions = {}): Promise<HealthEntry> {
+    const key = validKey(ENTITY, () => healthEntryKey(date, time));
+    const next = toHealthEntry(date, time, this.validEntryInput(date, time, input));
+    const current = await this.currentState(key, options);
+
+    const diff =
+      current.raw !== undefined && current.entry === undefined
+        ? this.replacingInvalid(current.raw, next, key)
+        : diffHealthEntryItems(current.entry, next);
+    const [entry, ...indexItems] = diff.put as [HealthEntry, ...Item[]];
+    const actions: TransactWriteItem[] = [
+      { put: { tableName: this.tableName, item: entry, ...unchangedCondition(current.raw, 'date', ENTRY_ATTRIBUTES) } },
+      ...indexItems.map((item): TransactWriteItem => ({ put: { tableName: this.tableName, item } })),
+      ...diff.delete.map((stale): TransactWriteItem => ({ delete: { tableName: this.tableName, key: { ...stale } } })),
+    ];
+    if (actions.length > TRANSACTION_LIMIT) {
+      throw invalidInput(ENTITY, [
+        {
+          path: 'medications',
+          message:
+            `this change writes ${actions.length} items (one per medication, old and new), ` +
+            `more than the ${TRANSACTION_LIMIT} one transaction allows`,
+        },
+      ]);
+    }
+    await this.transact(actions, key);
+    return entry;
+  }
+
+  async get(date: string, time: string): Promise<HealthEntry | undefined> {
+    return this.base.get(validKey(ENTITY, () => healthEntryKey(date, time)));
+  }
+
+  /**
+   * Deletes an entry and its medication index items in one transaction;
+   * resolves with the entry, or undefined when there was none (or it was
+   * invalid, in which case it is deleted all the same).
+   */
+  async delete(date: string, time: string, options: HealthEntryWriteOptions = {}): Promise<HealthEntry | undefined> {
+    const key = validKey(ENTITY, () => healthEntryKey(date, time));
+    const current = await this.currentState(key, options);
+    if (current.raw === undefined) return undefined;
+    const indexKeys =
+      current.entry === undefined ? this.indexKeysOfRaw(current.raw, new Set()) : healthEntryItemKeys(current.entry).slice(1);
+    await this.transact(
+      [
+        { delete: { tableName: this.tableName, key, ...unchangedCondition(current.raw, 'date', ENTRY_ATTRIBUTES) } },
+        ...indexKeys.map((indexKey): TransactWriteItem => ({ delete: { tableName: this.tableName, key: { ...indexKey } } })),
+      ],
+      key,
+    );
+    return current.entry;
+  }
+
+  /** Reference query 1 and 2: one page of a day's entries, optionally between two `HHMM` times. */
+  async listByDate(date: string, range: HealthEntryTimeRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
+    return this.base.queryPage(this.dateQuery(date, range), page);
+  }
+
+  /**
+   * Reference query 3: one page of every entry that lists `medication` — as
+   * its primary (first-listed) medication or any other — optionally between
+   * two dates. One `medication-index` Query, each entry exactly once.
+   */
+  async listByMedication(medication: string, range: HealthEntryDateRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
+    const condition = validKey(ENTITY, () => healthEntryMedicationIndex.keyCondition(medication, this.dateCondition(range)));
+    return this.base.queryPage({ ...condition, descending: range.order === 'desc' }, page);
+  }
+
+  /** Reference query 4: one page of the entries whose highest pain level is `level` (0..10), optionally between two dates. */
+  async listByPainLevel(level: number, range: HealthEntryDateRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
+    const condition = validKey(ENTITY, () => healthEntryPainLevelIndex.keyCondition(level, this.dateCondition(range)));
+    return this.base.queryPage({ ...condition, descending: range.order === 'desc' }, page);
+  }
+
+  /**
+   * Every entry from `from` to `to` (inclusive), date by date and by time
+   * within a date: one Query per date, never a Scan. Invalid stored entries
+   * are skipped and reported (strict mode: thrown). `consistentRead` makes
+   * writes that just completed visible (summaries rebuilt after a save).
+   */
+  async *iterateDates(from: string, to: string, options: { consistentRead?: boolean } = {}): AsyncGenerator<HealthEntry> {
+    const range = validDateRange(ENTITY, from, to);
+    for (const date of eachDate(range)) {
+      const query = healthEntriesOnDate(date);
+      if (options.consistentRead === true) yield* this.queryConsistent(query);
+      else yield* this.base.queryAll(query);
+    }
+  }
+
+  private dateQuery(date: string, range: HealthEntryTimeRange): QuerySpec {
+    const issues = (['from', 'to'] as const)
+      .filter((end) => range[end] !== undefined && !isHealthTime(range[end]))
+      .map((end) => ({ path: end, message: `must be an HHMM time 0000..2359, got ${JSON.stringify(range[end])}` }));
+    if (issues.length > 0) throw invalidInput(ENTITY, issues);
+    if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
+      throw invalidInput(ENTITY, [{ path: 'to', message: `must not be before from (${range.from})` }]);
+    }
+    const condition = validKey(ENTITY, () => healthEntriesOnDate(date, { from: range.from, to: range.to }));
+    return { ...condition, descending: range.order === 'desc' };
+  }
+
+  private dateCondition(range: HealthEntryDateRange): SortCondition<string> | undefined {
+    const { from, to } = range;
+    if (from !== undefined && to !== undefined) {
+      validDateRange(ENTITY, from, to);
+      return { between: [from, to] };
+    }
+    if (from !== undefined) return { gte: validDate(ENTITY, 'from', from) };
+    if (to !== undefined) return { lte: validDate(ENTITY, 'to', to) };
+    return undefined;
+  }
+
+  /**
+   * Validates a client's entry. Zod skips the notation checks once the
+   * shape itself is wrong, so the raw values are also run through
+   * `deriveHealthEntry`: the caller learns every problem in one answer.
+   */
+  private validEntryInput(date: string, time: string, input: unknown): HealthEntryInput {
+    try {
+      return validInput(HealthEntryInputSchema, input, ENTITY);
+    } catch (error) {
+      if (!VitalsError.is(error, 'repository.invalidInput') || typeof input !== 'object' || input === null) throw error;
+      const issues = [...error.details.issues];
+      const reported = new Set(issues.map((issue) => issue.path));
+      const raw = input as Record<string, unknown>;
+      const strings = (value: unknown) =>
+        typeof value === 'object' && value !== null
+          ? Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+          : {};
+      const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+      const derived = deriveHealthEntry(
+        { medications: {}, pain: strings(raw['pain']), bpr: text(raw['bpr']), sleep: text(raw['sleep']), o2: text(raw['o2']) },
+        `${date}/${time}`,
+      );
+      for (const problem of derived.ok ? [] : derived.errors) {
+        const path = problem.field ?? '(input)';
+        if (!reported.has(path)) issues.push({ path, message: problem.message });
+      }
+      throw invalidInput(ENTITY, issues, error.cause);
+    }
+  }
+
+  /** The caller's `expected` entry, or the stored one read now (strongly consistent). */
+  private async currentState(key: HealthEntryItemKey, options: HealthEntryWriteOptions): Promise<StoredState> {
+    if (options.expected === null) return { raw: undefined, entry: undefined };
+    if (options.expected !== undefined) {
+      const expected = validInput(HealthEntrySchema, options.expected, ENTITY, 'expected');
+      if (expected.date !== key.date || expected.timestamp !== key.timestamp) {
+        throw invalidInput(ENTITY, [
+          { path: 'expected', message: `is the entry ${expected.date}/${expected.timestamp}, not ${key.date}/${key.timestamp}` },
+        ]);
+      }
+      return { raw: healthEntryItems(expected).entry, entry: expected };
+    }
+    const raw = await this.db.getItem({ ...key }, this.tableName, { consistentRead: true });
+    if (raw === undefined) return { raw, entry: undefined };
+    const parsed = HealthEntrySchema.safeParse(raw);
+    return { raw, entry: parsed.success ? parsed.data : undefined };
+  }
+
+  /**
+   * The writes replacing an entry item that fails its schema (written behind
+   * the repository's back): `next`'s items, and the index items the invalid
+   * entry may have, found from the valid medication names it lists.
+   */
+  private replacingInvalid(raw: Item, next: HealthEntry, key: HealthEntryItemKey): { put: Item[]; delete: HealthEntryItemKey[] } {
+    this.log.warn({ entity: ENTITY, key }, 'replacing an invalid stored entry');
+    const { entry, medication_index_items } = healthEntryItems(next);
+    const put = [entry, ...medication_index_items];
+    return { put, delete: this.indexKeysOfRaw(raw, new Set(put.map((item) => item.timestamp))) };
+  }
+
+  /** Index-item keys of an entry item that failed its schema: one per valid medication name it lists, except `kept`. */
+  private indexKeysOfRaw(raw: Item, kept: ReadonlySet<string>): HealthEntryItemKey[] {
+    const medications = raw['medications'];
+    if (typeof medications !== 'object' || medications === null) return [];
+    const { date, timestamp } = raw as { date: string; timestamp: string };
+    return Object.keys(medications)
+      .filter(isMedicationName)
+      .map((name) => medicationIndexItemKey(date, name, timestamp))
+      .filter((indexKey) => !kept.has(indexKey.timestamp));
+  }
+
+  /** Runs one transaction; a failed condition or a concurrent transaction on the entry is `repository.conflict`. */
+  private async transact(actions: readonly TransactWriteItem[], key: Key): Promise<void> {
+    try {
+      await this.db.transactWrite(actions);
+    } catch (error) {
+      const lostRace =
+        VitalsError.is(error, 'dynamodb.transactionCanceled') &&
+        error.details.reasons.some((reason) => reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict');
+      if (!lostRace) throw error;
+      throw new VitalsError(
+        'repository.conflict',
+        `${ENTITY} ${JSON.stringify(key)} was changed by someone else`,
+        { entity: ENTITY, key },
+        { cause: error },
+      );
+    }
+  }
+
+  /** `queryAll` with strongly consistent reads, which QuerySpec cannot ask for yet. */
+  private async *queryConsistent(query: QuerySpec): AsyncGenerator<HealthEntry> {
+    const pages = this.db.queryPages({
+      tableName: this.tableName,
+      keyConditionExpression: query.KeyConditionExpression,
+      expressionAttributeNames: query.ExpressionAttributeNames,
+      expressionAttributeValues: query.ExpressionAttributeValues,
+      consistentRead: true,
+    });
+    for await (const page of pages) {
+      for (const raw of page.items) {
+        const entry = this.base.parseOne(raw);
+        if (entry !== undefined) yield entry;
+      }
+    }
+  }
+}
