@@ -59,7 +59,8 @@ export interface ErrorContext {
 export function translateError(error: unknown, context: ErrorContext): VitalsError {
   if (error instanceof VitalsError) return error;
   const e = shape(error);
-  const name = e.name ?? 'Error';
+  // Network failures are plain Errors: their code (ECONNREFUSED, …) says more than the name.
+  const name = e.name !== undefined && e.name !== 'Error' ? e.name : (e.code ?? e.name ?? 'Error');
   const where = context.table ? ` on table ${context.table}` : '';
   if (name === 'ConditionalCheckFailedException') {
     return new VitalsError(
