@@ -183,6 +183,23 @@ export class BaseRepository<T> {
     return items[0];
   }
 
+  /**
+   * Parses stored items read some other way (e.g. a BatchGet): the valid
+   * ones, and the invalid ones left out — or `repository.invalidItem` in
+   * strict mode. Logs nothing; pass what it skipped to `reportSkipped`.
+   */
+  parseItems(raws: readonly Item[]): { items: T[]; skipped: SkippedItem[] } {
+    const items: T[] = [];
+    const skipped: SkippedItem[] = [];
+    this.collect(raws, items, skipped);
+    return { items, skipped };
+  }
+
+  /** The warn log for skipped items: entity, table, count and keys. */
+  reportSkipped(skipped: readonly SkippedItem[]): void {
+    this.report(skipped);
+  }
+
   keyOf(raw: Item): Key {
     return Object.fromEntries(this.keyNames.map((name) => [name, raw[name]]));
   }

@@ -136,7 +136,9 @@ export class DailySummaryRepository {
         chunk.map((date) => dailySummaryKey(date)),
         this.tableName,
       );
-      this.collect(raws, items, skipped);
+      const parsed = this.base.parseItems(raws);
+      items.push(...parsed.items);
+      skipped.push(...parsed.skipped);
       read += chunk.length;
     }
     items.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
@@ -145,7 +147,7 @@ export class DailySummaryRepository {
     const cut = items.length > limit;
     const resumeAfter = cut ? (items[limit - 1] as DailySummary).date : read < dates.length ? dates[read - 1] : undefined;
     const shown = skipped.filter((item) => resumeAfter === undefined || (item.key['date'] as string) <= resumeAfter);
-    this.report(shown);
+    this.base.reportSkipped(shown);
     return {
       items: items.slice(0, limit),
       next_cursor: resumeAfter === undefined ? null : encodeCursor(scope, { date: resumeAfter }, this.settings.cursor_secret),
@@ -236,35 +238,6 @@ export class DailySummaryRepository {
       `${ENTITY} ${JSON.stringify(key)} was changed by someone else`,
       { entity: ENTITY, key },
       { cause: error },
-    );
-  }
-
-  /** Parses what a BatchGet returned, like BaseRepository does for queries (its parser is private). */
-  private collect(raws: readonly Item[], items: DailySummary[], skipped: SkippedItem[]): void {
-    for (const raw of raws) {
-      const result = DailySummarySchema.safeParse(raw);
-      if (result.success) {
-        items.push(result.data);
-        continue;
-      }
-      const key = this.base.keyOf(raw);
-      const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`);
-      if (this.settings.strict) {
-        throw new VitalsError('repository.invalidItem', `${ENTITY} ${JSON.stringify(key)} in ${this.tableName} is invalid: ${issues.join('; ')}`, {
-          entity: ENTITY,
-          key,
-          issues,
-        });
-      }
-      skipped.push({ key, issues });
-    }
-  }
-
-  private report(skipped: readonly SkippedItem[]): void {
-    if (skipped.length === 0) return;
-    this.log.warn(
-      { entity: ENTITY, table: this.tableName, count: skipped.length, keys: skipped.map((item) => item.key) },
-      'invalid stored items skipped',
     );
   }
 
