@@ -29,6 +29,8 @@ export type {
   Key,
   Page,
   QueryParams,
+  TableSettings,
+  UpdateTableParams,
   ScanParams,
   TransactWriteItem,
   TransactWriteOptions,

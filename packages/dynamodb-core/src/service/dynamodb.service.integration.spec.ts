@@ -88,6 +88,56 @@ describe('DynamoDBService (DynamoDB Local)', () => {
     });
   });
 
+  describe('table administration', () => {
+    it('describes a table, or undefined when there is none', async () => {
+      const table = await newTable('describe');
+      expect((await service.describeTable(table))?.TableName).toBe(table);
+      expect(await service.describeTable('no-such-table')).toBeUndefined();
+    });
+
+    it('enables TTL, reports it, and reports PITR as unsupported on DynamoDB Local', async () => {
+      const table = await newTable('settings');
+      expect(await service.describeTableSettings(table)).toEqual({ point_in_time_recovery: 'unsupported' });
+      await service.enableTimeToLive(table, 'expires_at');
+      expect(await service.describeTableSettings(table)).toEqual({
+        ttl_attribute: 'expires_at',
+        point_in_time_recovery: 'unsupported',
+      });
+      await expect(service.setPointInTimeRecovery(table, true)).rejects.toMatchObject({
+        code: 'dynamodb.requestFailed',
+        details: { aws_error: 'UnknownOperationException' },
+      });
+    });
+
+    it('adds a GSI and switches deletion protection, waiting for ACTIVE', async () => {
+      const table = await newTable('update');
+      const withIndex = await service.updateTable({
+        tableName: table,
+        createIndex: {
+          index: {
+            IndexName: 'pain-level-index',
+            KeySchema: [
+              { AttributeName: 'max_pain_level', KeyType: 'HASH' },
+              { AttributeName: 'date', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          attributeDefinitions: [
+            { AttributeName: 'max_pain_level', AttributeType: 'N' },
+            { AttributeName: 'date', AttributeType: 'S' },
+          ],
+        },
+      });
+      expect(withIndex.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual([
+        'medication-index',
+        'pain-level-index',
+      ]);
+      expect((await service.updateTable({ tableName: table, deletionProtection: true })).DeletionProtectionEnabled).toBe(true);
+      await expect(service.deleteTable(table)).rejects.toMatchObject({ code: 'dynamodb.requestFailed' });
+      await service.updateTable({ tableName: table, deletionProtection: false });
+    });
+  });
+
   describe('item CRUD with reserved-word keys (date, timestamp)', () => {
     let table: string;
     beforeAll(async () => {

@@ -1,8 +1,13 @@
 import {
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   ListTablesCommand,
+  UpdateContinuousBackupsCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
@@ -40,6 +45,8 @@ import type {
   BatchOptions,
   CreateTableParams,
   GetItemOptions,
+  TableSettings,
+  UpdateTableParams,
   Item,
   Key,
   Page,
@@ -169,6 +176,102 @@ export class DynamoDBService {
     return logged(this.log, { operation: 'deleteTable', table: tableName }, async () => {
       await this.client.send(new DeleteTableCommand({ TableName: tableName }));
       await waitForTable(this.client, tableName, 'gone', maxWaitSeconds);
+    });
+  }
+
+  /** The table's description, or `undefined` when it does not exist. */
+  describeTable(tableName: string): Promise<TableDescription | undefined> {
+    return logged(this.log, { operation: 'describeTable', table: tableName }, async () => {
+      try {
+        return (await this.client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * TTL and point-in-time recovery of a table. Each is `'unsupported'` when
+   * the endpoint does not implement its API (DynamoDB Local has no PITR).
+   */
+  describeTableSettings(tableName: string): Promise<TableSettings> {
+    return logged(this.log, { operation: 'describeTableSettings', table: tableName }, async () => {
+      const ttl = await this.client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+      const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+      let pitr: TableSettings['point_in_time_recovery'];
+      try {
+        const backups = await this.client.send(new DescribeContinuousBackupsCommand({ TableName: tableName }));
+        pitr = backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED';
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'UnknownOperationException') throw error;
+        pitr = 'unsupported';
+      }
+      return {
+        ttl_attribute: status === 'ENABLED' || status === 'ENABLING' ? ttl.TimeToLiveDescription?.AttributeName : undefined,
+        point_in_time_recovery: pitr,
+      };
+    });
+  }
+
+  /** Turns TTL on for `attributeName` (epoch seconds). */
+  enableTimeToLive(tableName: string, attributeName: string): Promise<void> {
+    return logged(this.log, { operation: 'enableTimeToLive', table: tableName }, async () => {
+      await this.client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: attributeName, Enabled: true },
+        }),
+      );
+    });
+  }
+
+  /** Turns point-in-time recovery on or off. Endpoints without the API fail with `dynamodb.requestFailed` (`UnknownOperationException`). */
+  setPointInTimeRecovery(tableName: string, enabled: boolean): Promise<void> {
+    return logged(this.log, { operation: 'setPointInTimeRecovery', table: tableName }, async () => {
+      await this.client.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: tableName,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: enabled },
+        }),
+      );
+    });
+  }
+
+  /**
+   * Changes a table: adds a GSI, switches deletion protection or billing
+   * mode (one change per call, as DynamoDB requires), and resolves once the
+   * table and all its indexes are ACTIVE again.
+   */
+  updateTable(params: UpdateTableParams): Promise<TableDescription> {
+    const provisioned = {
+      ReadCapacityUnits: this.config.read_capacity_units,
+      WriteCapacityUnits: this.config.write_capacity_units,
+    };
+    return logged(this.log, { operation: 'updateTable', table: params.tableName }, async () => {
+      await this.client.send(
+        new UpdateTableCommand({
+          TableName: params.tableName,
+          DeletionProtectionEnabled: params.deletionProtection,
+          BillingMode: params.billingMode,
+          ProvisionedThroughput: params.billingMode === 'PROVISIONED' ? provisioned : undefined,
+          AttributeDefinitions: params.createIndex?.attributeDefinitions,
+          GlobalSecondaryIndexUpdates: params.createIndex && [
+            {
+              Create: {
+                ...params.createIndex.index,
+                ProvisionedThroughput: params.createIndex.provisioned ? provisioned : undefined,
+              },
+            },
+          ],
+        }),
+      );
+      return (await waitForTable(
+        this.client,
+        params.tableName,
+        'active',
+        params.maxWaitSeconds ?? DEFAULT_TABLE_WAIT_SECONDS,
+      )) as TableDescription;
     });
   }
 

@@ -101,3 +101,27 @@ export interface TransactWriteOptions {
   /** Makes the transaction idempotent for 10 minutes. */
   clientRequestToken?: string;
 }
+
+/** TTL and point-in-time recovery of a table, as the endpoint reports them. */
+export interface TableSettings {
+  /** The TTL attribute when TTL is enabled (or enabling). */
+  ttl_attribute?: string;
+  /** `'unsupported'` when the endpoint has no continuous-backups API (DynamoDB Local). */
+  point_in_time_recovery: boolean | 'unsupported';
+}
+
+/** One change to a table; DynamoDB accepts one kind of change per UpdateTable call. */
+export interface UpdateTableParams {
+  tableName: string;
+  deletionProtection?: boolean;
+  billingMode?: BillingMode;
+  /** Adds a GSI; `attributeDefinitions` must cover its key attributes. */
+  createIndex?: {
+    index: Omit<GlobalSecondaryIndex, 'ProvisionedThroughput'>;
+    attributeDefinitions: AttributeDefinition[];
+    /** Give the index the config's capacity units (for PROVISIONED tables). */
+    provisioned?: boolean;
+  };
+  /** How long to wait for ACTIVE. Default 300 s. */
+  maxWaitSeconds?: number;
+}
