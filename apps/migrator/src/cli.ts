@@ -1,0 +1,95 @@
+import type { EnvLike } from '@vitals/dynamodb-core';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { tablesCommand } from './commands/tables.command.ts';
+import { formatReport, type Report } from './report/report.ts';
+import { withContext } from './runtime/context.ts';
+import { UsageError } from './runtime/usage-error.ts';
+
+export interface Io {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: EnvLike;
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be an integer >= 1');
+  return parsed;
+}
+
+interface CommonFlags {
+  json?: boolean;
+  dryRun?: boolean;
+}
+
+/** Runs `vitals-migrate` with `argv` (without node and script); resolves with the exit code: 0 ok, 1 data problems, 2 usage. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const emit = (report: Report, flags: CommonFlags) => {
+    if (flags.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stderr.write(`${formatReport(report)}\n`);
+    exitCode = report.exit_code;
+  };
+
+  const program = new Command('vitals-migrate')
+    .description('Create and update the Vitals tables, and move real exports in with nothing lost.')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError();
+
+  const tables = program.command('tables').description('compare the table definitions with the endpoint, and create what is missing');
+  for (const mode of ['plan', 'apply'] as const) {
+    tables
+      .command(mode)
+      .description(
+        mode === 'plan'
+          ? 'print what differs (tables, GSIs, TTL, and the settings asked for); writes nothing'
+          : 'create what is missing (tables, GSIs, TTL, PITR, deletion protection); running it twice changes nothing the second time',
+      )
+      .addOption(new Option('--billing-mode <mode>', 'for tables created now').choices(['PAY_PER_REQUEST', 'PROVISIONED']).default('PAY_PER_REQUEST'))
+      .option('--read <units>', 'read capacity units (PROVISIONED)', positiveInteger)
+      .option('--write <units>', 'write capacity units (PROVISIONED)', positiveInteger)
+      .option('--pitr', 'enable point-in-time recovery', false)
+      .option('--deletion-protection', 'enable deletion protection', false)
+      .option('--dry-run', 'plan only; write nothing', false)
+      .option('--json', 'print a machine-readable report on stdout', false)
+      .action(async (flags: CommonFlags & { billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED'; read?: number; write?: number; pitr: boolean; deletionProtection: boolean }) => {
+        const env = {
+          ...io.env,
+          ...(flags.read === undefined ? {} : { DYNAMODB_READ_CAPACITY_UNITS: String(flags.read) }),
+          ...(flags.write === undefined ? {} : { DYNAMODB_WRITE_CAPACITY_UNITS: String(flags.write) }),
+        };
+        const report = await withContext(env, ({ db, prefix }) =>
+          tablesCommand(db, prefix, {
+            apply: mode === 'apply',
+            dryRun: flags.dryRun === true,
+            billingMode: flags.billingMode,
+            pitr: flags.pitr,
+            deletionProtection: flags.deletionProtection,
+          }),
+        );
+        if (!flags.json) {
+          const actions = (report.details?.['actions'] as { table: string; action: string }[] | undefined) ?? [];
+          io.stderr.write(actions.length === 0 ? 'no changes: the endpoint matches the definitions\n' : '');
+          for (const action of actions) io.stderr.write(`${mode === 'plan' || flags.dryRun ? 'would ' : ''}${JSON.stringify(action)}\n`);
+        }
+        emit(report, flags);
+      });
+  }
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; anything else is a usage error.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`vitals-migrate: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`vitals-migrate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

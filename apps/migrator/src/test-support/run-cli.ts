@@ -1,0 +1,41 @@
+import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+
+const root = resolve(__dirname, '../../../..');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A table prefix no other test uses. */
+export function uniquePrefix(): string {
+  return `e2e-${randomUUID().slice(0, 8)}-`;
+}
+
+/** Runs `vitals-migrate` as a child process against the test run's DynamoDB Local. */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(
+      resolve(root, 'node_modules/.bin/tsx'),
+      ['--tsconfig', resolve(root, 'tsconfig.base.json'), '--conditions=@vitals/source', resolve(__dirname, '../main.ts'), ...args],
+      {
+        cwd: root,
+        timeout: 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          DYNAMODB_ENDPOINT: testDynamoDBEndpoint(),
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          ...env,
+        },
+      },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
