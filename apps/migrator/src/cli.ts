@@ -1,25 +1,15 @@
-import type { EnvLike } from '@vitals/dynamodb-core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { CommonFlags, Io } from './commands/command-kit.ts';
+import { registerImportCommands } from './commands/import.command.ts';
 import { tablesCommand } from './commands/tables.command.ts';
 import { formatReport, type Report } from './report/report.ts';
 import { withContext } from './runtime/context.ts';
 import { UsageError } from './runtime/usage-error.ts';
 
-export interface Io {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-  env: EnvLike;
-}
-
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be an integer >= 1');
   return parsed;
-}
-
-interface CommonFlags {
-  json?: boolean;
-  dryRun?: boolean;
 }
 
 /** Runs `vitals-migrate` with `argv` (without node and script); resolves with the exit code: 0 ok, 1 data problems, 2 usage. */
@@ -76,6 +66,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         emit(report, flags);
       });
   }
+
+  registerImportCommands(program, { io, emit });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { importClarity } from '../importers/clarity.importer.ts';
+import { createProgress } from '../report/progress.ts';
+import { withContext } from '../runtime/context.ts';
+import { withCommonFlags, type CommandKit, type CommonFlags } from './command-kit.ts';
+
+/** `import clarity <file> --user ID`: a Dexcom Clarity CSV export → glucose readings. */
+export function registerImportCommands(program: Command, kit: CommandKit): void {
+  const group = program.command('import').description('move a real export into the tables (streamed, idempotent, resumable)');
+  withCommonFlags(
+    group
+      .command('clarity')
+      .description('a Dexcom Clarity CSV export (mg/dL or mmol/L) → glucose readings of one user; re-importing adds nothing')
+      .argument('<file>', 'the CSV export')
+      .requiredOption('--user <id>', 'the user the readings belong to')
+      .option('--time-zone <zone>', 'IANA time zone of the export\'s local timestamps', 'UTC'),
+  ).action(async (file: string, flags: CommonFlags & { user: string; timeZone: string }) => {
+    const report = await withContext(kit.io.env, (context) =>
+      importClarity(context, file, {
+        userId: flags.user,
+        timeZone: flags.timeZone,
+        dryRun: flags.dryRun === true,
+        strict: flags.strict === true,
+        progress: createProgress('import clarity', kit.io.stderr as NodeJS.WriteStream, !flags.json),
+      }),
+    );
+    kit.emit(report, flags);
+  });
+}

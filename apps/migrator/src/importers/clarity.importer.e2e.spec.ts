@@ -1,0 +1,148 @@
+import { DynamoDBService } from '@vitals/dynamodb-core';
+import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@vitals/dynamodb-core';
+import { runCli, uniquePrefix } from '../test-support/run-cli.ts';
+import { writeClarityFixture } from '../test-support/clarity-fixture.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'clarity-'));
+const db = new DynamoDBService(createLogger({ level: 'silent' }), {
+  region_name: 'us-east-1',
+  endpoint_url: testDynamoDBEndpoint(),
+  aws_access_key_id: 'local',
+  aws_secret_access_key: 'local',
+});
+
+async function readingsOf(prefix: string, user: string) {
+  return db.query({
+    tableName: `${prefix}bg_readings`,
+    keyConditionExpression: 'user_id = :u',
+    expressionAttributeValues: { ':u': user },
+  });
+}
+
+interface JsonReport {
+  read: number;
+  written: number;
+  skipped: { where: string; reason: string }[];
+  details: Record<string, unknown>;
+}
+
+describe('vitals-migrate import clarity', () => {
+  const prefix = uniquePrefix();
+  const env = { TABLE_PREFIX: prefix };
+  beforeAll(async () => {
+    expect((await runCli(['tables', 'apply'], env)).code).toBe(0);
+  });
+  afterAll(() => db.close());
+
+  it('imports every EGV row of an mg/dL export (metadata and calibrations passed over), and a re-import adds nothing', async () => {
+    const file = join(dir, 'mgdl.csv');
+    await writeClarityFixture(file, { rows: 1_500 });
+    const first = await runCli(['import', 'clarity', file, '--user', 'jane', '--json'], env);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout) as JsonReport;
+    expect(report).toMatchObject({ read: 1_500, written: 1_500, skipped: [], details: { ignored_rows: 7 } });
+
+    const stored = await readingsOf(prefix, 'jane');
+    expect(stored).toHaveLength(1_500);
+    expect(stored[0]).toMatchObject({
+      timestamp: '2025-01-01T00:00:00.000Z',
+      glucose_value: 70,
+      glucose_unit: 'mg/dL',
+      trend_direction: 'falling', // rate -2 mg/dL/min: falling (only below -2 is falling_rapidly)
+      device_info: { device_id: 'Android G7', transmitter_id: '8TX123' },
+    });
+    expect(stored.find((item) => item['out_of_range'] === 'low')).toMatchObject({ glucose_value: 39 });
+    expect(stored.find((item) => item['out_of_range'] === 'high')).toMatchObject({ glucose_value: 401 });
+
+    const again = await runCli(['import', 'clarity', file, '--user', 'jane', '--json'], env);
+    expect(again.code).toBe(0);
+    expect(await readingsOf(prefix, 'jane')).toHaveLength(1_500);
+  });
+
+  it('reads mmol/L exports by their header and converts to mg/dL', async () => {
+    const file = join(dir, 'mmol.csv');
+    await writeClarityFixture(file, { rows: 20, unit: 'mmol/L' });
+    const result = await runCli(['import', 'clarity', file, '--user', 'mo', '--json'], env);
+    expect(result.code).toBe(0);
+    const stored = await readingsOf(prefix, 'mo');
+    expect(stored).toHaveLength(20);
+    // 70 mg/dL was written as 3.9 mmol/L → 3.9 × 18.01559 = 70.26 → 70
+    expect(stored[0]?.['glucose_value']).toBe(70);
+    expect(stored[0]?.['glucose_unit']).toBe('mg/dL');
+  });
+
+  it('converts local timestamps with --time-zone', async () => {
+    const file = join(dir, 'tz.csv');
+    await writeClarityFixture(file, { rows: 1, start: '2025-07-01T08:00:00' });
+    expect((await runCli(['import', 'clarity', file, '--user', 'tz', '--time-zone', 'America/New_York'], env)).code).toBe(0);
+    expect((await readingsOf(prefix, 'tz'))[0]?.['timestamp']).toBe('2025-07-01T12:00:00.000Z');
+  });
+
+  describe('bad records', () => {
+    const inject = [
+      { after: 3, line: '99,2025-01-01T00:17:00,EGV,,,,Android G7,abc,,,,0,1,8TX123' },
+      { after: 5, line: '98,not-a-time,EGV,,,,Android G7,120,,,,0,1,8TX123' },
+      { after: 7, line: '97,2025-01-01T00:47:00,EGV,,,,Android G7,9000,,,,0,1,8TX123' },
+    ];
+
+    it('are reported with their line and reason; the valid records still go in (exit 1)', async () => {
+      const file = join(dir, 'bad.csv');
+      await writeClarityFixture(file, { rows: 10, inject });
+      const result = await runCli(['import', 'clarity', file, '--user', 'bad', '--json'], env);
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as JsonReport;
+      expect(report).toMatchObject({ read: 13, written: 10 });
+      expect(report.skipped).toEqual([
+        { where: 'line 10', reason: expect.stringContaining('"abc"') },
+        { where: 'line 13', reason: expect.stringContaining('"not-a-time"') },
+        { where: 'line 16', reason: expect.stringContaining('glucose_value') },
+      ]);
+      expect(await readingsOf(prefix, 'bad')).toHaveLength(10);
+    });
+
+    it('with --strict, abort before anything is written', async () => {
+      const file = join(dir, 'strict.csv');
+      await writeClarityFixture(file, { rows: 10, inject });
+      const result = await runCli(['import', 'clarity', file, '--user', 'strict', '--strict', '--json'], env);
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toMatchObject({ written: 0, details: { aborted: expect.stringContaining('strict') } });
+      expect(await readingsOf(prefix, 'strict')).toHaveLength(0);
+    });
+  });
+
+  it('--dry-run validates everything and writes nothing', async () => {
+    const file = join(dir, 'dry.csv');
+    await writeClarityFixture(file, { rows: 30 });
+    const result = await runCli(['import', 'clarity', file, '--user', 'dry', '--dry-run', '--json'], env);
+    expect(JSON.parse(result.stdout)).toMatchObject({ dry_run: true, read: 30, written: 0 });
+    expect(await readingsOf(prefix, 'dry')).toHaveLength(0);
+  });
+
+  it.each([
+    ['a missing file', () => join(dir, 'missing.csv'), /no such file/],
+    [
+      'a CSV that is not a Clarity export',
+      () => {
+        const file = join(dir, 'other.csv');
+        writeFileSync(file, 'date,steps\n2025-01-01,1000\n');
+        return file;
+      },
+      /is not a Dexcom Clarity export/,
+    ],
+  ])('%s is one clear error, exit 2, nothing written', async (_name, makeFile, message) => {
+    const result = await runCli(['import', 'clarity', makeFile(), '--user', 'nobody'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(await readingsOf(prefix, 'nobody')).toHaveLength(0);
+  });
+
+  it('without --user is a usage error', async () => {
+    const result = await runCli(['import', 'clarity', join(dir, 'mgdl.csv')], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("required option '--user <id>'");
+  });
+});

@@ -1,0 +1,158 @@
+import { GlucoseReadingInputSchema, parseSensorGlucose, trendFromRate } from '@vitals/models';
+import { GlucoseReadingRepository } from '@vitals/repositories';
+import { parse } from 'csv-parse';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Progress } from '../report/progress.ts';
+import { finishReport, type Report } from '../report/report.ts';
+import type { MigratorContext } from '../runtime/context.ts';
+import { UsageError } from '../runtime/usage-error.ts';
+import { localTimeConverter } from './local-time.ts';
+
+export interface ClarityImportOptions {
+  userId: string;
+  timeZone: string;
+  dryRun: boolean;
+  strict: boolean;
+  progress: Progress;
+}
+
+/** Readings handed to the repository's batch path at a time (several BatchWrite requests in flight each). */
+const WRITE_CHUNK = 2_000;
+
+interface Columns {
+  timestamp: string;
+  eventType: string;
+  glucose: string;
+  rate?: string;
+  sourceDevice?: string;
+  transmitter?: string;
+  unit: 'mg/dL' | 'mmol/L';
+}
+
+/** Finds the Clarity columns by header; a file without them is not a Clarity export (a usage error). */
+function columnsOf(header: readonly string[], file: string): Columns {
+  const find = (test: (name: string) => boolean) => header.find(test);
+  const timestamp = find((name) => name.startsWith('Timestamp'));
+  const eventType = find((name) => name === 'Event Type');
+  const mgdl = find((name) => name === 'Glucose Value (mg/dL)');
+  const mmol = find((name) => name === 'Glucose Value (mmol/L)');
+  if (timestamp === undefined || eventType === undefined || (mgdl === undefined && mmol === undefined)) {
+    throw new UsageError(
+      `${file} is not a Dexcom Clarity export: expected the columns "Timestamp (YYYY-MM-DDThh:mm:ss)", "Event Type" and "Glucose Value (mg/dL)" or "Glucose Value (mmol/L)"`,
+    );
+  }
+  return {
+    timestamp,
+    eventType,
+    glucose: (mgdl ?? mmol) as string,
+    rate: find((name) => name.startsWith('Glucose Rate of Change')),
+    sourceDevice: find((name) => name === 'Source Device ID'),
+    transmitter: find((name) => name === 'Transmitter ID'),
+    unit: mgdl !== undefined ? 'mg/dL' : 'mmol/L',
+  };
+}
+
+type Row = Record<string, string>;
+type Converted = { ok: true; input: unknown } | { ok: false; reason: string };
+
+function convert(row: Row, columns: Columns, toUtc: (local: string) => string | undefined): Converted {
+  const local = row[columns.timestamp] ?? '';
+  const timestamp = toUtc(local);
+  if (timestamp === undefined) return { ok: false, reason: `timestamp "${local}" is not YYYY-MM-DDThh:mm:ss` };
+  const sensor = parseSensorGlucose(row[columns.glucose] ?? '', columns.unit, { field: columns.glucose });
+  if (!sensor.ok) return { ok: false, reason: sensor.error.message.replace(/^: /, '') };
+  const glucose = sensor.value;
+  const rateText = columns.rate === undefined ? '' : (row[columns.rate] ?? '').trim();
+  const rate = rateText === '' ? undefined : Number(rateText) * (columns.unit === 'mmol/L' ? 18.01559 : 1);
+  const device = (columns.sourceDevice && row[columns.sourceDevice]?.trim()) || 'clarity';
+  const transmitter = columns.transmitter && row[columns.transmitter]?.trim();
+  const input = {
+    timestamp,
+    ...glucose,
+    glucose_unit: 'mg/dL',
+    trend_direction: trendFromRate(rate !== undefined && Number.isFinite(rate) ? rate : undefined),
+    device_info: { device_id: device, serial_number: device, ...(transmitter ? { transmitter_id: transmitter } : {}) },
+    reading_type: 'CGM',
+    source: 'dexcom',
+  };
+  const valid = GlucoseReadingInputSchema.safeParse(input);
+  if (!valid.success) {
+    return { ok: false, reason: valid.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+  }
+  return { ok: true, input };
+}
+
+async function* rows(file: string): AsyncGenerator<{ line: number; row: Row; columns: Columns }> {
+  let columns: Columns | undefined;
+  const parser = createReadStream(file).pipe(
+    parse({ columns: (header: string[]) => ((columns = columnsOf(header, file)), header), relax_column_count: true, bom: true, info: true }),
+  );
+  for await (const record of parser as AsyncIterable<{ record: Row; info: { lines: number } }>) {
+    yield { line: record.info.lines, row: record.record, columns: columns as Columns };
+  }
+}
+
+/**
+ * Streams a Clarity CSV export into `bg_readings`: metadata and non-EGV rows
+ * are passed over, EGV rows become readings (Low/High → 39/401 with
+ * `out_of_range`, mmol/L converted, rate of change → trend). Bad rows are
+ * reported with their line; with `strict`, any bad row aborts before a
+ * single write. Writes are idempotent per user + timestamp, so a re-run (or
+ * an overlapping export) adds nothing.
+ */
+export async function importClarity(context: MigratorContext, file: string, options: ClarityImportOptions): Promise<Report> {
+  const started = performance.now();
+  if (!(await stat(file).catch(() => undefined))?.isFile()) throw new UsageError(`${file}: no such file`);
+  const toUtc = localTimeConverter(options.timeZone);
+  const repository = context.container.get(GlucoseReadingRepository);
+  const skipped: Report['skipped'] = [];
+  let read = 0;
+  let ignored = 0;
+  let written = 0;
+
+  const pass = async (write: boolean) => {
+    let chunk: unknown[] = [];
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await repository.saveMany(options.userId, chunk);
+      written += chunk.length;
+      options.progress.increment(chunk.length);
+      chunk = [];
+    };
+    for await (const { line, row, columns } of rows(file)) {
+      if ((row[columns.eventType] ?? '').trim() !== 'EGV') {
+        if (!write) ignored++;
+        continue;
+      }
+      if (!write) read++;
+      const converted = convert(row, columns, toUtc);
+      if (!converted.ok) {
+        if (!write) skipped.push({ where: `line ${line}`, reason: converted.reason });
+        continue;
+      }
+      if (!write) continue;
+      chunk.push(converted.input);
+      if (chunk.length >= WRITE_CHUNK) await flush();
+    }
+    await flush();
+  };
+
+  // Pass 1 validates the whole file (and is all a dry run or a strict failure does); pass 2 writes.
+  await pass(false);
+  const abort = options.strict && skipped.length > 0;
+  if (!options.dryRun && !abort) await pass(true);
+  options.progress.stop();
+  return finishReport(
+    {
+      command: `import clarity ${file}`,
+      dry_run: options.dryRun,
+      read,
+      written,
+      skipped,
+      details: { user_id: options.userId, time_zone: options.timeZone, ignored_rows: ignored, ...(abort ? { aborted: 'strict: bad records found, nothing written' } : {}) },
+      exit_code: skipped.length > 0 ? 1 : 0,
+    },
+    started,
+  );
+}
