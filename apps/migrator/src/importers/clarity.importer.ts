@@ -17,8 +17,10 @@ export interface ClarityImportOptions {
   progress: Progress;
 }
 
-/** Readings handed to the repository's batch path at a time (several BatchWrite requests in flight each). */
-const WRITE_CHUNK = 2_000;
+/** Readings handed to the repository's batch path at a time (each is 40 BatchWrite requests, 16 in flight). */
+const WRITE_CHUNK = 1_000;
+/** Chunks being written while the next is parsed. */
+const CHUNKS_IN_FLIGHT = 3;
 
 interface Columns {
   timestamp: string;
@@ -97,8 +99,8 @@ async function* rows(file: string): AsyncGenerator<{ line: number; row: Row; col
  * Streams a Clarity CSV export into `bg_readings`: metadata and non-EGV rows
  * are passed over, EGV rows become readings (Low/High → 39/401 with
  * `out_of_range`, mmol/L converted, rate of change → trend). Bad rows are
- * reported with their line; with `strict`, any bad row aborts before a
- * single write. Writes are idempotent per user + timestamp, so a re-run (or
+ * reported with their line while the valid ones go in; with `strict`, the
+ * whole file is validated first and any bad row aborts before a single write. Writes are idempotent per user + timestamp, so a re-run (or
  * an overlapping export) adds nothing.
  */
 export async function importClarity(context: MigratorContext, file: string, options: ClarityImportOptions): Promise<Report> {
@@ -111,37 +113,64 @@ export async function importClarity(context: MigratorContext, file: string, opti
   let ignored = 0;
   let written = 0;
 
-  const pass = async (write: boolean) => {
+  /**
+   * One streaming pass. It reports bad rows when `collect`, writes when
+   * `write`; several chunks are written while parsing goes on, so the
+   * batch path always has requests in flight.
+   */
+  const pass = async ({ collect, write }: { collect: boolean; write: boolean }) => {
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
     let chunk: unknown[] = [];
-    const flush = async () => {
+    const flush = () => {
       if (chunk.length === 0) return;
-      await repository.saveMany(options.userId, chunk);
-      written += chunk.length;
-      options.progress.increment(chunk.length);
+      const batch = chunk;
       chunk = [];
+      const pending: Promise<void> = repository
+        .saveMany(options.userId, batch)
+        .then(() => {
+          written += batch.length;
+          options.progress.increment(batch.length);
+        })
+        .catch((error: unknown) => {
+          failure ??= error;
+        })
+        .finally(() => inFlight.delete(pending));
+      inFlight.add(pending);
     };
     for await (const { line, row, columns } of rows(file)) {
       if ((row[columns.eventType] ?? '').trim() !== 'EGV') {
-        if (!write) ignored++;
+        if (collect) ignored++;
         continue;
       }
-      if (!write) read++;
+      if (collect) read++;
       const converted = convert(row, columns, toUtc);
       if (!converted.ok) {
-        if (!write) skipped.push({ where: `line ${line}`, reason: converted.reason });
+        if (collect) skipped.push({ where: `line ${line}`, reason: converted.reason });
         continue;
       }
       if (!write) continue;
       chunk.push(converted.input);
-      if (chunk.length >= WRITE_CHUNK) await flush();
+      if (chunk.length >= WRITE_CHUNK) {
+        flush();
+        while (inFlight.size >= CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
+      }
+      if (failure !== undefined) break;
     }
-    await flush();
+    flush();
+    await Promise.all(inFlight);
+    if (failure !== undefined) throw failure;
   };
 
-  // Pass 1 validates the whole file (and is all a dry run or a strict failure does); pass 2 writes.
-  await pass(false);
-  const abort = options.strict && skipped.length > 0;
-  if (!options.dryRun && !abort) await pass(true);
+  // Strict and dry runs validate the whole file before writing anything; otherwise one pass does both.
+  let abort = false;
+  if (options.strict || options.dryRun) {
+    await pass({ collect: true, write: false });
+    abort = options.strict && skipped.length > 0;
+    if (!options.dryRun && !abort) await pass({ collect: false, write: true });
+  } else {
+    await pass({ collect: true, write: true });
+  }
   options.progress.stop();
   return finishReport(
     {

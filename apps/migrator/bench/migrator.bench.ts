@@ -1,0 +1,114 @@
+/*
+ * `npm run bench` — `import clarity` of a synthetic one-year export (105,120
+ * rows) against the raw parallel BatchWrite ceiling measured in the same run
+ * on a fresh DynamoDB Local, and peak RSS for a 10× larger file against the
+ * 1× file's (imports stream: memory should stay flat).
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { round, startLocalDynamoDB } from '@vitals/local-dynamodb';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { writeClarityFixture } from '../src/test-support/clarity-fixture.ts';
+
+const ONE_YEAR = 105_120;
+const RESULTS = resolve(import.meta.dirname, '../../../bench-results/migrator.json');
+const root = resolve(import.meta.dirname, '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'migrator-bench-'));
+
+const local = await startLocalDynamoDB();
+const rawClient = new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const raw = DynamoDBDocumentClient.from(rawClient);
+const env = { ...process.env, DYNAMODB_ENDPOINT: local.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', TABLE_PREFIX: 'bench-', NO_COLOR: '1' };
+
+interface Report { written: number; elapsed_ms: number; items_per_s: number; peak_rss_mb: number }
+async function cli(args: string[]): Promise<Report> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@vitals/source', resolve(import.meta.dirname, '../src/main.ts'), ...args, '--json'],
+    { cwd: root, env: { ...env, TSX_TSCONFIG_PATH: resolve(root, 'tsconfig.base.json') }, maxBuffer: 256 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout) as Report;
+}
+
+await cli(['tables', 'apply']);
+
+// The ceiling: the same readings, already built, written by a hand-tuned parallel BatchWrite loop.
+await rawClient.send(
+  new CreateTableCommand({
+    TableName: 'ceiling',
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'user_id', KeyType: 'HASH' }, { AttributeName: 'timestamp', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'user_id', AttributeType: 'S' }, { AttributeName: 'timestamp', AttributeType: 'S' }],
+  }),
+);
+const start = Date.parse('2025-01-01T00:00:00.000Z');
+const items = Array.from({ length: ONE_YEAR }, (_, i) => ({
+  user_id: 'ceiling',
+  timestamp: new Date(start + i * 300_000).toISOString(),
+  glucose_value: 70 + ((i * 7) % 200),
+  glucose_unit: 'mg/dL',
+  trend_direction: 'steady',
+  device_info: { device_id: 'Android G7', serial_number: 'Android G7', transmitter_id: '8TX123' },
+  reading_type: 'CGM',
+  source: 'dexcom',
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+}));
+async function ceiling(concurrency: number): Promise<number> {
+  let next = 0;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        let requests = items.slice(next, (next += 25)).map((Item) => ({ PutRequest: { Item } }));
+        while (requests.length > 0) {
+          const output: BatchWriteCommandOutput = await raw.send(new BatchWriteCommand({ RequestItems: { ceiling: requests } }));
+          requests = (output.UnprocessedItems?.['ceiling'] ?? []) as typeof requests;
+        }
+      }
+    }),
+  );
+  return (ONE_YEAR / (performance.now() - began)) * 1_000;
+}
+const tuning: Record<number, number> = {};
+for (const concurrency of [16, 32]) tuning[concurrency] = Math.round(await ceiling(concurrency));
+const ceilingPerSecond = Math.max(...Object.values(tuning));
+
+const oneYear = join(dir, 'one-year.csv');
+await writeClarityFixture(oneYear, { rows: ONE_YEAR });
+const imported = await cli(['import', 'clarity', oneYear, '--user', 'bench-1x']);
+if (imported.written !== ONE_YEAR) throw new Error(`imported ${imported.written} of ${ONE_YEAR}`);
+
+const tenYears = join(dir, 'ten-years.csv');
+await writeClarityFixture(tenYears, { rows: ONE_YEAR * 10 });
+const imported10 = await cli(['import', 'clarity', tenYears, '--user', 'bench-10x']);
+if (imported10.written !== ONE_YEAR * 10) throw new Error(`imported ${imported10.written} of ${ONE_YEAR * 10}`);
+
+
+rawClient.destroy();
+await local.stop();
+rmSync(dir, { recursive: true, force: true });
+
+// The import's rate includes reading and validating the file twice (validation pass, write pass).
+const results = {
+  package: '@vitals/migrator',
+  when: new Date().toISOString(),
+  import_clarity_1x: { rows: ONE_YEAR, items_per_s: imported.items_per_s, elapsed_ms: imported.elapsed_ms, peak_rss_mb: imported.peak_rss_mb },
+  raw_batchwrite_ceiling: { items_per_s: Math.round(ceilingPerSecond), tuning },
+  ratio_vs_ceiling: round(imported.items_per_s / ceilingPerSecond),
+  import_clarity_10x: { rows: ONE_YEAR * 10, items_per_s: imported10.items_per_s, peak_rss_mb: imported10.peak_rss_mb },
+  peak_rss_ratio_10x_vs_1x: round(imported10.peak_rss_mb / imported.peak_rss_mb),
+};
+mkdirSync(dirname(RESULTS), { recursive: true });
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+console.log('\n@vitals/migrator — import clarity vs the raw parallel BatchWrite ceiling, same run');
+console.log(
+  `import 1x    ${imported.items_per_s} items/s vs ceiling ${Math.round(ceilingPerSecond)} items/s = ${results.ratio_vs_ceiling}×  ` +
+    `(ceiling tuning ${JSON.stringify(tuning)})`,
+);
+console.log(`peak RSS     1x ${imported.peak_rss_mb} MB, 10x ${imported10.peak_rss_mb} MB = ${results.peak_rss_ratio_10x_vs_1x}×`);
+console.log(`results written to ${RESULTS}`);
