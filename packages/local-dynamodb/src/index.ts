@@ -4,3 +4,4 @@ export { findFreePort } from './port.ts';
 export { answersAsDynamoDB } from './probe.ts';
 export { testDynamoDBEndpoint, TEST_ENDPOINT_VARIABLE } from './jest/test-endpoint.ts';
 export { figures, interleaved, percentile, round, time, type Figures } from './bench/stats.ts';
+export { readmeExportCoverage } from './testing/readme-exports.ts';

@@ -1,27 +1,12 @@
-import { DynamoDBService } from '@vitals/dynamodb-core';
-import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@vitals/dynamodb-core';
-import { runCli, uniquePrefix } from '../test-support/run-cli.ts';
+import { runCli, storedReadings, testService, uniquePrefix } from '../test-support/run-cli.ts';
 import { writeClarityFixture } from '../test-support/clarity-fixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'clarity-'));
-const db = new DynamoDBService(createLogger({ level: 'silent' }), {
-  region_name: 'us-east-1',
-  endpoint_url: testDynamoDBEndpoint(),
-  aws_access_key_id: 'local',
-  aws_secret_access_key: 'local',
-});
-
-async function readingsOf(prefix: string, user: string) {
-  return db.query({
-    tableName: `${prefix}bg_readings`,
-    keyConditionExpression: 'user_id = :u',
-    expressionAttributeValues: { ':u': user },
-  });
-}
+const db = testService();
+const readingsOf = (prefix: string, user: string) => storedReadings(db, prefix, user);
 
 interface JsonReport {
   read: number;

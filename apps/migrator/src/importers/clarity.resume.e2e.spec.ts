@@ -1,4 +1,3 @@
-import { DynamoDBService, createLogger } from '@vitals/dynamodb-core';
 import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -6,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fixtureGlucose, localTimestamp, writeClarityFixture } from '../test-support/clarity-fixture.ts';
-import { runCli, uniquePrefix } from '../test-support/run-cli.ts';
+import { runCli, testService, uniquePrefix } from '../test-support/run-cli.ts';
 
 const root = resolve(__dirname, '../../../..');
 const ROWS = 40_000;
@@ -14,12 +13,7 @@ const ROWS = 40_000;
 describe('vitals-migrate import clarity, killed partway', () => {
   const prefix = uniquePrefix();
   const env = { TABLE_PREFIX: prefix };
-  const db = new DynamoDBService(createLogger({ level: 'silent' }), {
-    region_name: 'us-east-1',
-    endpoint_url: testDynamoDBEndpoint(),
-    aws_access_key_id: 'local',
-    aws_secret_access_key: 'local',
-  });
+  const db = testService();
   afterAll(() => db.close());
 
   const stored = () =>

@@ -1,3 +1,4 @@
+import { DynamoDBService, createLogger } from '@vitals/dynamodb-core';
 import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -37,5 +38,24 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
       },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
+  });
+}
+
+/** A service on the test run's DynamoDB Local, for checking what the CLI wrote. */
+export function testService(): DynamoDBService {
+  return new DynamoDBService(createLogger({ level: 'silent' }), {
+    region_name: 'us-east-1',
+    endpoint_url: testDynamoDBEndpoint(),
+    aws_access_key_id: 'local',
+    aws_secret_access_key: 'local',
+  });
+}
+
+/** Every stored reading of `user` under `prefix`, in time order. */
+export function storedReadings(db: DynamoDBService, prefix: string, user: string): Promise<Record<string, unknown>[]> {
+  return db.query({
+    tableName: `${prefix}bg_readings`,
+    keyConditionExpression: 'user_id = :u',
+    expressionAttributeValues: { ':u': user },
   });
 }
