@@ -45,10 +45,13 @@ export {
 export { SYNC_JOB_RETRY_BASE_MS, SYNC_JOB_RETRY_MAX_MS, syncJobRetryDelayMs } from './sync-job/sync-job.backoff.ts';
 export {
   HealthEntryRepository,
+  type HealthDay,
   type HealthEntryDateRange,
   type HealthEntryTimeRange,
+  type HealthEntryWrite,
   type HealthEntryWriteOptions,
 } from './health-entry/health-entry.repository.ts';
+export type { HealthDateRange } from './health-entry/health-dates.ts';
 export {
   DailySummaryRepository,
   MAX_SUMMARY_RANGE_DAYS,

@@ -28,6 +28,8 @@ export interface QuerySpec {
   ExpressionAttributeValues: Record<string, unknown>;
   filterExpression?: string;
   descending?: boolean;
+  /** Strongly consistent reads (base table only): writes that just completed are visible. */
+  consistentRead?: boolean;
 }
 
 export interface PageRequest {
@@ -252,6 +254,7 @@ export class BaseRepository<T> {
       expressionAttributeNames: spec.ExpressionAttributeNames,
       expressionAttributeValues: spec.ExpressionAttributeValues,
       scanIndexForward: spec.descending !== true,
+      consistentRead: spec.consistentRead,
     };
   }
 

@@ -166,6 +166,24 @@ describe(DailySummaryRepository.name, () => {
     });
   });
 
+  describe('.storedDateRange', () => {
+    it('when entries and summaries are stored: the first and last date of either table; undefined when both are empty', async () => {
+      const fresh = await testContainer();
+      const freshEntries = new HealthEntryRepository(fresh.container.get(DynamoDBService), silentLogger, fresh.settings);
+      const freshSummaries = new DailySummaryRepository(fresh.container.get(DynamoDBService), silentLogger, fresh.settings, clock, freshEntries);
+      try {
+        expect(await freshSummaries.storedDateRange()).toBeUndefined();
+        await freshEntries.save('2025-03-04', '0800', { medications: { a: '1', b: '2' } });
+        await freshEntries.save('2025-01-02', '0800', { note: 'first entry' });
+        expect(await freshSummaries.storedDateRange()).toEqual({ from: '2025-01-02', to: '2025-03-04' });
+        await freshSummaries.save(summaryOf('2025-04-30'));
+        expect(await freshSummaries.storedDateRange()).toEqual({ from: '2025-01-02', to: '2025-04-30' });
+      } finally {
+        await fresh.container.unbindAll();
+      }
+    });
+  });
+
   describe('.save / .get', () => {
     it('when saved: updated_at is the repository clock, whatever the caller sent', async () => {
       clock.set('2026-02-01T12:00:00.000Z');

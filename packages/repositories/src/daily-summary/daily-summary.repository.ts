@@ -12,6 +12,7 @@ import {
   buildDailySummary,
   dailySummariesTable,
   dailySummaryKey,
+  isHealthDate,
   type DailySummary,
   type HealthEntry,
 } from '@vitals/models';
@@ -239,6 +240,25 @@ export class DailySummaryRepository {
       { entity: ENTITY, key },
       { cause: error },
     );
+  }
+
+  /**
+   * The first and last date that has entries or a summary — the range a
+   * rebuild of everything covers — or undefined when both tables are empty.
+   * Two Scans projecting only `date`: an operator's tool, not a request path.
+   */
+  async storedDateRange(): Promise<HealthDateRange | undefined> {
+    let range: HealthDateRange | undefined;
+    for (const table of [this.entries.tableName, this.tableName]) {
+      const pages = this.db.scanPages({ tableName: table, projectionExpression: '#date', expressionAttributeNames: { '#date': 'date' } });
+      for await (const page of pages) {
+        for (const { date } of page.items) {
+          if (typeof date !== 'string' || !isHealthDate(date)) continue;
+          range = range === undefined ? { from: date, to: date } : { from: date < range.from ? date : range.from, to: date > range.to ? date : range.to };
+        }
+      }
+    }
+    return range;
   }
 
   /** A range "query" for cursor binding: the same table and bounds, nothing else. */

@@ -20,7 +20,9 @@ import {
   healthEntryKey,
   healthEntryMedicationIndex,
   healthEntryPainLevelIndex,
+  healthEntryPrimaryIndex,
   isHealthTime,
+  isMedicationIndexItem,
   isMedicationName,
   medicationIndexItemKey,
   parseHealthEntryTableItem,
@@ -28,11 +30,13 @@ import {
   type HealthEntry,
   type HealthEntryInput,
   type HealthEntryItemKey,
+  type HealthEntryTableItem,
+  type MedicationIndexItem,
   type SortCondition,
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { BaseRepository, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
+import { BaseRepository, type Page, type PageRequest, type QuerySpec, type SkippedItem } from '../base/base-repository.ts';
 import { invalidInput, validInput, validKey } from '../base/validate.ts';
 import { REPOSITORY_TOKENS, type RepositorySettings } from '../settings/repository-settings.ts';
 import { eachDate, validDate, validDateRange } from './health-dates.ts';
@@ -46,17 +50,16 @@ const TRANSACTION_LIMIT = 100;
 /** Every attribute an entry item may carry: what "unchanged" compares. */
 const ENTRY_ATTRIBUTES = Object.keys(HealthEntrySchema.shape);
 
-/**
- * Any item of `fusion-health-entries` read back, as the entry it stands for:
- * each item is parsed with the schema its marker calls for (precise issues),
- * and a medication index item becomes its entry (`healthEntryFromItem`).
- */
-const StoredHealthEntrySchema: z.ZodType<HealthEntry> = z.unknown().transform((raw, ctx) => {
+/** Any item of `fusion-health-entries` read back as it is stored, parsed with the schema its marker calls for (precise issues). */
+const StoredTableItemSchema: z.ZodType<HealthEntryTableItem> = z.unknown().transform((raw, ctx) => {
   const result = parseHealthEntryTableItem(raw);
-  if (result.success) return healthEntryFromItem(result.data);
+  if (result.success) return result.data;
   for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   return z.NEVER;
 });
+
+/** Any item of the table as the entry it stands for: a medication index item becomes its entry (`healthEntryFromItem`). */
+const StoredHealthEntrySchema: z.ZodType<HealthEntry> = StoredTableItemSchema.transform(healthEntryFromItem);
 
 /** Times of one day, `HHMM`, inclusive at both ends. */
 export interface HealthEntryTimeRange {
@@ -86,6 +89,24 @@ export interface HealthEntryWriteOptions {
   expected?: HealthEntry | null;
 }
 
+/** One entry for {@link HealthEntryRepository.saveMany}: where it goes and what a client would send to `save`. */
+export interface HealthEntryWrite {
+  date: string;
+  time: string;
+  input: unknown;
+}
+
+/** Everything stored on one date, read strongly consistent. */
+export interface HealthDay {
+  date: string;
+  /** The day's entries, in time order. */
+  entries: HealthEntry[];
+  /** The medication index items of the day's entries (see README, "Medication index"). */
+  medication_index_items: MedicationIndexItem[];
+  /** Items of the date that failed their schema (never in strict mode, which throws instead). */
+  skipped: SkippedItem[];
+}
+
 /** What is stored under an entry's key right now. */
 interface StoredState {
   /** The raw entry item; `undefined` when there is none. */
@@ -105,6 +126,8 @@ interface StoredState {
 export class HealthEntryRepository {
   readonly tableName: string;
   private readonly base: BaseRepository<HealthEntry>;
+  /** The same table read item by item, index items as they are: for whole-day reads. */
+  private readonly items: BaseRepository<HealthEntryTableItem>;
   private readonly log: Logger;
 
   constructor(
@@ -118,6 +141,7 @@ export class HealthEntryRepository {
       table: healthEntriesTable,
       schema: StoredHealthEntrySchema,
     });
+    this.items = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: healthEntriesTable, schema: StoredTableItemSchema });
     this.tableName = this.base.tableName;
   }
 
@@ -155,6 +179,74 @@ export class HealthEntryRepository {
     }
     await this.transact(actions, key);
     return entry;
+  }
+
+  /**
+   * Bulk load (the migrator's imports): validates every write first — every
+   * problem in one `repository.invalidInput`, paths prefixed with the
+   * write's index (`[3].pain.back`), nothing stored — then puts each entry
+   * and its medication index items through the batch path (several requests
+   * in flight, unprocessed items retried) and deletes the index items of
+   * medications a rewritten entry no longer lists, found by reading each
+   * date. Unlike {@link save} it is neither transactional nor conditioned:
+   * the last writer wins, and a reader may briefly see an entry before its
+   * index items. Running the same call again converges on the same items,
+   * so an interrupted load is finished by running it again. A repeated
+   * date + time keeps the last. Resolves with the stored entries.
+   */
+  async saveMany(writes: readonly HealthEntryWrite[]): Promise<HealthEntry[]> {
+    const byKey = new Map<string, HealthEntry>();
+    const issues: { path: string; message: string }[] = [];
+    writes.forEach((write, index) => {
+      try {
+        validKey(ENTITY, () => healthEntryKey(write.date, write.time));
+        byKey.set(`${write.date}/${write.time}`, toHealthEntry(write.date, write.time, this.validEntryInput(write.date, write.time, write.input)));
+      } catch (error) {
+        if (!VitalsError.is(error, 'repository.invalidInput')) throw error;
+        issues.push(...error.details.issues.map((issue) => ({ path: `[${index}].${issue.path}`, message: issue.message })));
+      }
+    });
+    if (issues.length > 0) throw invalidInput(ENTITY, issues);
+
+    const entries = [...byKey.values()];
+    const days = await Promise.all([...new Set(entries.map((entry) => entry.date))].map((date) => this.readDay(date)));
+    const puts = entries.flatMap((entry) => {
+      const items = healthEntryItems(entry);
+      return [items.entry, ...items.medication_index_items];
+    });
+    const written = new Set(puts.map((item) => `${item.date}/${item.timestamp}`));
+    const stale = days
+      .flatMap((day) => day.medication_index_items)
+      .filter((item) => byKey.has(`${item.date}/${item.entry_timestamp}`) && !written.has(`${item.date}/${item.timestamp}`));
+    await this.db.batchWriteItems(puts, this.tableName);
+    await Promise.all(stale.map((item) => this.db.deleteItem({ date: item.date, timestamp: item.timestamp }, this.tableName)));
+    return entries;
+  }
+
+  /**
+   * Everything stored on `date` (one strongly consistent Query of its
+   * partition): its entries in time order and their medication index items,
+   * as they are stored. What the migrator's `verify` compares a file with.
+   */
+  async readDay(date: string): Promise<HealthDay> {
+    const query = validKey(ENTITY, () => healthEntryPrimaryIndex.keyCondition(date));
+    const day: HealthDay = { date, entries: [], medication_index_items: [], skipped: [] };
+    for await (const page of this.db.queryPages({
+      tableName: this.tableName,
+      keyConditionExpression: query.KeyConditionExpression,
+      expressionAttributeNames: query.ExpressionAttributeNames,
+      expressionAttributeValues: query.ExpressionAttributeValues,
+      consistentRead: true,
+    })) {
+      const { items, skipped } = this.items.parseItems(page.items);
+      for (const item of items) {
+        if (isMedicationIndexItem(item)) day.medication_index_items.push(item);
+        else day.entries.push(item);
+      }
+      day.skipped.push(...skipped);
+    }
+    this.items.reportSkipped(day.skipped);
+    return day;
   }
 
   async get(date: string, time: string): Promise<HealthEntry | undefined> {
@@ -212,9 +304,7 @@ export class HealthEntryRepository {
   async *iterateDates(from: string, to: string, options: { consistentRead?: boolean } = {}): AsyncGenerator<HealthEntry> {
     const range = validDateRange(ENTITY, from, to);
     for (const date of eachDate(range)) {
-      const query = healthEntriesOnDate(date);
-      if (options.consistentRead === true) yield* this.queryConsistent(query);
-      else yield* this.base.queryAll(query);
+      yield* this.base.queryAll({ ...healthEntriesOnDate(date), consistentRead: options.consistentRead });
     }
   }
 
@@ -327,23 +417,6 @@ export class HealthEntryRepository {
         { entity: ENTITY, key },
         { cause: error },
       );
-    }
-  }
-
-  /** `queryAll` with strongly consistent reads, which QuerySpec cannot ask for yet. */
-  private async *queryConsistent(query: QuerySpec): AsyncGenerator<HealthEntry> {
-    const pages = this.db.queryPages({
-      tableName: this.tableName,
-      keyConditionExpression: query.KeyConditionExpression,
-      expressionAttributeNames: query.ExpressionAttributeNames,
-      expressionAttributeValues: query.ExpressionAttributeValues,
-      consistentRead: true,
-    });
-    for await (const page of pages) {
-      for (const raw of page.items) {
-        const entry = this.base.parseOne(raw);
-        if (entry !== undefined) yield entry;
-      }
     }
   }
 }
