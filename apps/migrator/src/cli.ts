@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CommonFlags, Io } from './commands/command-kit.ts';
+import { registerEntriesCommands } from './commands/entries.command.ts';
 import { registerImportCommands } from './commands/import.command.ts';
 import { tablesCommand } from './commands/tables.command.ts';
 import { formatReport, type Report } from './report/report.ts';
@@ -68,6 +69,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 
   registerImportCommands(program, { io, emit });
+  registerEntriesCommands(program, { io, emit });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -81,7 +83,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(`vitals-migrate: ${error.message}\n`);
       return 2;
     }
-    io.stderr.write(`vitals-migrate: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = /ResourceNotFoundException/.test(message) ? '\n  a table is missing: create the tables first with `tables apply`' : '';
+    io.stderr.write(`vitals-migrate: ${message}${hint}\n`);
     return 1;
   }
 }

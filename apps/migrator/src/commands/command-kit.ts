@@ -1,5 +1,6 @@
 import type { EnvLike } from '@vitals/dynamodb-core';
-import type { Command } from 'commander';
+import { isHealthDate } from '@vitals/models';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { Report } from '../report/report.ts';
 
 export interface Io {
@@ -26,4 +27,16 @@ export function withCommonFlags(command: Command): Command {
     .option('--dry-run', 'read and validate everything; write nothing', false)
     .option('--strict', 'any bad record aborts before anything is written', false)
     .option('--json', 'print a machine-readable report on stdout', false);
+}
+
+/** `--year YYYY`: the year an `entries.json` file's MMDD days belong to. */
+export function yearArgument(value: string): number {
+  if (!/^\d{4}$/.test(value) || Number(value) < 1000) throw new InvalidArgumentError('must be a four-digit year, e.g. 2025');
+  return Number(value);
+}
+
+/** A `YYYY-MM-DD` calendar date. */
+export function dateArgument(value: string): string {
+  if (!isHealthDate(value)) throw new InvalidArgumentError('must be a YYYY-MM-DD calendar date');
+  return value;
 }

@@ -1,10 +1,18 @@
+/** A record left out, with where it is (`line 12`, `0523/1300`) and why. */
+export interface Skipped {
+  where: string;
+  reason: string;
+}
+
 /** What every command reports when it ends (DESIGN §6): read, written, skipped with reasons, elapsed, rate. */
 export interface Report {
   command: string;
   dry_run: boolean;
   read: number;
   written: number;
-  skipped: { where: string; reason: string }[];
+  skipped: Skipped[];
+  /** What `verify` found to differ between the file and the tables (absent for other commands). */
+  differences?: Skipped[];
   elapsed_ms: number;
   items_per_s: number;
   /** Peak resident memory of the process so far: imports stream, so it should not grow with the file. */
@@ -29,6 +37,9 @@ export function finishReport(
   };
 }
 
+/** Skipped records listed in the human report (--json has them all); differences are all listed. */
+const SHOWN_SKIPPED = 50;
+
 /** The human report (stderr keeps stdout clean for --json). */
 export function formatReport(report: Report): string {
   const lines = [
@@ -36,7 +47,11 @@ export function formatReport(report: Report): string {
     `  read ${report.read}, written ${report.written}, skipped ${report.skipped.length}, ` +
       `${(report.elapsed_ms / 1_000).toFixed(1)} s, ${report.items_per_s} items/s, peak RSS ${report.peak_rss_mb} MB`,
   ];
-  for (const skip of report.skipped.slice(0, 50)) lines.push(`  skipped ${skip.where}: ${skip.reason}`);
-  if (report.skipped.length > 50) lines.push(`  … and ${report.skipped.length - 50} more skipped (see --json)`);
+  for (const skip of report.skipped.slice(0, SHOWN_SKIPPED)) lines.push(`  skipped ${skip.where}: ${skip.reason}`);
+  if (report.skipped.length > SHOWN_SKIPPED) lines.push(`  … and ${report.skipped.length - SHOWN_SKIPPED} more skipped (see --json)`);
+  if (report.differences !== undefined) {
+    lines.push(`  ${report.differences.length === 0 ? 'no differences' : `${report.differences.length} differences:`}`);
+    for (const difference of report.differences) lines.push(`  differs ${difference.where}: ${difference.reason}`);
+  }
   return lines.join('\n');
 }

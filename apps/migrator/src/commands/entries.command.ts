@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { assertJsonFile } from '../entries/entries-file.ts';
+import { exportEntries } from '../entries/entries.exporter.ts';
+import { verifyEntries } from '../entries/entries.verifier.ts';
+import { rebuildSummaries } from '../entries/summaries.rebuild.ts';
+import { createProgress } from '../report/progress.ts';
+import { withContext } from '../runtime/context.ts';
+import { dateArgument, yearArgument, type CommandKit, type CommonFlags } from './command-kit.ts';
+
+const jsonFlag = ['--json', 'print a machine-readable report on stdout'] as const;
+
+/**
+ * `verify entries`, `export entries` and `summaries rebuild`: they read the
+ * tables (and a file) or recompute from them, so only --json of the common
+ * flags applies.
+ */
+export function registerEntriesCommands(program: Command, kit: CommandKit): void {
+  program
+    .command('verify')
+    .description('compare a file with the tables')
+    .command('entries')
+    .description('exit 0 when the tables hold exactly the file\'s entries (with their medication index items and right daily summaries), else 1 listing each difference')
+    .argument('<file>', 'the entries.json file')
+    .requiredOption('--year <YYYY>', 'the year its MMDD days belong to', yearArgument)
+    .option(...jsonFlag, false)
+    .action(async (file: string, flags: CommonFlags & { year: number }) => {
+      await assertJsonFile(file);
+      kit.emit(await withContext(kit.io.env, (context) => verifyEntries(context, file, { year: flags.year })), flags);
+    });
+
+  program
+    .command('export')
+    .description('write the tables back out as a file')
+    .command('entries')
+    .description('the year\'s health entries in the entries.json shape; import → export reproduces the file\'s data')
+    .requiredOption('--year <YYYY>', 'the year to export', yearArgument)
+    .requiredOption('--out <file>', 'where to write it (replaced only once complete)')
+    .option(...jsonFlag, false)
+    .action(async (flags: CommonFlags & { year: number; out: string }) => {
+      const progress = createProgress('export entries', kit.io.stderr as NodeJS.WriteStream, !flags.json);
+      kit.emit(await withContext(kit.io.env, (context) => exportEntries(context, { year: flags.year, out: flags.out, progress })), flags);
+    });
+
+  program
+    .command('summaries')
+    .description('the daily summaries of the health log')
+    .command('rebuild')
+    .description('recompute daily summaries from the entries; without bounds, from the first to the last stored date')
+    .option('--from <YYYY-MM-DD>', 'first day (default: the first stored date)', dateArgument)
+    .option('--to <YYYY-MM-DD>', 'last day (default: the last stored date)', dateArgument)
+    .option(...jsonFlag, false)
+    .action(async (flags: CommonFlags & { from?: string; to?: string }) => {
+      kit.emit(await withContext(kit.io.env, (context) => rebuildSummaries(context, { from: flags.from, to: flags.to })), flags);
+    });
+}

@@ -1,0 +1,83 @@
+import { HealthEntryRepository, type HealthDay } from '@vitals/repositories';
+import { createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { once } from 'node:events';
+import type { Progress } from '../report/progress.ts';
+import { finishReport, type Report, type Skipped } from '../report/report.ts';
+import type { MigratorContext } from '../runtime/context.ts';
+import { UsageError } from '../runtime/usage-error.ts';
+import { datesOfYear, dayKeyOf, toFileRecord } from './entries-format.ts';
+
+/** Days read ahead while earlier ones are written out. */
+const DAYS_AHEAD = 8;
+
+export interface EntriesExportOptions {
+  year: number;
+  out: string;
+  progress: Progress;
+}
+
+/**
+ * Writes the year's entries back in the reference shape
+ * `{ MMDD: { HHMM: { Medications, Pain, Activities, o2, bpr, note, sleep } } }`,
+ * days and times in order, one day in memory at a time. The file appears
+ * only when complete (written next to it, then renamed). Items of the table
+ * that fail their schema are reported as skipped, not exported.
+ */
+export async function exportEntries(context: MigratorContext, options: EntriesExportOptions): Promise<Report> {
+  const started = performance.now();
+  const { out, year } = options;
+  if (!(await stat(dirname(out)).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dirname(out)}: no such directory`);
+  const entries = context.container.get(HealthEntryRepository);
+  const partial = `${out}.partial`;
+  const stream = createWriteStream(partial);
+  const write = async (text: string) => {
+    if (!stream.write(text)) await once(stream, 'drain');
+  };
+  const skipped: Skipped[] = [];
+  let exported = 0;
+  let days = 0;
+
+  try {
+    await write('{');
+    const dates = [...datesOfYear(year)];
+    for (let start = 0; start < dates.length; start += DAYS_AHEAD) {
+      const batch = await Promise.all(dates.slice(start, start + DAYS_AHEAD).map((date) => entries.readDay(date)));
+      for (const day of batch) {
+        skipped.push(...invalidItems(day));
+        if (day.entries.length === 0) continue;
+        // Written key by key: an object would put integer-like times ("1300") before "0800".
+        const records = day.entries.map(
+          (entry) => `\n    ${JSON.stringify(entry.timestamp)}: ${JSON.stringify(toFileRecord(entry), null, 2).replaceAll('\n', '\n    ')}`,
+        );
+        await write(`${days === 0 ? '' : ','}\n  ${JSON.stringify(dayKeyOf(day.date))}: {${records.join(',')}\n  }`);
+        days++;
+        exported += day.entries.length;
+        options.progress.increment(day.entries.length);
+      }
+    }
+    await write(days === 0 ? '}\n' : '\n}\n');
+    stream.end();
+    await once(stream, 'finish');
+    await rename(partial, out);
+  } catch (error) {
+    stream.destroy();
+    await rm(partial, { force: true });
+    throw error;
+  } finally {
+    options.progress.stop();
+  }
+
+  return finishReport(
+    { command: `export entries --year ${year}`, dry_run: false, read: exported, written: exported, skipped, details: { year, out, days } },
+    started,
+  );
+}
+
+function invalidItems(day: HealthDay): Skipped[] {
+  return day.skipped.map((item) => ({
+    where: `${dayKeyOf(day.date)}/${String(item.key['timestamp'])}`,
+    reason: `invalid in the table, not exported: ${item.issues.join('; ')}`,
+  }));
+}
