@@ -4,6 +4,7 @@ import { finishReport, type Report, type Skipped } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
 import { InFlight } from '../runtime/in-flight.ts';
 import { STRICT_ABORT, runPasses, type PassMode } from '../runtime/passes.ts';
+import type { FileDay } from './entries-format.ts';
 import { readEntriesFile } from './entries-file.ts';
 
 export interface EntriesImportOptions {
@@ -13,16 +14,21 @@ export interface EntriesImportOptions {
   progress: Progress;
 }
 
-/** Days being written (entries, then the day's summary) while the file is read on. */
-const DAYS_IN_FLIGHT = 8;
+/** Entries handed to the repository's batch path at a time: whole days, at least this many entries together. */
+const CHUNK_ENTRIES = 1_000;
+/** Chunks being written (entries, then their days' summaries) while the file is read on. */
+const CHUNKS_IN_FLIGHT = 3;
+/** Day summaries rebuilt at once within a chunk. */
+const SUMMARIES_AT_ONCE = 16;
 
 /**
  * Streams an `entries.json` file into `fusion-health-entries` (with derived
  * attributes and medication index items) and rebuilds the summary of every
  * day it wrote. Bad records are reported with their `MMDD/HHMM` path while
  * the valid ones go in; with `strict`, any bad record aborts before a single
- * write. A day's entries go through the repository's batch path; its summary
- * is rebuilt from what the table then holds. Every write is idempotent, so a
+ * write. Whole days go through the repository's batch path about a thousand
+ * entries at a time, several chunks in flight; each day's summary is then
+ * rebuilt from what the table holds. Every write is idempotent, so a
  * re-run — after a kill at any moment — finishes the job with nothing lost
  * or doubled. `file` must have passed `assertJsonFile` (the command checks
  * it before starting DynamoDB, so a bad file fails fast and writes nothing).
@@ -36,23 +42,41 @@ export async function importEntries(context: MigratorContext, file: string, opti
   let written = 0;
   let summariesRebuilt = 0;
 
+  /** Writes whole days: their entries through one batch call, then each day's summary from what the table holds. */
+  const writeChunk = async (days: readonly FileDay[]) => {
+    const chunk = days.flatMap((day) => day.entries);
+    await entries.saveMany(chunk.map(({ date, time, input }) => ({ date, time, input })));
+    const dates = days.map((day) => day.date as string);
+    for (let start = 0; start < dates.length; start += SUMMARIES_AT_ONCE) {
+      await Promise.all(dates.slice(start, start + SUMMARIES_AT_ONCE).map((date) => summaries.rebuild(date)));
+    }
+    written += chunk.length;
+    summariesRebuilt += dates.length;
+    options.progress.increment(chunk.length);
+  };
+
   const pass = async ({ collect, write }: PassMode) => {
-    const inFlight = new InFlight(DAYS_IN_FLIGHT);
+    const inFlight = new InFlight(CHUNKS_IN_FLIGHT);
+    let pending: FileDay[] = [];
+    let pendingEntries = 0;
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const days = pending;
+      pending = [];
+      pendingEntries = 0;
+      await inFlight.add(() => writeChunk(days));
+    };
     for await (const day of readEntriesFile(file, options.year)) {
       if (collect) {
         read += day.records;
         skipped.push(...day.problems);
       }
-      const { date } = day;
-      if (!write || date === undefined || day.entries.length === 0) continue;
-      await inFlight.add(async () => {
-        await entries.saveMany(day.entries.map(({ date, time, input }) => ({ date, time, input })));
-        await summaries.rebuild(date);
-        written += day.entries.length;
-        summariesRebuilt++;
-        options.progress.increment(day.entries.length);
-      });
+      if (!write || day.date === undefined || day.entries.length === 0) continue;
+      pending.push(day);
+      pendingEntries += day.entries.length;
+      if (pendingEntries >= CHUNK_ENTRIES) await flush();
     }
+    await flush();
     await inFlight.drain();
   };
 
