@@ -1,13 +1,9 @@
-import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fixtureGlucose, localTimestamp, writeClarityFixture } from '../test-support/clarity-fixture.ts';
-import { runCli, testService, uniquePrefix } from '../test-support/run-cli.ts';
+import { killCliWhen, runCli, testService, uniquePrefix } from '../test-support/run-cli.ts';
 
-const root = resolve(__dirname, '../../../..');
 const ROWS = 40_000;
 
 describe('vitals-migrate import clarity, killed partway', () => {
@@ -30,34 +26,9 @@ describe('vitals-migrate import clarity, killed partway', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'clarity-kill-')), 'year.csv');
     await writeClarityFixture(file, { rows: ROWS });
 
-    // One process (node --import tsx), so SIGKILL really stops the writer mid-run.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@vitals/source', resolve(__dirname, '../main.ts'), 'import', 'clarity', file, '--user', 'kill'],
-      {
-        cwd: root,
-        stdio: 'ignore',
-        env: {
-          ...process.env,
-          TSX_TSCONFIG_PATH: resolve(root, 'tsconfig.base.json'),
-          DYNAMODB_ENDPOINT: testDynamoDBEndpoint(),
-          AWS_ACCESS_KEY_ID: 'local',
-          AWS_SECRET_ACCESS_KEY: 'local',
-          ...env,
-        },
-      },
-    );
-    const exited = once(child, 'exit');
-    const deadline = Date.now() + 60_000;
     let partial = 0;
-    while (Date.now() < deadline && child.exitCode === null) {
-      partial = (await stored()).length;
-      if (partial >= 2_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    child.kill('SIGKILL');
-    const [, signal] = await exited;
-    expect(signal).toBe('SIGKILL');
+    const run = await killCliWhen(['import', 'clarity', file, '--user', 'kill'], env, async () => (partial = (await stored()).length) >= 2_000);
+    expect(run).toEqual({ signal: 'SIGKILL', ready: true });
     expect(partial).toBeGreaterThan(0);
     expect((await stored()).length).toBeLessThan(ROWS);
 

@@ -1,6 +1,7 @@
 import { DynamoDBService, createLogger } from '@vitals/dynamodb-core';
 import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 
@@ -39,6 +40,42 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/**
+ * Starts `vitals-migrate` as a single process (node --import tsx, so SIGKILL
+ * really stops the writer mid-run), polls `ready` until it holds, then kills
+ * the process with SIGKILL. Resolves with the signal it died of (null when
+ * it exited on its own first) and what `ready` last saw.
+ */
+export async function killCliWhen(
+  args: readonly string[],
+  env: Record<string, string>,
+  ready: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<{ signal: NodeJS.Signals | null; ready: boolean }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', resolve(__dirname, '../main.ts'), ...args], {
+    cwd: root,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: resolve(root, 'tsconfig.base.json'),
+      DYNAMODB_ENDPOINT: testDynamoDBEndpoint(),
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      ...env,
+    },
+  });
+  const exited = once(child, 'exit');
+  const deadline = Date.now() + timeoutMs;
+  let seen = false;
+  while (!seen && Date.now() < deadline && child.exitCode === null) {
+    seen = await ready();
+    if (!seen) await new Promise((done) => setTimeout(done, 50));
+  }
+  child.kill('SIGKILL');
+  const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  return { signal, ready: seen };
 }
 
 /** A service on the test run's DynamoDB Local, for checking what the CLI wrote. */
