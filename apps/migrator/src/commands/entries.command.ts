@@ -5,14 +5,14 @@ import { verifyEntries } from '../entries/entries.verifier.ts';
 import { rebuildSummaries } from '../entries/summaries.rebuild.ts';
 import { createProgress } from '../report/progress.ts';
 import { withContext } from '../runtime/context.ts';
-import { dateArgument, yearArgument, type CommandKit, type CommonFlags } from './command-kit.ts';
+import { dateArgument, withCommonFlags, yearArgument, type CommandKit, type CommonFlags } from './command-kit.ts';
 
 const jsonFlag = ['--json', 'print a machine-readable report on stdout'] as const;
 
 /**
- * `verify entries`, `export entries` and `summaries rebuild`: they read the
- * tables (and a file) or recompute from them, so only --json of the common
- * flags applies.
+ * `verify entries`, `export entries` and `summaries rebuild`. Verify never
+ * writes and fails on any bad record anyway, so of the common flags it takes
+ * only --json; export and rebuild take all three.
  */
 export function registerEntriesCommands(program: Command, kit: CommandKit): void {
   program
@@ -28,28 +28,34 @@ export function registerEntriesCommands(program: Command, kit: CommandKit): void
       kit.emit(await withContext(kit.io.env, (context) => verifyEntries(context, file, { year: flags.year })), flags);
     });
 
-  program
-    .command('export')
-    .description('write the tables back out as a file')
-    .command('entries')
-    .description('the year\'s health entries in the entries.json shape; import → export reproduces the file\'s data')
-    .requiredOption('--year <YYYY>', 'the year to export', yearArgument)
-    .requiredOption('--out <file>', 'where to write it (replaced only once complete)')
-    .option(...jsonFlag, false)
-    .action(async (flags: CommonFlags & { year: number; out: string }) => {
-      const progress = createProgress('export entries', kit.io.stderr as NodeJS.WriteStream, !flags.json);
-      kit.emit(await withContext(kit.io.env, (context) => exportEntries(context, { year: flags.year, out: flags.out, progress })), flags);
-    });
+  withCommonFlags(
+    program
+      .command('export')
+      .description('write the tables back out as a file')
+      .command('entries')
+      .description('the year\'s health entries in the entries.json shape; import → export reproduces the file\'s data')
+      .requiredOption('--year <YYYY>', 'the year to export', yearArgument)
+      .requiredOption('--out <file>', 'where to write it (replaced only once complete)'),
+  ).action(async (flags: CommonFlags & { year: number; out: string }) => {
+    const progress = createProgress('export entries', kit.io.stderr as NodeJS.WriteStream, !flags.json);
+    const report = await withContext(kit.io.env, (context) =>
+      exportEntries(context, { year: flags.year, out: flags.out, dryRun: flags.dryRun === true, strict: flags.strict === true, progress }),
+    );
+    kit.emit(report, flags);
+  });
 
-  program
-    .command('summaries')
-    .description('the daily summaries of the health log')
-    .command('rebuild')
-    .description('recompute daily summaries from the entries; without bounds, from the first to the last stored date')
-    .option('--from <YYYY-MM-DD>', 'first day (default: the first stored date)', dateArgument)
-    .option('--to <YYYY-MM-DD>', 'last day (default: the last stored date)', dateArgument)
-    .option(...jsonFlag, false)
-    .action(async (flags: CommonFlags & { from?: string; to?: string }) => {
-      kit.emit(await withContext(kit.io.env, (context) => rebuildSummaries(context, { from: flags.from, to: flags.to })), flags);
-    });
+  withCommonFlags(
+    program
+      .command('summaries')
+      .description('the daily summaries of the health log')
+      .command('rebuild')
+      .description('recompute daily summaries from the entries; without bounds, from the first to the last stored date')
+      .option('--from <YYYY-MM-DD>', 'first day (default: the first stored date)', dateArgument)
+      .option('--to <YYYY-MM-DD>', 'last day (default: the last stored date)', dateArgument),
+  ).action(async (flags: CommonFlags & { from?: string; to?: string }) => {
+    const report = await withContext(kit.io.env, (context) =>
+      rebuildSummaries(context, { from: flags.from, to: flags.to, dryRun: flags.dryRun === true, strict: flags.strict === true }),
+    );
+    kit.emit(report, flags);
+  });
 }

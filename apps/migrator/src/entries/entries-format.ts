@@ -56,11 +56,16 @@ export function dateOfDayKey(key: string, year: number): string | undefined {
   return isHealthDate(date) ? date : undefined;
 }
 
+/** Every `YYYY-MM-DD` from `from` to `to` (inclusive), in order. */
+export function* datesBetween(from: string, to: string): Generator<string> {
+  const end = Date.parse(`${to}T00:00:00.000Z`);
+  for (let day = Date.parse(`${from}T00:00:00.000Z`); day <= end; day += 86_400_000) yield new Date(day).toISOString().slice(0, 10);
+}
+
 /** Every `YYYY-MM-DD` of `year`, in order. */
-export function* datesOfYear(year: number): Generator<string> {
-  for (let day = Date.UTC(year, 0, 1); new Date(day).getUTCFullYear() === year; day += 86_400_000) {
-    yield new Date(day).toISOString().slice(0, 10);
-  }
+export function datesOfYear(year: number): Generator<string> {
+  const yyyy = String(year).padStart(4, '0');
+  return datesBetween(`${yyyy}-01-01`, `${yyyy}-12-31`);
 }
 
 /** The `MMDD` key of a `YYYY-MM-DD` date. */

@@ -233,10 +233,65 @@ describe('vitals-migrate import / verify / export entries', () => {
       await db.deleteItem({ date: '2025-01-02' }, summaries);
       await db.putItem({ ...(await db.getItem({ date: '2025-01-03' }, summaries)), date: '2025-03-01' }, summaries);
 
+      const planned = await runCli(['summaries', 'rebuild', '--dry-run', '--json'], env);
+      expect(planned.code).toBe(0);
+      expect(report(planned.stdout)).toMatchObject({
+        written: 0,
+        dry_run: true,
+        details: {
+          days_changed: 2,
+          changes: [
+            { where: '2025-01-02', reason: 'missing' },
+            { where: '2025-03-01', reason: 'stored for a day without entries' },
+          ],
+        },
+      });
+      expect(await summaryItems(prefix)).toHaveLength(3);
+
       const result = await runCli(['summaries', 'rebuild', '--json'], env);
       expect(result.code).toBe(0);
       expect(report(result.stdout)).toMatchObject({ details: { from: '2025-01-01', to: '2025-03-01', saved: 3, removed: ['2025-03-01'] } });
       expect((await runCli(['verify', 'entries', file, '--year', '2025'], env)).code).toBe(0);
+    });
+
+    it('with an invalid stored entry: reported as skipped; --strict writes nothing, export --strict writes no file', async () => {
+      const { env, prefix } = await freshTables();
+      const file = join(dir, 'two.json');
+      await writeEntriesFixture(file, { days: 2, entriesPerDay: 2 });
+      await runCli(['import', 'entries', file, '--year', '2025'], env);
+      await db.putItem({ date: '2025-01-02', timestamp: '0900', medications: 'not a map', pain: {}, activities: {} }, `${prefix}fusion-health-entries`);
+      const summaries = `${prefix}fusion-daily-summaries`;
+      await db.deleteItem({ date: '2025-01-01' }, summaries);
+
+      const strict = await runCli(['summaries', 'rebuild', '--strict', '--json'], env);
+      expect(strict.code).toBe(1);
+      expect(report(strict.stdout)).toMatchObject({
+        written: 0,
+        skipped: [{ where: '2025-01-02/0900', reason: expect.stringContaining('medications') }],
+        details: { aborted: expect.stringContaining('strict'), days_changed: 1 },
+      });
+      expect(await summaryItems(prefix)).toHaveLength(1);
+
+      const lenient = await runCli(['summaries', 'rebuild', '--json'], env);
+      expect(lenient.code).toBe(1);
+      expect(report(lenient.stdout)).toMatchObject({ written: 2, skipped: [{ where: '2025-01-02/0900' }] });
+      expect(await summaryItems(prefix)).toHaveLength(2);
+
+      const out = join(dir, 'two.export.json');
+      const strictExport = await runCli(['export', 'entries', '--year', '2025', '--out', out, '--strict', '--json'], env);
+      expect(strictExport.code).toBe(1);
+      expect(report(strictExport.stdout)).toMatchObject({ written: 0, skipped: [{ where: '0102/0900' }] });
+      expect(existsSync(out)).toBe(false);
+      expect(existsSync(`${out}.partial`)).toBe(false);
+
+      const dryExport = await runCli(['export', 'entries', '--year', '2025', '--out', out, '--dry-run', '--json'], env);
+      expect(report(dryExport.stdout)).toMatchObject({ read: 4, written: 0, dry_run: true });
+      expect(existsSync(out)).toBe(false);
+
+      const lenientExport = await runCli(['export', 'entries', '--year', '2025', '--out', out, '--json'], env);
+      expect(lenientExport.code).toBe(1);
+      expect(report(lenientExport.stdout)).toMatchObject({ written: 4, skipped: [{ where: '0102/0900' }] });
+      expect(Object.keys(JSON.parse(readFileSync(out, 'utf8')) as object)).toEqual(['0101', '0102']);
     });
 
     it('with reversed or malformed bounds: usage error', async () => {

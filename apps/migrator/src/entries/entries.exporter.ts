@@ -15,6 +15,10 @@ const DAYS_AHEAD = 8;
 export interface EntriesExportOptions {
   year: number;
   out: string;
+  /** Read and convert everything, write no file. */
+  dryRun: boolean;
+  /** An invalid stored item aborts the export (no file) instead of being skipped. */
+  strict: boolean;
   progress: Progress;
 }
 
@@ -23,7 +27,8 @@ export interface EntriesExportOptions {
  * `{ MMDD: { HHMM: { Medications, Pain, Activities, o2, bpr, note, sleep } } }`,
  * days and times in order, one day in memory at a time. The file appears
  * only when complete (written next to it, then renamed). Items of the table
- * that fail their schema are reported as skipped, not exported.
+ * that fail their schema are reported as skipped, not exported — or, with
+ * `strict`, abort the export before the file appears.
  */
 export async function exportEntries(context: MigratorContext, options: EntriesExportOptions): Promise<Report> {
   const started = performance.now();
@@ -31,21 +36,29 @@ export async function exportEntries(context: MigratorContext, options: EntriesEx
   if (!(await stat(dirname(out)).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dirname(out)}: no such directory`);
   const entries = context.container.get(HealthEntryRepository);
   const partial = `${out}.partial`;
-  const stream = createWriteStream(partial);
+  const stream = options.dryRun ? undefined : createWriteStream(partial);
+  // Kept, not thrown from the event: an aborted export destroys the stream with writes pending.
+  let streamError: unknown;
+  stream?.on('error', (error) => {
+    streamError ??= error;
+  });
   const write = async (text: string) => {
-    if (!stream.write(text)) await once(stream, 'drain');
+    if (stream !== undefined && !stream.write(text)) await once(stream, 'drain');
   };
   const skipped: Skipped[] = [];
   let exported = 0;
   let days = 0;
+  let aborted = false;
 
   try {
     await write('{');
     const dates = [...datesOfYear(year)];
-    for (let start = 0; start < dates.length; start += DAYS_AHEAD) {
+    for (let start = 0; start < dates.length && !aborted; start += DAYS_AHEAD) {
       const batch = await Promise.all(dates.slice(start, start + DAYS_AHEAD).map((date) => entries.readDay(date)));
       for (const day of batch) {
         skipped.push(...invalidItems(day));
+        aborted = options.strict && skipped.length > 0;
+        if (aborted) break;
         if (day.entries.length === 0) continue;
         // Written key by key: an object would put integer-like times ("1300") before "0800".
         const records = day.entries.map(
@@ -58,19 +71,33 @@ export async function exportEntries(context: MigratorContext, options: EntriesEx
       }
     }
     await write(days === 0 ? '}\n' : '\n}\n');
-    stream.end();
-    await once(stream, 'finish');
-    await rename(partial, out);
+    if (stream !== undefined && !aborted) {
+      stream.end();
+      if (streamError === undefined) await once(stream, 'finish');
+      if (streamError !== undefined) throw streamError;
+      await rename(partial, out);
+    }
   } catch (error) {
-    stream.destroy();
-    await rm(partial, { force: true });
+    aborted = true;
     throw error;
   } finally {
+    if (aborted) {
+      stream?.destroy();
+      await rm(partial, { force: true });
+    }
     options.progress.stop();
   }
 
   return finishReport(
-    { command: `export entries --year ${year}`, dry_run: false, read: exported, written: exported, skipped, details: { year, out, days } },
+    {
+      command: `export entries --year ${year}`,
+      dry_run: options.dryRun,
+      read: exported,
+      written: options.dryRun || aborted ? 0 : exported,
+      skipped,
+      details: { year, out, days, ...(aborted ? { aborted: 'strict: invalid stored items found, no file written' } : {}) },
+      exit_code: skipped.length > 0 ? 1 : 0,
+    },
     started,
   );
 }

@@ -1,17 +1,17 @@
-import { buildDailySummary, healthEntryItems, type DailySummary, type MedicationIndexItem } from '@vitals/models';
+import { healthEntryItems, type DailySummary, type MedicationIndexItem } from '@vitals/models';
 import { DailySummaryRepository, HealthEntryRepository, MAX_PAGE_LIMIT, type HealthDay } from '@vitals/repositories';
 import { finishReport, type Report, type Skipped } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
 import { InFlight } from '../runtime/in-flight.ts';
 import { datesOfYear, dayKeyOf, type FileEntry } from './entries-format.ts';
 import { readEntriesFile } from './entries-file.ts';
+import { summaryDifferences } from './summary-check.ts';
 import { valueDifferences } from './value-differences.ts';
 
 /** Days compared at once. */
 const DAYS_IN_FLIGHT = 8;
 
 const FILE_VS_TABLE = { expected: 'in the file', actual: 'in the table' };
-const COMPUTED_VS_STORED = { expected: 'computed from the entries', actual: 'stored' };
 
 /**
  * Compares an `entries.json` file with the tables for `year`: every valid
@@ -118,14 +118,6 @@ function dayDifferences(day: HealthDay, expected: readonly FileEntry[], summary:
     differences.push({ where: at(missing.entry_timestamp), reason: `medication index item "${missing.medication_taken}" is missing` });
   }
 
-  const computed = day.entries.length === 0 ? undefined : buildDailySummary(day.date, day.entries, new Date(0));
-  const where = `${key} summary`;
-  if (computed === undefined && summary !== undefined) differences.push({ where, reason: 'stored for a day without entries' });
-  if (computed !== undefined && summary === undefined) differences.push({ where, reason: 'missing' });
-  if (computed !== undefined && summary !== undefined) {
-    const { updated_at: _computedAt, ...expectedSummary } = computed;
-    const { updated_at: _storedAt, ...storedSummary } = summary;
-    differences.push(...valueDifferences(expectedSummary, storedSummary, COMPUTED_VS_STORED).map((reason) => ({ where, reason })));
-  }
+  differences.push(...summaryDifferences(day, summary).map((reason) => ({ where: `${key} summary`, reason })));
   return differences;
 }
