@@ -1,4 +1,4 @@
-import { GlucoseReadingInputSchema, parseSensorGlucose, trendFromRate } from '@vitals/models';
+import { GlucoseReadingInputSchema, parseSensorGlucose, trendFromRate, type GlucoseReadingInput } from '@vitals/models';
 import { GlucoseReadingRepository } from '@vitals/repositories';
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
@@ -22,24 +22,30 @@ const WRITE_CHUNK = 1_000;
 /** Chunks being written while the next is parsed. */
 const CHUNKS_IN_FLIGHT = 3;
 
+/** Positions of the Clarity columns in a row (rows are arrays: cheaper than an object per row). */
 interface Columns {
-  timestamp: string;
-  eventType: string;
-  glucose: string;
-  rate?: string;
-  sourceDevice?: string;
-  transmitter?: string;
+  timestamp: number;
+  eventType: number;
+  glucose: number;
+  glucoseName: string;
+  rate?: number;
+  sourceDevice?: number;
+  transmitter?: number;
   unit: 'mg/dL' | 'mmol/L';
 }
 
 /** Finds the Clarity columns by header; a file without them is not a Clarity export (a usage error). */
 function columnsOf(header: readonly string[], file: string): Columns {
-  const find = (test: (name: string) => boolean) => header.find(test);
+  const find = (test: (name: string) => boolean) => {
+    const index = header.findIndex(test);
+    return index < 0 ? undefined : index;
+  };
   const timestamp = find((name) => name.startsWith('Timestamp'));
   const eventType = find((name) => name === 'Event Type');
   const mgdl = find((name) => name === 'Glucose Value (mg/dL)');
   const mmol = find((name) => name === 'Glucose Value (mmol/L)');
-  if (timestamp === undefined || eventType === undefined || (mgdl === undefined && mmol === undefined)) {
+  const glucose = mgdl ?? mmol;
+  if (timestamp === undefined || eventType === undefined || glucose === undefined) {
     throw new UsageError(
       `${file} is not a Dexcom Clarity export: expected the columns "Timestamp (YYYY-MM-DDThh:mm:ss)", "Event Type" and "Glucose Value (mg/dL)" or "Glucose Value (mmol/L)"`,
     );
@@ -47,7 +53,8 @@ function columnsOf(header: readonly string[], file: string): Columns {
   return {
     timestamp,
     eventType,
-    glucose: (mgdl ?? mmol) as string,
+    glucose,
+    glucoseName: header[glucose] as string,
     rate: find((name) => name.startsWith('Glucose Rate of Change')),
     sourceDevice: find((name) => name === 'Source Device ID'),
     transmitter: find((name) => name === 'Transmitter ID'),
@@ -55,20 +62,21 @@ function columnsOf(header: readonly string[], file: string): Columns {
   };
 }
 
-type Row = Record<string, string>;
-type Converted = { ok: true; input: unknown } | { ok: false; reason: string };
+type Row = readonly string[];
+type Converted = { ok: true; input: GlucoseReadingInput } | { ok: false; reason: string };
 
+/** One EGV row as a reading input, parsed (the only validation it gets) by `GlucoseReadingInputSchema`. */
 function convert(row: Row, columns: Columns, toUtc: (local: string) => string | undefined): Converted {
   const local = row[columns.timestamp] ?? '';
   const timestamp = toUtc(local);
   if (timestamp === undefined) return { ok: false, reason: `timestamp "${local}" is not YYYY-MM-DDThh:mm:ss` };
-  const sensor = parseSensorGlucose(row[columns.glucose] ?? '', columns.unit, { field: columns.glucose });
+  const sensor = parseSensorGlucose(row[columns.glucose] ?? '', columns.unit, { field: columns.glucoseName });
   if (!sensor.ok) return { ok: false, reason: sensor.error.message.replace(/^: /, '') };
   const glucose = sensor.value;
   const rateText = columns.rate === undefined ? '' : (row[columns.rate] ?? '').trim();
   const rate = rateText === '' ? undefined : Number(rateText) * (columns.unit === 'mmol/L' ? 18.01559 : 1);
-  const device = (columns.sourceDevice && row[columns.sourceDevice]?.trim()) || 'clarity';
-  const transmitter = columns.transmitter && row[columns.transmitter]?.trim();
+  const device = (columns.sourceDevice !== undefined && row[columns.sourceDevice]?.trim()) || 'clarity';
+  const transmitter = columns.transmitter !== undefined && row[columns.transmitter]?.trim();
   const input = {
     timestamp,
     ...glucose,
@@ -82,17 +90,12 @@ function convert(row: Row, columns: Columns, toUtc: (local: string) => string | 
   if (!valid.success) {
     return { ok: false, reason: valid.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
   }
-  return { ok: true, input };
+  return { ok: true, input: valid.data };
 }
 
-async function* rows(file: string): AsyncGenerator<{ line: number; row: Row; columns: Columns }> {
-  let columns: Columns | undefined;
-  const parser = createReadStream(file).pipe(
-    parse({ columns: (header: string[]) => ((columns = columnsOf(header, file)), header), relax_column_count: true, bom: true, info: true }),
-  );
-  for await (const record of parser as AsyncIterable<{ record: Row; info: { lines: number } }>) {
-    yield { line: record.info.lines, row: record.record, columns: columns as Columns };
-  }
+/** The file's rows as arrays, each with the line it ends on; the first is the header. */
+function rows(file: string): AsyncIterable<{ record: Row; info: { lines: number } }> {
+  return createReadStream(file).pipe(parse({ relax_column_count: true, bom: true, info: true }));
 }
 
 /**
@@ -121,13 +124,13 @@ export async function importClarity(context: MigratorContext, file: string, opti
   const pass = async ({ collect, write }: { collect: boolean; write: boolean }) => {
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
-    let chunk: unknown[] = [];
+    let chunk: GlucoseReadingInput[] = [];
     const flush = () => {
       if (chunk.length === 0) return;
       const batch = chunk;
       chunk = [];
       const pending: Promise<void> = repository
-        .saveMany(options.userId, batch)
+        .saveManyParsed(options.userId, batch)
         .then(() => {
           written += batch.length;
           options.progress.increment(batch.length);
@@ -138,7 +141,12 @@ export async function importClarity(context: MigratorContext, file: string, opti
         .finally(() => inFlight.delete(pending));
       inFlight.add(pending);
     };
-    for await (const { line, row, columns } of rows(file)) {
+    let columns: Columns | undefined;
+    for await (const { record: row, info } of rows(file)) {
+      if (columns === undefined) {
+        columns = columnsOf(row, file);
+        continue;
+      }
       if ((row[columns.eventType] ?? '').trim() !== 'EGV') {
         if (collect) ignored++;
         continue;
@@ -146,7 +154,7 @@ export async function importClarity(context: MigratorContext, file: string, opti
       if (collect) read++;
       const converted = convert(row, columns, toUtc);
       if (!converted.ok) {
-        if (collect) skipped.push({ where: `line ${line}`, reason: converted.reason });
+        if (collect) skipped.push({ where: `line ${info.lines}`, reason: converted.reason });
         continue;
       }
       if (!write) continue;

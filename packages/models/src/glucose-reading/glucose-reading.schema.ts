@@ -85,11 +85,17 @@ export const GlucoseReadingInputSchema = z
     glucose_value: unit === 'mmol/L' && rest.out_of_range === undefined ? mmolToMgdl(value) : value,
     glucose_unit: 'mg/dL' as const,
   }))
-  .superRefine(checkGlucoseValue);
+  .superRefine(checkGlucoseValue)
+  // Type-only: a `GlucoseReadingInput` can come from this schema's parse and nowhere else.
+  .brand<'GlucoseReadingInput'>();
 
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 export type GlucoseReading = z.infer<typeof GlucoseReadingSchema>;
-/** A validated reading input: already in mg/dL, defaults applied. */
+/**
+ * A validated reading input: already in mg/dL, defaults applied. Branded, so
+ * only `GlucoseReadingInputSchema`'s output has this type: a plain object of
+ * the same shape does not, and cannot be passed off as validated.
+ */
 export type GlucoseReadingInput = z.infer<typeof GlucoseReadingInputSchema>;
 /** A reading input as a client writes it, before defaults and unit conversion. */
 export type GlucoseReadingInputBody = z.input<typeof GlucoseReadingInputSchema>;

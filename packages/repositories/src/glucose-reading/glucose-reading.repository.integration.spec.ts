@@ -1,5 +1,5 @@
 import { VitalsError, type DynamoDBService } from '@vitals/dynamodb-core';
-import type { GlucoseReading } from '@vitals/models';
+import { GlucoseReadingInputSchema, type GlucoseReading } from '@vitals/models';
 import type { Container } from 'inversify';
 import { manualClock, testContainer } from '../test-support/dynamodb-local.ts';
 import { GlucoseReadingRepository } from './glucose-reading.repository.ts';
@@ -119,6 +119,39 @@ describe(GlucoseReadingRepository.name, () => {
       ]);
       expect((await repository.listRange('user-d')).items).toEqual([]);
       await expect(repository.get('user-d', 'yesterday')).rejects.toMatchObject({ code: 'repository.invalidInput' });
+    });
+  });
+
+  describe('.saveManyParsed', () => {
+    const parse = (body: unknown) => GlucoseReadingInputSchema.parse(body);
+
+    it('stores parsed inputs exactly as saveMany stores the same bodies, and a re-run overwrites instead of duplicating', async () => {
+      const bodies = [input(0), { ...input(1), glucose_value: 6.2, glucose_unit: 'mmol/L' }, { ...input(2), glucose_value: 39, out_of_range: 'low' }];
+      const viaSaveMany = await repository.saveMany('user-bodies', bodies);
+      const stored = await repository.saveManyParsed('user-parsed', bodies.map(parse));
+      expect(stored).toEqual(viaSaveMany.map((reading) => ({ ...reading, user_id: 'user-parsed' })));
+      expect(stored[1]).toMatchObject({ glucose_value: 112, glucose_unit: 'mg/dL', expires_at: expect.any(Number) });
+      expect((await repository.listRange('user-parsed')).items).toEqual(stored);
+
+      await repository.saveManyParsed('user-parsed', bodies.map(parse));
+      expect((await repository.listRange('user-parsed')).items).toEqual(stored);
+    });
+
+    it('keeps the last of a timestamp repeated in one call', async () => {
+      const stored = await repository.saveManyParsed('user-repeat', [input(0, 100), input(1), input(0, 120)].map(parse));
+      expect(stored.map((reading) => [reading.timestamp, reading.glucose_value])).toEqual([
+        [at(0), 120],
+        [at(1), 101],
+      ]);
+      expect((await repository.get('user-repeat', at(0)))?.glucose_value).toBe(120);
+    });
+
+    it('still checks the user id, writing nothing; an object the schema never parsed does not type-check', async () => {
+      await expect(repository.saveManyParsed('', [parse(input(0))])).rejects.toMatchObject({ code: 'repository.invalidInput' });
+      // The exact shape of the schema's output, minus the brand only a parse adds.
+      const unparsed = { ...input(0), glucose_unit: 'mg/dL', trend_direction: 'steady', reading_type: 'CGM', source: 'dexcom' } as const;
+      // @ts-expect-error not a GlucoseReadingInput: it never went through GlucoseReadingInputSchema
+      await expect(repository.saveManyParsed('', [unparsed])).rejects.toMatchObject({ code: 'repository.invalidInput' });
     });
   });
 

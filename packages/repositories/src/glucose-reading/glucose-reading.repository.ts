@@ -8,6 +8,7 @@ import {
   glucoseReadingsTable,
   toGlucoseReading,
   type GlucoseReading,
+  type GlucoseReadingInput,
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
 import { BaseRepository, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
@@ -59,10 +60,21 @@ export class GlucoseReadingRepository {
    * timestamps in one call keep the last.
    */
   async saveMany(userId: string, inputs: readonly unknown[]): Promise<GlucoseReading[]> {
-    const byTimestamp = new Map(this.toReadings(userId, inputs).map((reading) => [reading.timestamp, reading]));
-    const readings = [...byTimestamp.values()];
-    await this.base.putMany(readings);
-    return readings;
+    return this.putReadings(this.toReadings(userId, inputs));
+  }
+
+  /**
+   * `saveMany` for inputs already parsed by `GlucoseReadingInputSchema` (an
+   * importer that validates each row itself, to report bad ones by line):
+   * they are not validated a second time. `GlucoseReadingInput` is branded,
+   * so only that schema's output type-checks here; input of unknown shape
+   * belongs in `saveMany`. The user id is still checked, then the same batch
+   * write: idempotent per timestamp, a timestamp repeated in one call keeps
+   * the last.
+   */
+  async saveManyParsed(userId: string, inputs: readonly GlucoseReadingInput[]): Promise<GlucoseReading[]> {
+    const stamp = this.stamper(userId);
+    return this.putReadings(inputs.map(stamp));
   }
 
   async get(userId: string, timestamp: string): Promise<GlucoseReading | undefined> {
@@ -109,17 +121,29 @@ export class GlucoseReadingRepository {
     return { ...condition, descending: range.order === 'desc' };
   }
 
-  private toReadings(userId: string, inputs: readonly unknown[]): GlucoseReading[] {
+  private async putReadings(readings: GlucoseReading[]): Promise<GlucoseReading[]> {
+    const byTimestamp = new Map(readings.map((reading) => [reading.timestamp, reading]));
+    const unique = [...byTimestamp.values()];
+    await this.base.putMany(unique);
+    return unique;
+  }
+
+  /** Checks the user id, then stamps validated inputs as stored readings (`created_at` now, TTL from the settings). */
+  private stamper(userId: string): (input: GlucoseReadingInput) => GlucoseReading {
     validKey(ENTITY, () => glucoseReadingPrimaryIndex.partition(userId));
     const now = this.clock.now();
     const retention = this.settings.glucose_retention_days;
     const expiresAt = retention === undefined ? undefined : Math.floor(now.getTime() / 1_000) + retention * 86_400;
+    return (input) => toGlucoseReading(userId, input, now, expiresAt);
+  }
+
+  private toReadings(userId: string, inputs: readonly unknown[]): GlucoseReading[] {
+    const stamp = this.stamper(userId);
     const readings: GlucoseReading[] = [];
     const issues: { path: string; message: string }[] = [];
     inputs.forEach((input, index) => {
       try {
-        const valid = validInput(GlucoseReadingInputSchema, input, ENTITY, inputs.length > 1 ? String(index) : '');
-        readings.push(toGlucoseReading(userId, valid, now, expiresAt));
+        readings.push(stamp(validInput(GlucoseReadingInputSchema, input, ENTITY, inputs.length > 1 ? String(index) : '')));
       } catch (error) {
         if (!VitalsError.is(error, 'repository.invalidInput')) throw error;
         issues.push(...error.details.issues);
