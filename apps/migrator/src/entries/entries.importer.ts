@@ -1,17 +1,13 @@
 import { DailySummaryRepository, HealthEntryRepository } from '@vitals/repositories';
-import type { Progress } from '../report/progress.ts';
 import { finishReport, type Report, type Skipped } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
 import { InFlight } from '../runtime/in-flight.ts';
-import { STRICT_ABORT, runPasses, type PassMode } from '../runtime/passes.ts';
+import { STRICT_ABORT, runPasses, type ImportRunOptions, type PassMode } from '../runtime/passes.ts';
 import type { FileDay } from './entries-format.ts';
 import { readEntriesFile } from './entries-file.ts';
 
-export interface EntriesImportOptions {
+export interface EntriesImportOptions extends ImportRunOptions {
   year: number;
-  dryRun: boolean;
-  strict: boolean;
-  progress: Progress;
 }
 
 /** Entries handed to the repository's batch path at a time: whole days, at least this many entries together. */

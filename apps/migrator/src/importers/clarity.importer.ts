@@ -3,18 +3,16 @@ import { GlucoseReadingRepository } from '@vitals/repositories';
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Progress } from '../report/progress.ts';
 import { finishReport, type Report } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
+import { InFlight } from '../runtime/in-flight.ts';
+import { STRICT_ABORT, runPasses, type ImportRunOptions, type PassMode } from '../runtime/passes.ts';
 import { UsageError } from '../runtime/usage-error.ts';
 import { localTimeConverter } from './local-time.ts';
 
-export interface ClarityImportOptions {
+export interface ClarityImportOptions extends ImportRunOptions {
   userId: string;
   timeZone: string;
-  dryRun: boolean;
-  strict: boolean;
-  progress: Progress;
 }
 
 /** Readings handed to the repository's batch path at a time (each is 40 BatchWrite requests, 16 in flight). */
@@ -103,8 +101,9 @@ function rows(file: string): AsyncIterable<{ record: Row; info: { lines: number 
  * are passed over, EGV rows become readings (Low/High → 39/401 with
  * `out_of_range`, mmol/L converted, rate of change → trend). Bad rows are
  * reported with their line while the valid ones go in; with `strict`, the
- * whole file is validated first and any bad row aborts before a single write. Writes are idempotent per user + timestamp, so a re-run (or
- * an overlapping export) adds nothing.
+ * whole file is validated first and any bad row aborts before a single
+ * write. Writes are idempotent per user + timestamp, so a re-run (or an
+ * overlapping export) adds nothing.
  */
 export async function importClarity(context: MigratorContext, file: string, options: ClarityImportOptions): Promise<Report> {
   const started = performance.now();
@@ -116,30 +115,19 @@ export async function importClarity(context: MigratorContext, file: string, opti
   let ignored = 0;
   let written = 0;
 
-  /**
-   * One streaming pass. It reports bad rows when `collect`, writes when
-   * `write`; several chunks are written while parsing goes on, so the
-   * batch path always has requests in flight.
-   */
-  const pass = async ({ collect, write }: { collect: boolean; write: boolean }) => {
-    const inFlight = new Set<Promise<void>>();
-    let failure: unknown;
+  /** One streaming pass; several chunks are written while parsing goes on, so the batch path always has requests in flight. */
+  const pass = async ({ collect, write }: PassMode) => {
+    const inFlight = new InFlight(CHUNKS_IN_FLIGHT);
     let chunk: GlucoseReadingInput[] = [];
-    const flush = () => {
+    const flush = async () => {
       if (chunk.length === 0) return;
       const batch = chunk;
       chunk = [];
-      const pending: Promise<void> = repository
-        .saveManyParsed(options.userId, batch)
-        .then(() => {
-          written += batch.length;
-          options.progress.increment(batch.length);
-        })
-        .catch((error: unknown) => {
-          failure ??= error;
-        })
-        .finally(() => inFlight.delete(pending));
-      inFlight.add(pending);
+      await inFlight.add(async () => {
+        await repository.saveManyParsed(options.userId, batch);
+        written += batch.length;
+        options.progress.increment(batch.length);
+      });
     };
     let columns: Columns | undefined;
     for await (const { record: row, info } of rows(file)) {
@@ -159,26 +147,13 @@ export async function importClarity(context: MigratorContext, file: string, opti
       }
       if (!write) continue;
       chunk.push(converted.input);
-      if (chunk.length >= WRITE_CHUNK) {
-        flush();
-        while (inFlight.size >= CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
-      }
-      if (failure !== undefined) break;
+      if (chunk.length >= WRITE_CHUNK) await flush();
     }
-    flush();
-    await Promise.all(inFlight);
-    if (failure !== undefined) throw failure;
+    await flush();
+    await inFlight.drain();
   };
 
-  // Strict and dry runs validate the whole file before writing anything; otherwise one pass does both.
-  let abort = false;
-  if (options.strict || options.dryRun) {
-    await pass({ collect: true, write: false });
-    abort = options.strict && skipped.length > 0;
-    if (!options.dryRun && !abort) await pass({ collect: false, write: true });
-  } else {
-    await pass({ collect: true, write: true });
-  }
+  const { aborted } = await runPasses(options, () => skipped.length, pass);
   options.progress.stop();
   return finishReport(
     {
@@ -187,7 +162,7 @@ export async function importClarity(context: MigratorContext, file: string, opti
       read,
       written,
       skipped,
-      details: { user_id: options.userId, time_zone: options.timeZone, ignored_rows: ignored, ...(abort ? { aborted: 'strict: bad records found, nothing written' } : {}) },
+      details: { user_id: options.userId, time_zone: options.timeZone, ignored_rows: ignored, ...(aborted ? STRICT_ABORT : {}) },
       exit_code: skipped.length > 0 ? 1 : 0,
     },
     started,

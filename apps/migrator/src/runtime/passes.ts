@@ -1,3 +1,14 @@
+import type { Progress } from '../report/progress.ts';
+
+/** What every import takes besides its input. */
+export interface ImportRunOptions {
+  /** Read and validate everything; write nothing. */
+  dryRun: boolean;
+  /** Any bad record aborts before anything is written. */
+  strict: boolean;
+  progress: Progress;
+}
+
 /** What one pass over an import's input does: report bad records, write good ones, or both. */
 export interface PassMode {
   collect: boolean;
