@@ -85,7 +85,7 @@ async function ceiling(table: string, concurrency: number): Promise<number> {
 }
 const tuning: Record<number, number> = {};
 const bareTuning: Record<number, number> = {};
-for (const concurrency of [16, 32]) {
+for (const concurrency of [16, 32, 48]) {
   tuning[concurrency] = Math.round(await ceiling(CEILING, concurrency));
   bareTuning[concurrency] = Math.round(await ceiling(BARE, concurrency));
 }
