@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { parserStream } from 'stream-json';
 import streamObject from 'stream-json/streamers/stream-object.js';
 import verifier from 'stream-json/utils/verifier.js';
 import { UsageError } from '../runtime/usage-error.ts';
@@ -34,7 +35,10 @@ export async function assertJsonFile(file: string): Promise<void> {
  * A top level that is not an object is a usage error.
  */
 export async function* readFileDays(file: string): AsyncGenerator<{ key: string; value: unknown }> {
-  const days = createReadStream(file).pipe(streamObject.withParserAsStream());
+  const source = createReadStream(file);
+  const days = source.pipe(streamObject.withParserAsStream());
+  // pipe() does not pass a read error on: without this the loop below would wait forever.
+  source.on('error', (error) => days.destroy(error));
   try {
     for await (const day of days as AsyncIterable<{ key: string; value: unknown }>) yield day;
   } catch (error) {
@@ -50,12 +54,17 @@ export async function* readFileDays(file: string): AsyncGenerator<{ key: string;
 /**
  * The days of an `entries.json` file for `year`, parsed (see
  * `parseFileDay`). A day key that appears again is a problem of its own:
- * the first occurrence counts, the repeat is reported and left out.
+ * the first occurrence counts, the repeat is reported and left out. A time
+ * that appears twice in a day is reported too (JSON keeps its last value,
+ * which is what is read).
  */
 export async function* readEntriesFile(file: string, year: number): AsyncGenerator<FileDay> {
+  const repeated = await repeatedTimes(file);
   const seen = new Set<string>();
   for await (const { key, value } of readFileDays(file)) {
-    const day = parseFileDay(key, value, year);
+    const parsed = parseFileDay(key, value, year);
+    const again = seen.has(parsed.date ?? '') ? [] : (repeated.get(key) ?? []);
+    const day = { ...parsed, problems: [...parsed.problems, ...again.map((time) => repeatedTime(key, time))] };
     if (day.date === undefined || !seen.has(day.date)) {
       if (day.date !== undefined) seen.add(day.date);
       yield day;
@@ -63,4 +72,35 @@ export async function* readEntriesFile(file: string, year: number): AsyncGenerat
     }
     yield { ...day, entries: [], problems: [{ where: key, reason: 'this day appears again in the file; only its first occurrence is used' }] };
   }
+}
+
+function repeatedTime(day: string, time: string) {
+  return { where: `${day}/${time}`, reason: 'this time appears more than once in the day; only its last occurrence was read' };
+}
+
+/**
+ * The `HHMM` keys that appear more than once within a day, by day key: an
+ * object assembled from JSON keeps only the last, so without this scan of
+ * the tokens (one streaming pass, packed values only) the others would be
+ * lost without a word.
+ */
+async function repeatedTimes(file: string): Promise<Map<string, string[]>> {
+  const repeated = new Map<string, string[]>();
+  let depth = 0;
+  let day = '';
+  let times = new Set<string>();
+  const tokens = createReadStream(file).pipe(parserStream({ streamValues: false }));
+  for await (const token of tokens as AsyncIterable<{ name: string; value?: string }>) {
+    if (token.name === 'startObject' || token.name === 'startArray') depth++;
+    else if (token.name === 'endObject' || token.name === 'endArray') depth--;
+    else if (token.name === 'keyValue' && depth === 1) {
+      day = token.value ?? '';
+      times = new Set();
+    } else if (token.name === 'keyValue' && depth === 2) {
+      const time = token.value ?? '';
+      if (times.has(time)) repeated.set(day, [...(repeated.get(day) ?? []), time]);
+      times.add(time);
+    }
+  }
+  return repeated;
 }

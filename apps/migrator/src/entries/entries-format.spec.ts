@@ -52,6 +52,19 @@ describe('entries.json format', () => {
       );
     });
 
+    it('checks values with the schema the repository applies: what it would reject is reported here', () => {
+      const day = parseFileDay('0101', { '0800': { note: 'good' }, '0900': { Pain: { '': '5' } }, '1000': { Activities: { walking: -1 } }, '1100': { Mood: 'x' } }, 2025);
+      expect(day.entries.map((entry) => entry.time)).toEqual(['0800']);
+      expect(day.problems).toHaveLength(3);
+      expect(day.problems).toEqual(
+        expect.arrayContaining([
+          { where: '0101/0900', reason: expect.stringMatching(/^Pain\."": /) },
+          { where: '0101/1000', reason: expect.stringMatching(/^Activities\.walking: /) },
+          { where: '0101/1100', reason: expect.stringContaining('unknown field "Mood"') },
+        ]),
+      );
+    });
+
     it('reports a day that is not an object, or not a day of the year, once with the records it holds', () => {
       expect(parseFileDay('0523', [1, 2], 2025)).toMatchObject({ records: 1, entries: [], problems: [{ where: '0523', reason: expect.stringContaining('got an array') }] });
       expect(parseFileDay('0230', { '0800': {}, '0900': {} }, 2025)).toMatchObject({ records: 2, problems: [{ where: '0230' }] });

@@ -1,12 +1,11 @@
 import {
-  deriveHealthEntry,
-  healthEntryKey,
+  HealthEntryInputSchema,
   isHealthDate,
   isHealthTime,
+  toHealthEntry,
   type HealthEntry,
   type HealthEntryInput,
 } from '@vitals/models';
-import { z } from 'zod';
 import type { Skipped } from '../report/report.ts';
 
 /*
@@ -15,17 +14,21 @@ import type { Skipped } from '../report/report.ts';
  * Days carry no year (hence `--year`, DESIGN §8.1); both directions live here.
  */
 
-/** One record of the file, as written: the only fields it may have. */
-const EntriesFileRecordSchema = z.strictObject({
-  Medications: z.record(z.string(), z.string()).optional(),
-  Pain: z.record(z.string(), z.string()).optional(),
-  Activities: z.record(z.string(), z.number().min(0)).optional(),
-  o2: z.string().optional(),
-  bpr: z.string().optional(),
-  note: z.string().optional(),
-  sleep: z.string().optional(),
-});
-export type EntriesFileRecord = z.infer<typeof EntriesFileRecordSchema>;
+/** The file's field names and the entry fields they hold; nothing else may appear in a record. */
+const FIELDS = { Medications: 'medications', Pain: 'pain', Activities: 'activities', o2: 'o2', bpr: 'bpr', note: 'note', sleep: 'sleep' } as const;
+type FileField = keyof typeof FIELDS;
+const FILE_NAME_OF = Object.fromEntries(Object.entries(FIELDS).map(([file, entry]) => [entry, file])) as Record<string, FileField>;
+
+/** One record of the file, as written. */
+export type EntriesFileRecord = {
+  Medications?: Record<string, string>;
+  Pain?: Record<string, string>;
+  Activities?: Record<string, number>;
+  o2?: string;
+  bpr?: string;
+  note?: string;
+  sleep?: string;
+};
 
 /** A record of the file that parsed: where it goes, what a client would send, and the entry it is stored as. */
 export interface FileEntry {
@@ -98,30 +101,32 @@ export function parseFileDay(key: string, value: unknown, year: number): FileDay
   return day;
 }
 
+/**
+ * One record: its field names are the file's, its values are checked by
+ * `HealthEntryInputSchema` — the same schema the repository applies — so a
+ * record reported as good is one the repository stores.
+ */
 function parseFileRecord(date: string, path: string, time: string, record: unknown): FileEntry | { problems: Skipped[] } {
-  const fail = (reason: string) => ({ problems: [{ where: path, reason }] });
+  const fail = (...reasons: string[]) => ({ problems: reasons.map((reason) => ({ where: path, reason })) });
   if (!isHealthTime(time)) return fail(`time ${JSON.stringify(time)} is not HHMM (0000..2359)`);
-  const shape = EntriesFileRecordSchema.safeParse(record);
-  if (!shape.success) {
-    return {
-      problems: shape.error.issues.map((issue) => ({
-        where: path,
-        reason:
-          issue.path.length > 0
-            ? `${issue.path.join('.')}: ${issue.message}`
-            : issue.code === 'invalid_type'
-              ? `an entry must be an object, got ${describe(record)}`
-              : issue.message,
-      })),
-    };
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return fail(`an entry must be an object, got ${describe(record)}`);
+  const unknown = Object.keys(record).filter((name) => !Object.hasOwn(FIELDS, name));
+  if (unknown.length > 0) {
+    return fail(...unknown.map((name) => `unknown field ${JSON.stringify(name)} (an entry has ${Object.keys(FIELDS).join(', ')})`));
   }
-  const { Medications, Pain, Activities, ...rest } = shape.data;
-  const input: HealthEntryInput = { medications: Medications ?? {}, pain: Pain ?? {}, activities: Activities ?? {}, ...rest };
-  const derived = deriveHealthEntry({ ...healthEntryKey(date, time), ...input }, path);
-  if (!derived.ok) {
-    return { problems: derived.errors.map((error) => ({ where: path, reason: error.message.slice(`${path}: `.length) })) };
+  const body = Object.fromEntries(Object.entries(record).map(([name, value]) => [FIELDS[name as FileField], value]));
+  const parsed = HealthEntryInputSchema.safeParse(body);
+  if (!parsed.success) {
+    // Notation problems name their field already (`pain.back "6-x-8" is not a pain level`); shape problems get the file's path.
+    return fail(
+      ...parsed.error.issues.map((issue) => {
+        if (issue.code === 'custom') return issue.message;
+        const [field, ...rest] = issue.path.map((part) => (part === '' ? '""' : String(part)));
+        return `${[FILE_NAME_OF[field ?? ''] ?? field, ...rest].join('.') || '(entry)'}: ${issue.message}`;
+      }),
+    );
   }
-  return { path, date, time, input, entry: derived.value as HealthEntry };
+  return { path, date, time, input: parsed.data, entry: toHealthEntry(date, time, parsed.data) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeEntriesFixture } from '../test-support/entries-fixture.ts';
@@ -89,6 +89,7 @@ describe('vitals-migrate import / verify / export entries', () => {
           '1400': 'just a string',
           '1500': { Mood: 'fine' },
           '1600': { Medications: { 'a#b': '1mg' } },
+          '1700': { Pain: { '': '5' } },
           '25:00': { note: 'bad time key' },
         },
         '0230': { '1000': { note: 'no such day' } },
@@ -102,8 +103,9 @@ describe('vitals-migrate import / verify / export entries', () => {
       { where: '0523/1100', reason: 'o2 "low" is not an O2 percent' },
       { where: '0523/1200', reason: expect.stringMatching(/^Medications: .*expected record/) },
       { where: '0523/1400', reason: 'an entry must be an object, got string' },
-      { where: '0523/1500', reason: expect.stringMatching(/Unrecognized key.*"Mood"/) },
+      { where: '0523/1500', reason: expect.stringContaining('unknown field "Mood"') },
       { where: '0523/1600', reason: expect.stringContaining('"a#b"') },
+      { where: '0523/1700', reason: expect.stringMatching(/^Pain\."": /) },
       { where: '0523/25:00', reason: 'time "25:00" is not HHMM (0000..2359)' },
       { where: '0230', reason: '"0230" is not a day (MMDD) of 2025' },
     ];
@@ -113,7 +115,7 @@ describe('vitals-migrate import / verify / export entries', () => {
       const result = await runCli(['import', 'entries', file, '--year', '2025', '--json'], env);
       expect(result.code).toBe(1);
       const body = report(result.stdout);
-      expect(body).toMatchObject({ read: 12, written: 2 });
+      expect(body).toMatchObject({ read: 13, written: 2 });
       expect(body.skipped).toEqual(expect.arrayContaining(expectedSkips.map((skip) => expect.objectContaining(skip))));
       expect(body.skipped).toHaveLength(expectedSkips.length);
       const stored = (await entryItems(prefix)).map((item) => `${String(item['date'])}/${String(item['timestamp'])}`).sort();
@@ -122,6 +124,20 @@ describe('vitals-migrate import / verify / export entries', () => {
 
       const human = await runCli(['import', 'entries', file, '--year', '2025'], env);
       expect(human.stderr).toContain('skipped 0523/0800: pain.back "6-x-8" is not a pain level');
+    });
+
+    it('a time repeated within a day is reported, not lost without a word (JSON keeps the last)', async () => {
+      const { env, prefix } = await freshTables();
+      const repeated = join(dir, 'repeated.json');
+      writeFileSync(repeated, '{"0301": {"0800": {"note": "first"}, "0800": {"note": "second"}, "0900": {"note": "other"}}}');
+      const result = await runCli(['import', 'entries', repeated, '--year', '2025', '--json'], env);
+      expect(result.code).toBe(1);
+      expect(report(result.stdout).skipped).toEqual([{ where: '0301/0800', reason: expect.stringContaining('more than once') }]);
+      const stored = await entryItems(prefix);
+      expect(stored.map((item) => [item['timestamp'], item['note']]).sort()).toEqual([
+        ['0800', 'second'],
+        ['0900', 'other'],
+      ]);
     });
 
     it('with --strict: any bad record aborts before anything is written', async () => {
@@ -138,7 +154,7 @@ describe('vitals-migrate import / verify / export entries', () => {
       const { env, prefix } = await freshTables();
       const result = await runCli(['import', 'entries', file, '--year', '2025', '--dry-run', '--json'], env);
       expect(result.code).toBe(1);
-      expect(report(result.stdout)).toMatchObject({ read: 12, written: 0, dry_run: true });
+      expect(report(result.stdout)).toMatchObject({ read: 13, written: 0, dry_run: true });
       expect(await entryItems(prefix)).toEqual([]);
     });
 
@@ -250,7 +266,10 @@ describe('vitals-migrate import / verify / export entries', () => {
 
       const result = await runCli(['summaries', 'rebuild', '--json'], env);
       expect(result.code).toBe(0);
-      expect(report(result.stdout)).toMatchObject({ details: { from: '2025-01-01', to: '2025-03-01', saved: 3, removed: ['2025-03-01'] } });
+      // Only the two days that differed are written; the third keeps its summary (and updated_at).
+      expect(report(result.stdout)).toMatchObject({ written: 2, details: { from: '2025-01-01', to: '2025-03-01', saved: 1, removed: ['2025-03-01'] } });
+      const again = await runCli(['summaries', 'rebuild', '--json'], env);
+      expect(report(again.stdout)).toMatchObject({ written: 0, details: { days_changed: 0 } });
       expect((await runCli(['verify', 'entries', file, '--year', '2025'], env)).code).toBe(0);
     });
 
@@ -274,7 +293,7 @@ describe('vitals-migrate import / verify / export entries', () => {
 
       const lenient = await runCli(['summaries', 'rebuild', '--json'], env);
       expect(lenient.code).toBe(1);
-      expect(report(lenient.stdout)).toMatchObject({ written: 2, skipped: [{ where: '2025-01-02/0900' }] });
+      expect(report(lenient.stdout)).toMatchObject({ written: 1, skipped: [{ where: '2025-01-02/0900' }] });
       expect(await summaryItems(prefix)).toHaveLength(2);
 
       const out = join(dir, 'two.export.json');
@@ -313,6 +332,16 @@ describe('vitals-migrate import / verify / export entries', () => {
     const result = await runCli(['export', 'entries', '--year', '2025', '--out', out]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no such directory');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('export that cannot write its file: exit 1 with the reason, no file, no hang', async () => {
+    const { env } = await freshTables();
+    const out = join(dir, 'blocked.json');
+    mkdirSync(`${out}.partial`);
+    const result = await runCli(['export', 'entries', '--year', '2025', '--out', out], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/vitals-migrate: .*EISDIR/);
     expect(existsSync(out)).toBe(false);
   });
 

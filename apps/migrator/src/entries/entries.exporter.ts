@@ -2,14 +2,15 @@ import { HealthEntryRepository, type HealthDay } from '@vitals/repositories';
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Progress } from '../report/progress.ts';
 import { finishReport, type Report, type Skipped } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
 import { UsageError } from '../runtime/usage-error.ts';
 import { datesOfYear, dayKeyOf, toFileRecord } from './entries-format.ts';
 
-/** Days read ahead while earlier ones are written out. */
+/** Days read at once; the file is written as they come, so only these few days are in memory. */
 const DAYS_AHEAD = 8;
 
 export interface EntriesExportOptions {
@@ -25,7 +26,7 @@ export interface EntriesExportOptions {
 /**
  * Writes the year's entries back in the reference shape
  * `{ MMDD: { HHMM: { Medications, Pain, Activities, o2, bpr, note, sleep } } }`,
- * days and times in order, one day in memory at a time. The file appears
+ * days and times in order, a few days in memory at a time. The file appears
  * only when complete (written next to it, then renamed). Items of the table
  * that fail their schema are reported as skipped, not exported — or, with
  * `strict`, abort the export before the file appears.
@@ -36,55 +37,50 @@ export async function exportEntries(context: MigratorContext, options: EntriesEx
   if (!(await stat(dirname(out)).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dirname(out)}: no such directory`);
   const entries = context.container.get(HealthEntryRepository);
   const partial = `${out}.partial`;
-  const stream = options.dryRun ? undefined : createWriteStream(partial);
-  // Kept, not thrown from the event: an aborted export destroys the stream with writes pending.
-  let streamError: unknown;
-  stream?.on('error', (error) => {
-    streamError ??= error;
-  });
-  const write = async (text: string) => {
-    if (stream !== undefined && !stream.write(text)) await once(stream, 'drain');
-  };
   const skipped: Skipped[] = [];
   let exported = 0;
   let days = 0;
   let aborted = false;
 
-  try {
-    await write('{');
+  /** The file's text, a day at a time; stops early (aborted) when strict meets an invalid item. */
+  async function* text(): AsyncGenerator<string> {
+    yield '{';
     const dates = [...datesOfYear(year)];
-    for (let start = 0; start < dates.length && !aborted; start += DAYS_AHEAD) {
+    for (let start = 0; start < dates.length; start += DAYS_AHEAD) {
       const batch = await Promise.all(dates.slice(start, start + DAYS_AHEAD).map((date) => entries.readDay(date)));
       for (const day of batch) {
         skipped.push(...invalidItems(day));
-        aborted = options.strict && skipped.length > 0;
-        if (aborted) break;
+        if (options.strict && skipped.length > 0) {
+          aborted = true;
+          return;
+        }
         if (day.entries.length === 0) continue;
         // Written key by key: an object would put integer-like times ("1300") before "0800".
         const records = day.entries.map(
           (entry) => `\n    ${JSON.stringify(entry.timestamp)}: ${JSON.stringify(toFileRecord(entry), null, 2).replaceAll('\n', '\n    ')}`,
         );
-        await write(`${days === 0 ? '' : ','}\n  ${JSON.stringify(dayKeyOf(day.date))}: {${records.join(',')}\n  }`);
+        yield `${days === 0 ? '' : ','}\n  ${JSON.stringify(dayKeyOf(day.date))}: {${records.join(',')}\n  }`;
         days++;
         exported += day.entries.length;
         options.progress.increment(day.entries.length);
       }
     }
-    await write(days === 0 ? '}\n' : '\n}\n');
-    if (stream !== undefined && !aborted) {
-      stream.end();
-      if (streamError === undefined) await once(stream, 'finish');
-      if (streamError !== undefined) throw streamError;
-      await rename(partial, out);
+    yield days === 0 ? '}\n' : '\n}\n';
+  }
+
+  try {
+    if (options.dryRun) {
+      for await (const _chunk of text());
+    } else {
+      // pipeline: backpressure, and any write error (disk full, no permission) rejects instead of hanging.
+      await pipeline(Readable.from(text()), createWriteStream(partial));
+      if (aborted) await rm(partial, { force: true });
+      else await rename(partial, out);
     }
   } catch (error) {
-    aborted = true;
+    await rm(partial, { force: true }).catch(() => undefined);
     throw error;
   } finally {
-    if (aborted) {
-      stream?.destroy();
-      await rm(partial, { force: true });
-    }
     options.progress.stop();
   }
 

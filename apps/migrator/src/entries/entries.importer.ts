@@ -62,17 +62,22 @@ export async function importEntries(context: MigratorContext, file: string, opti
       pendingEntries = 0;
       await inFlight.add(() => writeChunk(days));
     };
-    for await (const day of readEntriesFile(file, options.year)) {
-      if (collect) {
-        read += day.records;
-        skipped.push(...day.problems);
+    try {
+      for await (const day of readEntriesFile(file, options.year)) {
+        if (collect) {
+          read += day.records;
+          skipped.push(...day.problems);
+        }
+        if (!write || day.date === undefined || day.entries.length === 0) continue;
+        pending.push(day);
+        pendingEntries += day.entries.length;
+        if (pendingEntries >= CHUNK_ENTRIES) await flush();
       }
-      if (!write || day.date === undefined || day.entries.length === 0) continue;
-      pending.push(day);
-      pendingEntries += day.entries.length;
-      if (pendingEntries >= CHUNK_ENTRIES) await flush();
+      await flush();
+    } finally {
+      // Whatever ends the reading (the end, a bad byte, a failed write), nothing is left writing.
+      await inFlight.settle();
     }
-    await flush();
     await inFlight.drain();
   };
 

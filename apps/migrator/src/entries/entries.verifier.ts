@@ -30,6 +30,7 @@ export async function verifyEntries(context: MigratorContext, file: string, opti
 
   const stored = await summaries.listRange(`${year}-01-01`, `${year}-12-31`, { limit: MAX_PAGE_LIMIT });
   const summaryOf = new Map(stored.items.map((summary) => [summary.date, summary]));
+  const invalidSummaries = new Set(stored.skipped.map((item) => String(item.key['date'])));
   const differences: Skipped[] = stored.skipped.map((item) => ({
     where: `${dayKeyOf(String(item.key['date']))} summary`,
     reason: `invalid in the table: ${item.issues.join('; ')}`,
@@ -43,7 +44,7 @@ export async function verifyEntries(context: MigratorContext, file: string, opti
     inFlight.add(async () => {
       const day = await entries.readDay(date);
       storedEntries += day.entries.length;
-      differences.push(...dayDifferences(day, expected, summaryOf.get(date)));
+      differences.push(...dayDifferences(day, expected, invalidSummaries.has(date) ? 'invalid' : summaryOf.get(date)));
     });
 
   const inFile = new Set<string>();
@@ -74,7 +75,7 @@ export async function verifyEntries(context: MigratorContext, file: string, opti
 }
 
 /** Differences of one day: its entries, their medication index items, and its summary. */
-function dayDifferences(day: HealthDay, expected: readonly FileEntry[], summary: DailySummary | undefined): Skipped[] {
+function dayDifferences(day: HealthDay, expected: readonly FileEntry[], summary: DailySummary | 'invalid' | undefined): Skipped[] {
   const key = dayKeyOf(day.date);
   const at = (time: string) => `${key}/${time}`;
   const differences: Skipped[] = day.skipped.map((item) => ({
@@ -118,6 +119,7 @@ function dayDifferences(day: HealthDay, expected: readonly FileEntry[], summary:
     differences.push({ where: at(missing.entry_timestamp), reason: `medication index item "${missing.medication_taken}" is missing` });
   }
 
-  differences.push(...summaryDifferences(day, summary).map((reason) => ({ where: `${key} summary`, reason })));
+  // An invalid stored summary is reported once, as invalid, above.
+  if (summary !== 'invalid') differences.push(...summaryDifferences(day, summary).map((reason) => ({ where: `${key} summary`, reason })));
   return differences;
 }

@@ -7,7 +7,7 @@ import { UsageError } from '../runtime/usage-error.ts';
 import { datesBetween } from './entries-format.ts';
 import { summaryDifferences } from './summary-check.ts';
 
-/** Days read at once while planning. */
+/** Days read, or rebuilt, at once. */
 const DAYS_IN_FLIGHT = 8;
 
 export interface RebuildOptions {
@@ -21,10 +21,12 @@ export interface RebuildOptions {
  * Recomputes the daily summaries of every day from `from` to `to` from the
  * entries the table holds (days without entries lose their summary). An
  * open end defaults to the first or last date that has entries or a
- * summary, so without bounds everything is rebuilt. Every day is read
- * first: the days whose summary would change are listed, and invalid stored
- * items (left out of the sums) are reported as skipped. A dry run stops
- * there; a strict run stops there when anything was skipped.
+ * summary, so without bounds everything is covered. Every day is read
+ * first: the days whose summary differs from its entries are listed, and
+ * invalid stored items (left out of the sums) are reported as skipped. A
+ * dry run stops there, and so does a strict run when anything was skipped;
+ * otherwise exactly the listed days are rebuilt (each read again, so an
+ * entry written meanwhile is counted).
  */
 export async function rebuildSummaries(context: MigratorContext, options: RebuildOptions): Promise<Report> {
   const started = performance.now();
@@ -64,6 +66,17 @@ export async function rebuildSummaries(context: MigratorContext, options: Rebuil
   const details = { from, to, days_changed: changed.length, changes };
   if (options.dryRun) return report({ read, written: 0, skipped, details });
   if (options.strict && skipped.length > 0) return report({ read, written: 0, skipped, details: { ...details, ...STRICT_ABORT } });
-  const result = await summaries.rebuildRange(from, to);
-  return report({ read, written: result.saved.length + result.removed.length, skipped, details: { ...details, saved: result.saved.length, removed: result.removed } });
+  // Only the days found to differ: the others' summaries are right already and keep their updated_at.
+  let saved = 0;
+  const removed: string[] = [];
+  const rebuilding = new InFlight(DAYS_IN_FLIGHT);
+  for (const date of changed) {
+    await rebuilding.add(async () => {
+      if ((await summaries.rebuild(date)) === undefined) removed.push(date);
+      else saved++;
+    });
+  }
+  await rebuilding.drain();
+  removed.sort();
+  return report({ read, written: saved + removed.length, skipped, details: { ...details, saved, removed } });
 }

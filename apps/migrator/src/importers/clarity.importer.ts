@@ -130,26 +130,31 @@ export async function importClarity(context: MigratorContext, file: string, opti
       });
     };
     let columns: Columns | undefined;
-    for await (const { record: row, info } of rows(file)) {
-      if (columns === undefined) {
-        columns = columnsOf(row, file);
-        continue;
+    try {
+      for await (const { record: row, info } of rows(file)) {
+        if (columns === undefined) {
+          columns = columnsOf(row, file);
+          continue;
+        }
+        if ((row[columns.eventType] ?? '').trim() !== 'EGV') {
+          if (collect) ignored++;
+          continue;
+        }
+        if (collect) read++;
+        const converted = convert(row, columns, toUtc);
+        if (!converted.ok) {
+          if (collect) skipped.push({ where: `line ${info.lines}`, reason: converted.reason });
+          continue;
+        }
+        if (!write) continue;
+        chunk.push(converted.input);
+        if (chunk.length >= WRITE_CHUNK) await flush();
       }
-      if ((row[columns.eventType] ?? '').trim() !== 'EGV') {
-        if (collect) ignored++;
-        continue;
-      }
-      if (collect) read++;
-      const converted = convert(row, columns, toUtc);
-      if (!converted.ok) {
-        if (collect) skipped.push({ where: `line ${info.lines}`, reason: converted.reason });
-        continue;
-      }
-      if (!write) continue;
-      chunk.push(converted.input);
-      if (chunk.length >= WRITE_CHUNK) await flush();
+      await flush();
+    } finally {
+      // Whatever ends the reading (the end, a malformed line, a failed write), nothing is left writing.
+      await inFlight.settle();
     }
-    await flush();
     await inFlight.drain();
   };
 

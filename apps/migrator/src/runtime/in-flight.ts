@@ -22,6 +22,11 @@ export class InFlight {
     await this.throwIfFailed();
   }
 
+  /** Waits for every task without throwing: for leaving early (the caller failed) with nothing still writing. */
+  async settle(): Promise<void> {
+    await Promise.all(this.running);
+  }
+
   /** Waits for every task; throws the first failure. */
   async drain(): Promise<void> {
     await Promise.all(this.running);

@@ -37,7 +37,11 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
           ...env,
         },
       },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) => {
+        // A child killed (the timeout, a crash by signal) has no exit code: never let it pass for one.
+        if (error?.signal) done({ code: -1, stdout, stderr: `${stderr}\n[killed by ${error.signal}]` });
+        else done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
     );
   });
 }

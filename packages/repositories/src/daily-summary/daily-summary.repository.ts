@@ -245,7 +245,9 @@ export class DailySummaryRepository {
   /**
    * The first and last date that has entries or a summary — the range a
    * rebuild of everything covers — or undefined when both tables are empty.
-   * Two Scans projecting only `date`: an operator's tool, not a request path.
+   * A full Scan of both tables (projecting `date` saves transfer, not read
+   * capacity, which a Scan pays for whole items): an operator's tool, not a
+   * request path.
    */
   async storedDateRange(): Promise<HealthDateRange | undefined> {
     let range: HealthDateRange | undefined;

@@ -24,6 +24,7 @@ import {
   isHealthTime,
   isMedicationIndexItem,
   isMedicationName,
+  MEDICATION_INDEX_PREFIX,
   medicationIndexItemKey,
   parseHealthEntryTableItem,
   toHealthEntry,
@@ -46,6 +47,9 @@ const ENTITY = 'HealthEntry';
 
 /** DynamoDB's limit of actions in one TransactWriteItems call. */
 const TRANSACTION_LIMIT = 100;
+
+/** Dates read (or stale index items deleted) at once by `saveMany`: a bulk load must not flood the table. */
+const BULK_REQUESTS_AT_ONCE = 8;
 
 /** Every attribute an entry item may carry: what "unchanged" compares. */
 const ENTRY_ATTRIBUTES = Object.keys(HealthEntrySchema.shape);
@@ -187,8 +191,8 @@ export class HealthEntryRepository {
    * write's index (`[3].pain.back`), nothing stored — then puts each entry
    * and its medication index items through the batch path (several requests
    * in flight, unprocessed items retried) and deletes the index items of
-   * medications a rewritten entry no longer lists, found by reading each
-   * date. Unlike {@link save} it is neither transactional nor conditioned:
+   * medications a rewritten entry no longer lists, found by querying each
+   * date's index items (8 dates at a time). Unlike {@link save} it is neither transactional nor conditioned:
    * the last writer wins, and a reader may briefly see an entry before its
    * index items. Running the same call again converges on the same items,
    * so an interrupted load is finished by running it again. A repeated
@@ -209,17 +213,24 @@ export class HealthEntryRepository {
     if (issues.length > 0) throw invalidInput(ENTITY, issues);
 
     const entries = [...byKey.values()];
-    const days = await Promise.all([...new Set(entries.map((entry) => entry.date))].map((date) => this.readDay(date)));
     const puts = entries.flatMap((entry) => {
       const items = healthEntryItems(entry);
       return [items.entry, ...items.medication_index_items];
     });
     const written = new Set(puts.map((item) => `${item.date}/${item.timestamp}`));
-    const stale = days
-      .flatMap((day) => day.medication_index_items)
-      .filter((item) => byKey.has(`${item.date}/${item.entry_timestamp}`) && !written.has(`${item.date}/${item.timestamp}`));
+    const stale: HealthEntryItemKey[] = [];
+    const dates = [...new Set(entries.map((entry) => entry.date))];
+    for (let start = 0; start < dates.length; start += BULK_REQUESTS_AT_ONCE) {
+      const found = await Promise.all(dates.slice(start, start + BULK_REQUESTS_AT_ONCE).map((date) => this.indexItemsOn(date)));
+      for (const item of found.flat()) {
+        const key = `${item.date}/${item.timestamp}`;
+        if (byKey.has(`${item.date}/${item.entry_timestamp}`) && !written.has(key)) stale.push({ date: item.date, timestamp: item.timestamp });
+      }
+    }
     await this.db.batchWriteItems(puts, this.tableName);
-    await Promise.all(stale.map((item) => this.db.deleteItem({ date: item.date, timestamp: item.timestamp }, this.tableName)));
+    for (let start = 0; start < stale.length; start += BULK_REQUESTS_AT_ONCE) {
+      await Promise.all(stale.slice(start, start + BULK_REQUESTS_AT_ONCE).map((key) => this.db.deleteItem({ ...key }, this.tableName)));
+    }
     return entries;
   }
 
@@ -247,6 +258,14 @@ export class HealthEntryRepository {
     }
     this.items.reportSkipped(day.skipped);
     return day;
+  }
+
+  /** The medication index items stored on `date` (one strongly consistent Query of the `med#` sort keys). */
+  private async indexItemsOn(date: string): Promise<MedicationIndexItem[]> {
+    const query = validKey(ENTITY, () => healthEntryPrimaryIndex.keyCondition(date, { beginsWith: MEDICATION_INDEX_PREFIX }));
+    const items: MedicationIndexItem[] = [];
+    for await (const item of this.items.queryAll({ ...query, consistentRead: true })) if (isMedicationIndexItem(item)) items.push(item);
+    return items;
   }
 
   async get(date: string, time: string): Promise<HealthEntry | undefined> {
