@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, storedReadings, testService, uniquePrefix } from '../test-support/run-cli.ts';
-import { writeClarityFixture } from '../test-support/clarity-fixture.ts';
+import { clarityHeader, writeClarityFixture } from '../test-support/clarity-fixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'clarity-'));
 const db = testService();
@@ -65,6 +65,18 @@ describe('vitals-migrate import clarity', () => {
     await writeClarityFixture(file, { rows: 1, start: '2025-07-01T08:00:00' });
     expect((await runCli(['import', 'clarity', file, '--user', 'tz', '--time-zone', 'America/New_York'], env)).code).toBe(0);
     expect((await readingsOf(prefix, 'tz'))[0]?.['timestamp']).toBe('2025-07-01T12:00:00.000Z');
+  });
+
+  it('keeps both passes through the hour repeated when clocks go back, also in a strict run (two passes over the file)', async () => {
+    const file = join(dir, 'fall-back.csv');
+    const times = ['00:55', '01:00', '01:30', '01:55', '01:00', '01:30', '01:55', '02:00'];
+    const rows = times.map((time, i) => `${i + 1},2025-11-02T${time}:00,EGV,,,,Android G7,${100 + i},,,,0,${i},8TX123`);
+    writeFileSync(file, `${clarityHeader('mg/dL')}\n${rows.join('\n')}\n`);
+    expect((await runCli(['import', 'clarity', file, '--user', 'fall', '--time-zone', 'America/New_York', '--strict'], env)).code).toBe(0);
+    const stored = await readingsOf(prefix, 'fall');
+    expect(stored.map((reading) => [reading['timestamp'], reading['glucose_value']])).toEqual(
+      ['04:55', '05:00', '05:30', '05:55', '06:00', '06:30', '06:55', '07:00'].map((time, i) => [`2025-11-02T${time}:00.000Z`, 100 + i]),
+    );
   });
 
   describe('bad records', () => {

@@ -108,7 +108,6 @@ function rows(file: string): AsyncIterable<{ record: Row; info: { lines: number 
 export async function importClarity(context: MigratorContext, file: string, options: ClarityImportOptions): Promise<Report> {
   const started = performance.now();
   if (!(await stat(file).catch(() => undefined))?.isFile()) throw new UsageError(`${file}: no such file`);
-  const toUtc = localTimeConverter(options.timeZone);
   const repository = context.container.get(GlucoseReadingRepository);
   const skipped: Report['skipped'] = [];
   let read = 0;
@@ -130,6 +129,8 @@ export async function importClarity(context: MigratorContext, file: string, opti
       });
     };
     let columns: Columns | undefined;
+    // Per pass: the converter follows the rows' order through the hour repeated when clocks go back.
+    const toUtc = localTimeConverter(options.timeZone);
     try {
       for await (const { record: row, info } of rows(file)) {
         if (columns === undefined) {

@@ -15,6 +15,14 @@ describe(localTimeConverter.name, () => {
     expect(toUtc('2025-03-09T03:30:00')).toBe('2025-03-09T07:30:00.000Z');
   });
 
+  it('gives the hour repeated when clocks go back its two passes in row order, so neither overwrites the other', () => {
+    const toUtc = localTimeConverter('America/New_York');
+    const rows = ['00:55', '01:00', '01:30', '01:55', '01:00', '01:30', '01:55', '02:00'].map((time) => toUtc(`2025-11-02T${time}:00`));
+    expect(rows).toEqual(['04:55', '05:00', '05:30', '05:55', '06:00', '06:30', '06:55', '07:00'].map((time) => `2025-11-02T${time}:00.000Z`));
+    // Alone (no earlier row), an ambiguous time is its first instant.
+    expect(localTimeConverter('America/New_York')('2025-11-02T01:30:00')).toBe('2025-11-02T05:30:00.000Z');
+  });
+
   it('gives padded timestamps the offset of their own hour, not of a neighbour sharing a prefix', () => {
     const toUtc = localTimeConverter('America/New_York');
     expect(toUtc(' 2025-03-09T01:30:00')).toBe('2025-03-09T06:30:00.000Z');
