@@ -1,7 +1,7 @@
 import { DailySummaryRepository, HealthEntryRepository } from '@vitals/repositories';
 import { finishReport, type Report, type Skipped } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
-import { InFlight } from '../runtime/in-flight.ts';
+import { ChunkedWrites } from '../runtime/chunked-writes.ts';
 import { STRICT_ABORT, runPasses, type ImportRunOptions, type PassMode } from '../runtime/passes.ts';
 import type { FileDay } from './entries-format.ts';
 import { readEntriesFile } from './entries-file.ts';
@@ -52,33 +52,24 @@ export async function importEntries(context: MigratorContext, file: string, opti
   };
 
   const pass = async ({ collect, write }: PassMode) => {
-    const inFlight = new InFlight(CHUNKS_IN_FLIGHT);
-    let pending: FileDay[] = [];
-    let pendingEntries = 0;
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const days = pending;
-      pending = [];
-      pendingEntries = 0;
-      await inFlight.add(() => writeChunk(days));
-    };
+    const writes = new ChunkedWrites<FileDay>({
+      chunkSize: CHUNK_ENTRIES,
+      inFlight: CHUNKS_IN_FLIGHT,
+      weight: (day) => day.entries.length,
+      write: writeChunk,
+    });
     try {
       for await (const day of readEntriesFile(file, options.year)) {
         if (collect) {
           read += day.records;
           skipped.push(...day.problems);
         }
-        if (!write || day.date === undefined || day.entries.length === 0) continue;
-        pending.push(day);
-        pendingEntries += day.entries.length;
-        if (pendingEntries >= CHUNK_ENTRIES) await flush();
+        if (write && day.date !== undefined && day.entries.length > 0) await writes.push(day);
       }
-      await flush();
+      await writes.finish();
     } finally {
-      // Whatever ends the reading (the end, a bad byte, a failed write), nothing is left writing.
-      await inFlight.settle();
+      await writes.settle();
     }
-    await inFlight.drain();
   };
 
   const { aborted } = await runPasses(options, () => skipped.length, pass);

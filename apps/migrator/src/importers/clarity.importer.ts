@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { finishReport, type Report } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
-import { InFlight } from '../runtime/in-flight.ts';
+import { ChunkedWrites } from '../runtime/chunked-writes.ts';
 import { STRICT_ABORT, runPasses, type ImportRunOptions, type PassMode } from '../runtime/passes.ts';
 import { UsageError } from '../runtime/usage-error.ts';
 import { localTimeConverter } from './local-time.ts';
@@ -116,18 +116,15 @@ export async function importClarity(context: MigratorContext, file: string, opti
 
   /** One streaming pass; several chunks are written while parsing goes on, so the batch path always has requests in flight. */
   const pass = async ({ collect, write }: PassMode) => {
-    const inFlight = new InFlight(CHUNKS_IN_FLIGHT);
-    let chunk: GlucoseReadingInput[] = [];
-    const flush = async () => {
-      if (chunk.length === 0) return;
-      const batch = chunk;
-      chunk = [];
-      await inFlight.add(async () => {
-        await repository.saveManyParsed(options.userId, batch);
-        written += batch.length;
-        options.progress.increment(batch.length);
-      });
-    };
+    const writes = new ChunkedWrites<GlucoseReadingInput>({
+      chunkSize: WRITE_CHUNK,
+      inFlight: CHUNKS_IN_FLIGHT,
+      write: async (chunk) => {
+        await repository.saveManyParsed(options.userId, chunk);
+        written += chunk.length;
+        options.progress.increment(chunk.length);
+      },
+    });
     let columns: Columns | undefined;
     // Per pass: the converter follows the rows' order through the hour repeated when clocks go back.
     const toUtc = localTimeConverter(options.timeZone);
@@ -147,16 +144,12 @@ export async function importClarity(context: MigratorContext, file: string, opti
           if (collect) skipped.push({ where: `line ${info.lines}`, reason: converted.reason });
           continue;
         }
-        if (!write) continue;
-        chunk.push(converted.input);
-        if (chunk.length >= WRITE_CHUNK) await flush();
+        if (write) await writes.push(converted.input);
       }
-      await flush();
+      await writes.finish();
     } finally {
-      // Whatever ends the reading (the end, a malformed line, a failed write), nothing is left writing.
-      await inFlight.settle();
+      await writes.settle();
     }
-    await inFlight.drain();
   };
 
   const { aborted } = await runPasses(options, () => skipped.length, pass);
