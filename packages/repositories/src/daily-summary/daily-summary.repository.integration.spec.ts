@@ -1,9 +1,11 @@
-import { DynamoDBService, VitalsError } from '@vitals/dynamodb-core';
+import type { VitalsError } from '@vitals/dynamodb-core';
+import { DynamoDBService } from '@vitals/dynamodb-core';
 import type { DailySummary } from '@vitals/models';
 import type { Container } from 'inversify';
 import { HealthEntryRepository } from '../health-entry/health-entry.repository.ts';
 import type { RepositorySettings } from '../settings/repository-settings.ts';
 import { manualClock, silentLogger, testContainer } from '../test-support/dynamodb-local.ts';
+import { rejection } from '../test-support/rejection.ts';
 import { DailySummaryRepository, MAX_SUMMARY_RANGE_DAYS } from './daily-summary.repository.ts';
 
 const summaryOf = (date: string, overrides: Partial<DailySummary> = {}) => ({
@@ -19,15 +21,6 @@ const summaryOf = (date: string, overrides: Partial<DailySummary> = {}) => ({
   sleep_minutes: null,
   ...overrides,
 });
-
-async function rejection(promise: Promise<unknown>): Promise<VitalsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VitalsError);
-  return error as VitalsError;
-}
 
 describe(DailySummaryRepository.name, () => {
   let container: Container;

@@ -1,9 +1,11 @@
-import { DynamoDBService, VitalsError } from '@vitals/dynamodb-core';
+import type { VitalsError } from '@vitals/dynamodb-core';
+import { DynamoDBService } from '@vitals/dynamodb-core';
 import type { HealthEntry } from '@vitals/models';
 import type { Container } from 'inversify';
 import type { Page, PageRequest } from '../base/base-repository.ts';
 import type { RepositorySettings } from '../settings/repository-settings.ts';
 import { silentLogger, testContainer } from '../test-support/dynamodb-local.ts';
+import { rejection } from '../test-support/rejection.ts';
 import { HealthEntryRepository } from './health-entry.repository.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -26,15 +28,6 @@ async function collectPages(
     pages++;
   } while (cursor !== null);
   return { entries, pages };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<VitalsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VitalsError);
-  return error as VitalsError;
 }
 
 describe(HealthEntryRepository.name, () => {
