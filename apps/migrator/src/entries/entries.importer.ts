@@ -1,8 +1,8 @@
 import { DailySummaryRepository, HealthEntryRepository } from '@vitals/repositories';
-import { finishReport, type Report, type Skipped } from '../report/report.ts';
+import type { Report, Skipped } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
 import { ChunkedWrites } from '../runtime/chunked-writes.ts';
-import { STRICT_ABORT, runPasses, type ImportRunOptions, type PassMode } from '../runtime/passes.ts';
+import { importReport, runPasses, type ImportRunOptions, type PassMode } from '../runtime/passes.ts';
 import type { FileDay } from './entries-format.ts';
 import { readEntriesFile } from './entries-file.ts';
 
@@ -73,17 +73,11 @@ export async function importEntries(context: MigratorContext, file: string, opti
   };
 
   const { aborted } = await runPasses(options, () => skipped.length, pass);
-  options.progress.stop();
-  return finishReport(
-    {
-      command: `import entries ${file}`,
-      dry_run: options.dryRun,
-      read,
-      written,
-      skipped,
-      details: { year: options.year, summaries_rebuilt: summariesRebuilt, ...(aborted ? STRICT_ABORT : {}) },
-      exit_code: skipped.length > 0 ? 1 : 0,
-    },
-    started,
-  );
+  return importReport(`import entries ${file}`, options, started, {
+    read,
+    written,
+    skipped,
+    aborted,
+    details: { year: options.year, summaries_rebuilt: summariesRebuilt },
+  });
 }

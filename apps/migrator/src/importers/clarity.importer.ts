@@ -3,10 +3,10 @@ import { GlucoseReadingRepository } from '@vitals/repositories';
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { finishReport, type Report } from '../report/report.ts';
+import type { Report } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
 import { ChunkedWrites } from '../runtime/chunked-writes.ts';
-import { STRICT_ABORT, runPasses, type ImportRunOptions, type PassMode } from '../runtime/passes.ts';
+import { importReport, runPasses, type ImportRunOptions, type PassMode } from '../runtime/passes.ts';
 import { UsageError } from '../runtime/usage-error.ts';
 import { localTimeConverter } from './local-time.ts';
 
@@ -153,17 +153,11 @@ export async function importClarity(context: MigratorContext, file: string, opti
   };
 
   const { aborted } = await runPasses(options, () => skipped.length, pass);
-  options.progress.stop();
-  return finishReport(
-    {
-      command: `import clarity ${file}`,
-      dry_run: options.dryRun,
-      read,
-      written,
-      skipped,
-      details: { user_id: options.userId, time_zone: options.timeZone, ignored_rows: ignored, ...(aborted ? STRICT_ABORT : {}) },
-      exit_code: skipped.length > 0 ? 1 : 0,
-    },
-    started,
-  );
+  return importReport(`import clarity ${file}`, options, started, {
+    read,
+    written,
+    skipped,
+    aborted,
+    details: { user_id: options.userId, time_zone: options.timeZone, ignored_rows: ignored },
+  });
 }

@@ -1,4 +1,5 @@
 import type { Progress } from '../report/progress.ts';
+import { finishReport, type Report, type Skipped } from '../report/report.ts';
 
 /** What every import takes besides its input. */
 export interface ImportRunOptions {
@@ -39,3 +40,24 @@ export async function runPasses(
 
 /** The report detail of a strict run that found bad records. */
 export const STRICT_ABORT = { aborted: 'strict: bad records found, nothing written' } as const;
+
+/** An import's report: progress stopped, the strict abort noted, exit 1 when any record was bad. */
+export function importReport(
+  command: string,
+  options: ImportRunOptions,
+  started: number,
+  outcome: { read: number; written: number; skipped: Skipped[]; aborted: boolean; details: Record<string, unknown> },
+): Report {
+  options.progress.stop();
+  const { aborted, details, ...counts } = outcome;
+  return finishReport(
+    {
+      command,
+      dry_run: options.dryRun,
+      ...counts,
+      details: { ...details, ...(aborted ? STRICT_ABORT : {}) },
+      exit_code: counts.skipped.length > 0 ? 1 : 0,
+    },
+    started,
+  );
+}
