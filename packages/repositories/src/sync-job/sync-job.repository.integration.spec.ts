@@ -543,6 +543,24 @@ describe(SyncJobRepository.name, () => {
     });
   });
 
+  describe('.listByStatus', () => {
+    it('lists the jobs in one status, earliest first, up to the instant when one is given', async () => {
+      const late = await jobIn('cancelled', { scheduled_at: plus(T0, MINUTE) });
+      const early = await jobIn('cancelled', { scheduled_at: plus(T0, -MINUTE) });
+      await jobIn('pending', { scheduled_at: plus(T0, -2 * MINUTE) });
+      await jobIn('completed', { scheduled_at: plus(T0, -3 * MINUTE) });
+
+      const every = await repository.listByStatus('cancelled');
+      expect(every.items.map((job) => job.job_id)).toEqual([early.job_id, late.job_id]);
+      const upToNow = await repository.listByStatus('cancelled', T0);
+      expect(upToNow.items.map((job) => job.job_id)).toEqual([early.job_id]);
+    });
+
+    it('when the status is not one of the life cycle, rejects with invalidInput', async () => {
+      await rejectionOf(repository.listByStatus('paused' as never), 'repository.invalidInput');
+    });
+  });
+
   describe('.listExpiredLeases', () => {
     it('lists running jobs whose lease ended before the instant, not live ones', async () => {
       const short = await repository.claim((await jobIn('pending')).job_id, 'worker-a', MINUTE);

@@ -132,7 +132,17 @@ export class SyncJobRepository {
    * Served by an index, so a job claimed a moment ago may still be listed.
    */
   async listDue(dueBy: string, page: PageRequest = {}): Promise<Page<SyncJob>> {
-    const condition = validKey(ENTITY, () => syncJobStatusScheduledAtIndex.keyCondition('pending', { lte: dueBy }));
+    return this.listByStatus('pending', dueBy, page);
+  }
+
+  /**
+   * One page of the jobs in `status` with `scheduled_at` ≤ `scheduledBy`
+   * (every one when absent), earliest first; served by the status index.
+   */
+  async listByStatus(status: SyncJobStatus, scheduledBy?: string, page: PageRequest = {}): Promise<Page<SyncJob>> {
+    const condition = validKey(ENTITY, () =>
+      syncJobStatusScheduledAtIndex.keyCondition(status, scheduledBy === undefined ? undefined : { lte: scheduledBy }),
+    );
     return this.base.queryPage(condition, page);
   }
 
