@@ -1,0 +1,30 @@
+/** Every scope a bearer token may carry (DESIGN §5). */
+export const SCOPES = [
+  'readings:read',
+  'readings:write',
+  'tokens:write',
+  'sync:read',
+  'sync:write',
+  'health:read',
+  'health:write',
+  'admin',
+] as const;
+
+export type Scope = (typeof SCOPES)[number];
+
+/** Who a verified bearer token speaks for. */
+export interface Principal {
+  /** The token's `sub`: the user whose `/v1/users/{user_id}/…` data it may touch. */
+  readonly user_id: string;
+  readonly scopes: ReadonlySet<string>;
+}
+
+/** Admins may touch every user's data and list due sync jobs. */
+export function isAdmin(principal: Principal): boolean {
+  return principal.scopes.has('admin');
+}
+
+/** Whether `principal` may act on `userId`'s data: its own, or any as an admin. */
+export function mayActFor(principal: Principal, userId: string): boolean {
+  return principal.user_id === userId || isAdmin(principal);
+}

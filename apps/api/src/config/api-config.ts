@@ -1,0 +1,135 @@
+import { VitalsError, dynamoDBSettingsFromEnv, type DynamoDBSettings, type EnvLike } from '@vitals/dynamodb-core';
+import { parseTokenKeyRing, type TokenKeyRing } from '@vitals/repositories';
+import { createHash, createHmac } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { DevSecrets } from './dev-secrets.ts';
+
+/** Everything the API runs with, read from the environment once (DESIGN §2). */
+export interface ApiConfig {
+  production: boolean;
+  /** API port; 0 lets the OS choose (tests). */
+  port: number;
+  /** Interface to listen on. */
+  host: string;
+  dynamodb: DynamoDBSettings;
+  table_prefix: string;
+  log_level: LogLevel;
+  /** Where `.data` lives: the embedded DynamoDB's files and the development secrets. */
+  data_dir: string;
+  /** HS256 key of bearer tokens. */
+  jwt_secret: Uint8Array;
+  /** Signs pagination cursors; derived from the JWT secret, so one secret serves every instance. */
+  cursor_secret: string;
+  token_keys: TokenKeyRing;
+  /** Requests per minute per client address. */
+  rate_limit_per_minute: number;
+  /** Largest accepted JSON body, in bytes. */
+  body_limit_bytes: number;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const MIN_JWT_SECRET_LENGTH = 32;
+const DEFAULT_RATE_LIMIT = 1_200;
+/** A reading array of 1000 is about 250 KB; 1 MB leaves room without inviting abuse. */
+const DEFAULT_BODY_LIMIT = 1_048_576;
+
+/**
+ * Parses the API's environment: `PORT`, `HOST`, `LOG_LEVEL`, `TABLE_PREFIX`,
+ * `API_JWT_SECRET`, `TOKEN_ENCRYPTION_KEY` (base64 of 32 bytes; older keys
+ * still readable in `TOKEN_ENCRYPTION_PREVIOUS_KEYS`, comma-separated),
+ * `RATE_LIMIT_PER_MINUTE`, `BODY_LIMIT_BYTES`, `VITALS_DATA_DIR`, plus the
+ * DynamoDB variables of `dynamoDBSettingsFromEnv`. Outside production the two
+ * secrets default to `devSecrets` (generated once under `.data/`); in
+ * production they are required. Throws one `config.invalid` listing every
+ * problem. Messages never contain a secret.
+ */
+export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) => DevSecrets): ApiConfig {
+  const issues: { path: string; message: string }[] = [];
+  const value = (name: string) => {
+    const raw = env[name]?.trim();
+    return raw === undefined || raw === '' ? undefined : raw;
+  };
+  const integer = (name: string, min: number, max: number, fallback: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!/^\d+$/.test(raw) || parsed < min || parsed > max) {
+      issues.push({ path: name, message: `must be an integer ${min}..${max} (got "${raw}")` });
+      return fallback;
+    }
+    return parsed;
+  };
+
+  const production = value('NODE_ENV') === 'production';
+  let dynamodb: DynamoDBSettings | undefined;
+  try {
+    dynamodb = dynamoDBSettingsFromEnv(env);
+  } catch (error) {
+    if (!VitalsError.is(error, 'config.invalid')) throw error;
+    issues.push(...error.details.issues);
+  }
+
+  const logLevel = value('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    issues.push({ path: 'LOG_LEVEL', message: `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")` });
+  }
+
+  const dataDir = resolve(value('VITALS_DATA_DIR') ?? '.data');
+  const generated = production ? undefined : devSecrets?.(dataDir);
+  const jwtSecret = value('API_JWT_SECRET') ?? generated?.api_jwt_secret;
+  if (jwtSecret === undefined) {
+    issues.push({ path: 'API_JWT_SECRET', message: 'is required in production' });
+  } else if (jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    issues.push({ path: 'API_JWT_SECRET', message: `must be at least ${MIN_JWT_SECRET_LENGTH} characters` });
+  }
+
+  const currentKey = value('TOKEN_ENCRYPTION_KEY') ?? generated?.token_encryption_key;
+  const previousKeys = (value('TOKEN_ENCRYPTION_PREVIOUS_KEYS') ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  let tokenKeys: TokenKeyRing | undefined;
+  if (currentKey === undefined) {
+    issues.push({ path: 'TOKEN_ENCRYPTION_KEY', message: 'is required in production (base64 of 32 random bytes)' });
+  } else {
+    try {
+      tokenKeys = keyRingOf(currentKey, previousKeys);
+    } catch (error) {
+      if (!VitalsError.is(error, 'config.invalid')) throw error;
+      issues.push({
+        path: 'TOKEN_ENCRYPTION_KEY',
+        message: 'each key must be base64 of exactly 32 bytes, e.g. `openssl rand -base64 32`',
+      });
+    }
+  }
+
+  const config = {
+    production,
+    port: integer('PORT', 0, 65_535, 3000),
+    host: value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    table_prefix: value('TABLE_PREFIX') ?? '',
+    log_level: logLevel as LogLevel,
+    data_dir: dataDir,
+    rate_limit_per_minute: integer('RATE_LIMIT_PER_MINUTE', 1, 100_000_000, DEFAULT_RATE_LIMIT),
+    body_limit_bytes: integer('BODY_LIMIT_BYTES', 1_024, 16_777_216, DEFAULT_BODY_LIMIT),
+  };
+  if (issues.length > 0 || dynamodb === undefined || jwtSecret === undefined || tokenKeys === undefined) {
+    throw new VitalsError(
+      'config.invalid',
+      `Invalid environment:\n${issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`,
+      { issues },
+    );
+  }
+  return {
+    ...config,
+    dynamodb,
+    jwt_secret: new TextEncoder().encode(jwtSecret),
+    cursor_secret: createHmac('sha256', jwtSecret).update('vitals/pagination-cursor').digest('base64url'),
+    token_keys: tokenKeys,
+  };
+}
+
+/** Key ids are fingerprints of the keys, so a ciphertext names its key without revealing it. */
+function keyRingOf(current: string, previous: readonly string[]): TokenKeyRing {
+  const idOf = (key: string) => `k${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+  const keys = Object.fromEntries([...previous, current].map((key) => [idOf(key), key]));
+  return parseTokenKeyRing({ current_key_id: idOf(current), keys });
+}

@@ -1,0 +1,190 @@
+import { VitalsError, type Logger, type VitalsErrorCode } from '@vitals/dynamodb-core';
+import type { ErrorRequestHandler, Response } from 'express';
+import { pointerOfPath } from './pointer.ts';
+
+/** The kinds of failure a client can see; each is one problem type, status and title. */
+export type ProblemKind =
+  | 'validation'
+  | 'malformedBody'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'notFound'
+  | 'conflict'
+  | 'payloadTooLarge'
+  | 'unsupportedMediaType'
+  | 'rateLimited'
+  | 'unavailable'
+  | 'internal';
+
+/** One problem of a validation failure: where (a JSON Pointer into the request) and what. */
+export interface ValidationProblem {
+  pointer: string;
+  message: string;
+}
+
+/** The RFC 9457 body every failure is answered with. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  request_id?: string;
+  errors?: ValidationProblem[];
+}
+
+const PROBLEM_TYPES: Record<ProblemKind, { status: number; title: string; detail: string }> = {
+  validation: { status: 400, title: 'Invalid request', detail: 'The request is not valid; see errors' },
+  malformedBody: { status: 400, title: 'Malformed body', detail: 'The body is not valid JSON' },
+  unauthorized: { status: 401, title: 'Unauthorized', detail: 'A valid bearer token is required' },
+  forbidden: { status: 403, title: 'Forbidden', detail: 'This token may not do this' },
+  notFound: { status: 404, title: 'Not found', detail: 'Nothing is here' },
+  conflict: {
+    status: 409,
+    title: 'Conflict',
+    detail: 'The resource changed since it was read, or is in a state that does not allow this; read it again',
+  },
+  payloadTooLarge: { status: 413, title: 'Payload too large', detail: 'The body is larger than this API accepts' },
+  unsupportedMediaType: {
+    status: 415,
+    title: 'Unsupported media type',
+    detail: 'Send the body as application/json in UTF-8',
+  },
+  rateLimited: { status: 429, title: 'Too many requests', detail: 'Slow down and retry after the time given' },
+  unavailable: {
+    status: 503,
+    title: 'Service unavailable',
+    detail: 'The database is unavailable; retry shortly',
+  },
+  internal: { status: 500, title: 'Internal error', detail: 'Something went wrong on our side' },
+};
+
+/**
+ * The one mapping from the error family to what clients see. A `Record`
+ * over every code, so a new code does not compile until it is mapped here.
+ */
+const KIND_OF_CODE: Record<VitalsErrorCode, ProblemKind> = {
+  'config.invalid': 'internal',
+  'dynamodb.noTable': 'internal',
+  'dynamodb.conditionFailed': 'conflict',
+  'dynamodb.transactionCanceled': 'conflict',
+  'dynamodb.batchIncomplete': 'unavailable',
+  'dynamodb.unavailable': 'unavailable',
+  'dynamodb.requestFailed': 'internal',
+  'repository.invalidCursor': 'validation',
+  'repository.conflict': 'conflict',
+  'repository.notFound': 'notFound',
+  'repository.invalidItem': 'internal',
+  'repository.invalidInput': 'validation',
+  'repository.invalidTransition': 'conflict',
+  'repository.decryptionFailed': 'internal',
+};
+
+/** Body-parser failures, by the `type` the parser sets on its errors. */
+const KIND_OF_PARSER_ERROR: Record<string, ProblemKind> = {
+  'entity.too.large': 'payloadTooLarge',
+  'entity.parse.failed': 'malformedBody',
+  'encoding.unsupported': 'unsupportedMediaType',
+  'charset.unsupported': 'unsupportedMediaType',
+  'entity.verify.failed': 'malformedBody',
+  'request.aborted': 'malformedBody',
+  'request.size.invalid': 'malformedBody',
+  'stream.encoding.set': 'internal',
+};
+
+/** A failure the API itself decides (auth, not found, validation): its detail is ours and safe to show. */
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+
+  constructor(
+    readonly kind: ProblemKind,
+    readonly detail?: string,
+    readonly errors?: ValidationProblem[],
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail ?? PROBLEM_TYPES[kind].title);
+  }
+}
+
+interface Classified {
+  kind: ProblemKind;
+  detail?: string;
+  errors?: ValidationProblem[];
+  headers?: Readonly<Record<string, string>>;
+}
+
+function classify(error: unknown): Classified {
+  if (error instanceof ApiProblem) {
+    return { kind: error.kind, detail: error.detail, errors: error.errors, headers: error.headers };
+  }
+  if (VitalsError.is(error)) {
+    const kind = KIND_OF_CODE[error.code];
+    if (VitalsError.is(error, 'repository.invalidInput')) {
+      return {
+        kind,
+        errors: error.details.issues.map((issue) => ({ pointer: pointerOfPath('body', issue.path), message: issue.message })),
+      };
+    }
+    if (VitalsError.is(error, 'repository.invalidCursor')) {
+      return {
+        kind,
+        errors: [{ pointer: '/query/cursor', message: `is not a cursor of this query (${error.details.reason})` }],
+      };
+    }
+    return { kind };
+  }
+  const parserType = (error as { type?: unknown } | undefined)?.type;
+  if (typeof parserType === 'string' && parserType in KIND_OF_PARSER_ERROR) {
+    return { kind: KIND_OF_PARSER_ERROR[parserType] as ProblemKind };
+  }
+  return { kind: 'internal' };
+}
+
+/** The problem+json body of a kind, with the API's own detail when it has one. */
+export function problemBody(kind: ProblemKind, detail?: string, errors?: ValidationProblem[]): ProblemBody {
+  const type = PROBLEM_TYPES[kind];
+  return {
+    type: `urn:vitals:problem:${kind}`,
+    title: type.title,
+    status: type.status,
+    detail: detail ?? type.detail,
+    ...(errors === undefined ? {} : { errors }),
+  };
+}
+
+/** Writes `body` as `application/problem+json`. */
+export function sendProblem(res: Response, body: ProblemBody, headers: Readonly<Record<string, string>> = {}): void {
+  const requestId = res.getHeader('x-request-id');
+  const withId = typeof requestId === 'string' ? { ...body, request_id: requestId } : body;
+  res.status(body.status).set(headers).type('application/problem+json').send(JSON.stringify(withId));
+}
+
+/**
+ * The app's last middleware: every error becomes problem+json through the
+ * tables above. Internal messages and stacks never reach the client; 5xx are
+ * logged with their code (never their details, which may hold items).
+ */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  const log = logger.child({ component: 'problems' });
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const { kind, detail, errors, headers } = classify(error);
+    const body = problemBody(kind, detail, errors);
+    if (body.status >= 500) {
+      log.error(
+        {
+          request_id: res.getHeader('x-request-id'),
+          error_name: error instanceof Error ? error.name : typeof error,
+          error_code: error instanceof VitalsError ? error.code : undefined,
+          aws_error: VitalsError.is(error, 'dynamodb.unavailable') || VitalsError.is(error, 'dynamodb.requestFailed')
+            ? error.details.aws_error
+            : undefined,
+        },
+        'request failed',
+      );
+    }
+    sendProblem(res, body, headers);
+  };
+}

@@ -1,0 +1,160 @@
+import {
+  DailySummarySchema,
+  DeviceInfoSchema,
+  GlucoseReadingInputSchema,
+  GlucoseReadingSchema,
+  GlucoseStatisticsSchema,
+  HealthEntryInputSchema,
+  HealthEntrySchema,
+  SyncJobInputSchema,
+  SyncJobSchema,
+  UserTokenInputSchema,
+  UserTokenMetadataSchema,
+} from '@vitals/models';
+import { z } from 'zod';
+import { SCOPES } from '../auth/scopes.ts';
+import type { Route } from '../routes/route.ts';
+import { SERVICE_OPERATIONS } from './service-operations.ts';
+
+type JsonSchema = Record<string, unknown>;
+type Io = 'input' | 'output';
+
+const ProblemSchema = z.strictObject({
+  type: z.string().describe('A URN naming the kind of problem'),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  request_id: z.string().optional().describe('Quote it when reporting a problem'),
+  errors: z
+    .array(z.strictObject({ pointer: z.string().describe('JSON Pointer into the request: /path/…, /query/…, /body/…, /header/…'), message: z.string() }))
+    .optional()
+    .describe('Validation problems, one per place'),
+});
+
+/** Every named schema, listed in `components.schemas`, with the direction it is read in. */
+const COMPONENTS: readonly { name: string; schema: z.ZodType; io: Io }[] = [
+  { name: 'GlucoseReadingInput', schema: GlucoseReadingInputSchema, io: 'input' },
+  { name: 'GlucoseReading', schema: GlucoseReadingSchema, io: 'output' },
+  { name: 'DeviceInfo', schema: DeviceInfoSchema, io: 'output' },
+  { name: 'GlucoseStatistics', schema: GlucoseStatisticsSchema, io: 'output' },
+  { name: 'UserTokenInput', schema: UserTokenInputSchema, io: 'input' },
+  { name: 'UserTokenMetadata', schema: UserTokenMetadataSchema, io: 'output' },
+  { name: 'SyncJobInput', schema: SyncJobInputSchema, io: 'input' },
+  { name: 'SyncJob', schema: SyncJobSchema, io: 'output' },
+  { name: 'HealthEntryInput', schema: HealthEntryInputSchema, io: 'input' },
+  { name: 'HealthEntry', schema: HealthEntrySchema, io: 'output' },
+  { name: 'DailySummary', schema: DailySummarySchema, io: 'output' },
+  { name: 'Problem', schema: ProblemSchema, io: 'output' },
+];
+
+const PROBLEM_RESPONSES: Record<number, string> = {
+  400: 'Invalid request: `errors` lists a pointer and a message per problem',
+  401: 'Missing, invalid or expired bearer token',
+  403: "The token lacks the scope, or may not touch this user's data",
+  404: 'Not found (also what another user’s resource looks like)',
+  409: 'Conflict: changed since read (optimistic locking) or a state that does not allow it',
+  413: 'Body too large',
+  415: 'Body is not JSON',
+  429: 'Rate limited; see the RateLimit headers',
+  503: 'DynamoDB unavailable; retry',
+};
+
+/** A zod schema as an OpenAPI 3.1 (JSON Schema 2020-12) schema; components by reference. */
+function jsonSchema(schema: z.ZodType, io: Io): JsonSchema {
+  const component = COMPONENTS.find((entry) => entry.schema === schema);
+  return component === undefined ? inlineSchema(schema, io) : { $ref: `#/components/schemas/${component.name}` };
+}
+
+function inlineSchema(schema: z.ZodType, io: Io): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
+  return rest;
+}
+
+function problemRef(description: string) {
+  return { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+}
+
+function parametersOf(route: Route): JsonSchema[] {
+  const parameters: JsonSchema[] = [];
+  for (const [place, schema] of [['path', route.params], ['query', route.query]] as const) {
+    if (schema === undefined) continue;
+    const object = jsonSchema(schema, 'input');
+    const properties = (object['properties'] ?? {}) as Record<string, JsonSchema>;
+    const required = new Set((object['required'] ?? []) as string[]);
+    for (const [name, property] of Object.entries(properties)) {
+      const { description, ...propertySchema } = property;
+      parameters.push({
+        name,
+        in: place,
+        required: place === 'path' || required.has(name),
+        ...(description === undefined ? {} : { description }),
+        schema: propertySchema,
+      });
+    }
+  }
+  for (const [name, description] of Object.entries(route.requestHeaders ?? {})) {
+    parameters.push({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+  }
+  return parameters;
+}
+
+function operationOf(route: Route): JsonSchema {
+  const responses: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    responses[status] = {
+      description: response.description,
+      ...(response.headers === undefined
+        ? {}
+        : { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }),
+      ...(response.schema === undefined ? {} : { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } }),
+    };
+  }
+  const problems = [400, 401, 403, 404, 409, ...(route.body === undefined ? [] : [413, 415]), 429, 503];
+  for (const status of problems) responses[status] = problemRef(PROBLEM_RESPONSES[status] as string);
+  return {
+    operationId: route.operationId,
+    tags: [route.tag],
+    summary: route.summary,
+    description: [route.description, `Requires the scope \`${route.scope}\`.`].filter(Boolean).join('\n\n'),
+    security: [{ bearer: [route.scope] }],
+    parameters: parametersOf(route),
+    ...(route.body === undefined
+      ? {}
+      : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of the API, generated from the routes' zod schemas. */
+export function openApiDocument(routes: readonly Route[], version: string): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of SERVICE_OPERATIONS) {
+    paths[operation.path] = { ...paths[operation.path], get: operation.operation };
+  }
+  for (const route of routes) {
+    paths[route.path] = { ...paths[route.path], [route.method]: operationOf(route) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Vitals API',
+      version,
+      description:
+        'Glucose readings and statistics, OAuth tokens, sync jobs and a recovery health log over DynamoDB. ' +
+        `Bearer JWT (HS256) with \`sub\` and \`scope\`; scopes: ${SCOPES.map((scope) => `\`${scope}\``).join(', ')}. ` +
+        'Every failure is application/problem+json (RFC 9457).',
+    },
+    tags: [
+      { name: 'service', description: 'Liveness, readiness and this document' },
+      { name: 'readings', description: 'CGM glucose readings and their statistics' },
+      { name: 'tokens', description: 'OAuth tokens of data providers (write-only)' },
+      { name: 'sync-jobs', description: 'Scheduled provider syncs' },
+      { name: 'health', description: 'The recovery health log and its daily summaries' },
+    ],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: Object.fromEntries(COMPONENTS.map(({ name, schema, io }) => [name, inlineSchema(schema, io)])),
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import {
+  DailySummarySchema,
+  HealthDateSchema,
+  HealthEntryInputSchema,
+  HealthEntrySchema,
+  HealthTimeSchema,
+  MedicationNameSchema,
+  PAIN_LEVEL_MAX,
+} from '@vitals/models';
+import { DailySummaryRepository, HealthEntryRepository, MAX_SUMMARY_RANGE_DAYS } from '@vitals/repositories';
+import type { Container } from 'inversify';
+import { z } from 'zod';
+import { ApiProblem } from '../middleware/problem-details.ts';
+import { OrderSchema, pageBody, pageQuery, pageSchema } from './common.schemas.ts';
+import { defineRoute, type Route } from './route.ts';
+
+const EntryPathSchema = z.strictObject({ date: HealthDateSchema, time: HealthTimeSchema });
+const DatePathSchema = z.strictObject({ date: HealthDateSchema });
+
+const ENTRY_SELECTORS = ['date', 'medication', 'pain_level'] as const;
+
+/** The reference document's three query patterns; exactly one selector, and only the bounds it takes. */
+const EntriesQuerySchema = z
+  .strictObject({
+    date: HealthDateSchema.optional().describe('Entries of one day (with optional `from`/`to` times)'),
+    from: HealthTimeSchema.optional().describe('With `date`: earliest time HHMM, inclusive'),
+    to: HealthTimeSchema.optional().describe('With `date`: latest time HHMM, inclusive'),
+    medication: MedicationNameSchema.optional().describe('Every entry listing this medication, primary or not'),
+    pain_level: z.coerce.number().int().min(0).max(PAIN_LEVEL_MAX).optional().describe('Entries whose highest pain level is this'),
+    from_date: HealthDateSchema.optional().describe('With `medication` or `pain_level`: earliest date, inclusive'),
+    to_date: HealthDateSchema.optional().describe('With `medication` or `pain_level`: latest date, inclusive'),
+    order: OrderSchema,
+    ...pageQuery,
+  })
+  .superRefine((query, ctx) => {
+    const given = ENTRY_SELECTORS.filter((selector) => query[selector] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: given.length === 0 ? [] : [given[1] as string], message: 'give exactly one of date, medication, pain_level' });
+    }
+    const byDate = query.date !== undefined;
+    for (const bound of ['from', 'to'] as const) {
+      if (query[bound] !== undefined && !byDate) ctx.addIssue({ code: 'custom', path: [bound], message: 'applies only with date' });
+    }
+    for (const bound of ['from_date', 'to_date'] as const) {
+      if (query[bound] !== undefined && byDate) ctx.addIssue({ code: 'custom', path: [bound], message: 'applies only with medication or pain_level' });
+    }
+  });
+
+const SummariesQuerySchema = z.strictObject({
+  from: HealthDateSchema.describe('First date, inclusive'),
+  to: HealthDateSchema.describe(`Last date, inclusive; at most ${MAX_SUMMARY_RANGE_DAYS} days after from`),
+  ...pageQuery,
+});
+
+/**
+ * The recovery health log (one person's): entries by date and time, the
+ * reference queries, and daily summaries kept current by every write.
+ */
+export function healthLogRoutes(container: Container): Route[] {
+  const entries = container.get(HealthEntryRepository);
+  const summaries = container.get(DailySummaryRepository);
+  return [
+    defineRoute({
+      operationId: 'putHealthEntry',
+      method: 'put',
+      path: '/v1/health/entries/{date}/{time}',
+      tag: 'health',
+      summary: 'Store the entry at a date and time (replacing one there)',
+      description: "Raw notation is validated and parsed (pain levels, blood pressure, sleep, O2); the day's summary is rebuilt.",
+      scope: 'health:write',
+      subject: 'health-log',
+      params: EntryPathSchema,
+      body: HealthEntryInputSchema,
+      responses: { 200: { description: 'The stored entry with its derived attributes', schema: HealthEntrySchema } },
+      handle: async ({ params, body }) => {
+        const entry = await entries.save(params.date, params.time, body);
+        await summaries.rebuild(params.date);
+        return { status: 200, body: entry };
+      },
+    }),
+    defineRoute({
+      operationId: 'getHealthEntry',
+      method: 'get',
+      path: '/v1/health/entries/{date}/{time}',
+      tag: 'health',
+      summary: 'The entry at a date and time',
+      scope: 'health:read',
+      subject: 'health-log',
+      params: EntryPathSchema,
+      responses: { 200: { description: 'The entry', schema: HealthEntrySchema } },
+      handle: async ({ params }) => {
+        const entry = await entries.get(params.date, params.time);
+        if (entry === undefined) throw new ApiProblem('notFound', 'No entry at this date and time');
+        return { status: 200, body: entry };
+      },
+    }),
+    defineRoute({
+      operationId: 'deleteHealthEntry',
+      method: 'delete',
+      path: '/v1/health/entries/{date}/{time}',
+      tag: 'health',
+      summary: "Delete the entry at a date and time; the day's summary is rebuilt",
+      scope: 'health:write',
+      subject: 'health-log',
+      params: EntryPathSchema,
+      responses: { 204: { description: 'Deleted' } },
+      handle: async ({ params }) => {
+        const deleted = await entries.delete(params.date, params.time);
+        if (deleted === undefined) throw new ApiProblem('notFound', 'No entry at this date and time');
+        await summaries.rebuild(params.date);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      operationId: 'listHealthEntries',
+      method: 'get',
+      path: '/v1/health/entries',
+      tag: 'health',
+      summary: 'Entries of a day, with a medication, or at a pain level',
+      description:
+        'Exactly one of `date` (optionally `from`/`to` times), `medication` or `pain_level` (optionally `from_date`/`to_date`). ' +
+        'Served by index queries, never a scan.',
+      scope: 'health:read',
+      subject: 'health-log',
+      query: EntriesQuerySchema,
+      responses: { 200: { description: 'A page of entries', schema: pageSchema(HealthEntrySchema) } },
+      handle: async ({ query }) => {
+        const page = { limit: query.limit, cursor: query.cursor };
+        const dates = { from: query.from_date, to: query.to_date, order: query.order };
+        const result =
+          query.date !== undefined
+            ? await entries.listByDate(query.date, { from: query.from, to: query.to, order: query.order }, page)
+            : query.medication !== undefined
+              ? await entries.listByMedication(query.medication, dates, page)
+              : await entries.listByPainLevel(query.pain_level as number, dates, page);
+        return { status: 200, body: pageBody(result) };
+      },
+    }),
+    defineRoute({
+      operationId: 'listDailySummaries',
+      method: 'get',
+      path: '/v1/health/summaries',
+      tag: 'health',
+      summary: 'Daily summaries of a date range',
+      scope: 'health:read',
+      subject: 'health-log',
+      query: SummariesQuerySchema,
+      responses: { 200: { description: 'A page of summaries; days without entries are absent', schema: pageSchema(DailySummarySchema) } },
+      handle: async ({ query }) => {
+        const page = await summaries.listRange(query.from, query.to, { limit: query.limit, cursor: query.cursor });
+        return { status: 200, body: pageBody(page) };
+      },
+    }),
+    defineRoute({
+      operationId: 'getDailySummary',
+      method: 'get',
+      path: '/v1/health/summaries/{date}',
+      tag: 'health',
+      summary: "One day's summary",
+      scope: 'health:read',
+      subject: 'health-log',
+      params: DatePathSchema,
+      responses: { 200: { description: 'The summary', schema: DailySummarySchema } },
+      handle: async ({ params }) => {
+        const summary = await summaries.get(params.date);
+        if (summary === undefined) throw new ApiProblem('notFound', 'No summary for this date (no entries)');
+        return { status: 200, body: summary };
+      },
+    }),
+  ];
+}

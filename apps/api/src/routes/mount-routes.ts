@@ -1,0 +1,65 @@
+import type { Logger } from '@vitals/dynamodb-core';
+import { Router, type Request, type RequestHandler } from 'express';
+import type { BearerTokens } from '../auth/bearer-tokens.ts';
+import { mayActFor, type Principal } from '../auth/scopes.ts';
+import { ApiProblem } from '../middleware/problem-details.ts';
+import { validateRequest } from '../middleware/validate-request.ts';
+import type { Route } from './route.ts';
+
+/** `/v1/users/{user_id}` → `/v1/users/:user_id` */
+export function expressPath(path: string): string {
+  return path.replace(/\{([a-z_]+)\}/g, ':$1');
+}
+
+function authorize(route: Route, principal: Principal, req: Request): void {
+  if (!principal.scopes.has(route.scope)) {
+    throw new ApiProblem('forbidden', `This token lacks the scope ${route.scope}`, undefined, {
+      'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${route.scope}"`,
+    });
+  }
+  // Checked before validation and before any read, so the answer for another user never depends on their data.
+  if (route.subject === 'path-user' && !mayActFor(principal, String(req.params['user_id']))) {
+    throw new ApiProblem('forbidden', "This token may access only its own user's data");
+  }
+}
+
+/**
+ * A router serving `routes`: each request is authenticated, authorised,
+ * validated, handled, and — once it finishes — written to the audit log
+ * (who, which operation, whose data, the outcome; never values).
+ */
+export function mountRoutes(routes: readonly Route[], tokens: BearerTokens, logger: Logger): Router {
+  const audit = logger.child({ component: 'audit' });
+  const router = Router();
+  for (const route of routes) {
+    const handler: RequestHandler = async (req, res) => {
+      const principal = await tokens.verify(req.get('authorization'));
+      authorize(route, principal, req);
+      let subject: string | undefined =
+        route.subject === 'path-user' ? String(req.params['user_id']) : route.subject === 'health-log' ? 'health-log' : undefined;
+      res.once('finish', () => {
+        audit.info({
+          request_id: res.getHeader('x-request-id'),
+          actor: principal.user_id,
+          action: route.operationId,
+          subject,
+          status: res.statusCode,
+        });
+      });
+      const input = validateRequest(route, {
+        params: req.params,
+        query: req.query,
+        body: req.body,
+        hasJsonBody: typeof req.is('application/json') === 'string',
+      });
+      const reply = await route.handle({ ...input, principal, headers: req.headers });
+      subject = reply.subject ?? subject;
+      res.status(reply.status);
+      if (reply.headers !== undefined) res.set(reply.headers);
+      if (reply.body === undefined) res.end();
+      else res.json(reply.body);
+    };
+    router[route.method](expressPath(route.path), handler);
+  }
+  return router;
+}

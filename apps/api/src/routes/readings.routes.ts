@@ -1,0 +1,178 @@
+import {
+  GlucoseReadingInputSchema,
+  GlucoseReadingSchema,
+  GlucoseStatisticsSchema,
+  glucoseStatistics,
+  type GlucoseReading,
+} from '@vitals/models';
+import { GlucoseReadingRepository, MAX_PAGE_LIMIT } from '@vitals/repositories';
+import type { Container } from 'inversify';
+import { z } from 'zod';
+import { ApiProblem } from '../middleware/problem-details.ts';
+import { InstantParamSchema, OrderSchema, UserPathSchema, pageBody, pageQuery, pageSchema } from './common.schemas.ts';
+import { defineRoute, type Route } from './route.ts';
+
+/** One POST stores at most this many readings. */
+export const MAX_READINGS_PER_REQUEST = 1000;
+/** The longest window `readings/stats` computes over. */
+export const MAX_STATS_DAYS = 90;
+const DEFAULT_STATS_DAYS = 14;
+const DAY_MS = 86_400_000;
+
+const ReadingsBodySchema = z.union([
+  z.array(GlucoseReadingInputSchema).min(1).max(MAX_READINGS_PER_REQUEST),
+  GlucoseReadingInputSchema,
+]);
+
+const RangeQuerySchema = z.strictObject({
+  from: InstantParamSchema.optional().describe('Earliest reading, inclusive'),
+  to: InstantParamSchema.optional().describe('Latest reading, inclusive'),
+  order: OrderSchema,
+  ...pageQuery,
+});
+
+const StatsQuerySchema = z
+  .strictObject({
+    from: InstantParamSchema.optional().describe(`Window start, inclusive; default \`to\` minus ${DEFAULT_STATS_DAYS} days`),
+    to: InstantParamSchema.optional().describe('Window end, exclusive; default now'),
+    time_zone: z
+      .string()
+      .refine(isTimeZone, { message: 'is not an IANA time zone' })
+      .default('UTC')
+      .describe('IANA zone whose clock hours the hourly AGP uses'),
+  })
+  .transform((query, ctx) => {
+    const to = query.to ?? new Date().toISOString();
+    const from = query.from ?? new Date(Date.parse(to) - DEFAULT_STATS_DAYS * DAY_MS).toISOString();
+    const span = Date.parse(to) - Date.parse(from);
+    if (!(span > 0)) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+    if (span > MAX_STATS_DAYS * DAY_MS) {
+      ctx.addIssue({ code: 'custom', path: ['from'], message: `the window may span at most ${MAX_STATS_DAYS} days` });
+    }
+    return { from, to, time_zone: query.time_zone };
+  });
+
+const ReadingPathSchema = UserPathSchema.extend({ timestamp: InstantParamSchema });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every reading of `userId` in [from, to), page after page. */
+async function readingsBetween(readings: GlucoseReadingRepository, userId: string, from: string, to: string) {
+  const all: GlucoseReading[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await readings.listRange(userId, { from, to }, { limit: MAX_PAGE_LIMIT, cursor });
+    for (const reading of page.items) if (reading.timestamp < to) all.push(reading);
+    cursor = page.next_cursor;
+  } while (cursor !== null);
+  return all;
+}
+
+/** `/v1/users/{user_id}/readings…`: store, list, latest, statistics, delete. */
+export function readingsRoutes(container: Container): Route[] {
+  const readings = container.get(GlucoseReadingRepository);
+  return [
+    defineRoute({
+      operationId: 'storeReadings',
+      method: 'post',
+      path: '/v1/users/{user_id}/readings',
+      tag: 'readings',
+      summary: 'Store one reading or an array of up to 1000',
+      description:
+        'Idempotent per timestamp: a reading with the timestamp of a stored one replaces it. ' +
+        'mmol/L values are converted to mg/dL. An array is validated as a whole before anything is stored.',
+      scope: 'readings:write',
+      subject: 'path-user',
+      params: UserPathSchema,
+      body: ReadingsBodySchema,
+      responses: {
+        201: {
+          description: 'The stored reading, or `{ items }` for an array',
+          schema: z.union([GlucoseReadingSchema, z.strictObject({ items: z.array(GlucoseReadingSchema) })]),
+        },
+      },
+      handle: async ({ params, body }) => {
+        if (Array.isArray(body)) {
+          return { status: 201, body: { items: await readings.saveManyParsed(params.user_id, body) } };
+        }
+        return { status: 201, body: await readings.save(params.user_id, body) };
+      },
+    }),
+    defineRoute({
+      operationId: 'listReadings',
+      method: 'get',
+      path: '/v1/users/{user_id}/readings',
+      tag: 'readings',
+      summary: 'Readings in a time range, one page at a time',
+      scope: 'readings:read',
+      subject: 'path-user',
+      params: UserPathSchema,
+      query: RangeQuerySchema,
+      responses: { 200: { description: 'A page of readings', schema: pageSchema(GlucoseReadingSchema) } },
+      handle: async ({ params, query }) => {
+        const { from, to, order, limit, cursor } = query;
+        const page = await readings.listRange(params.user_id, { from, to, order }, { limit, cursor });
+        return { status: 200, body: pageBody(page) };
+      },
+    }),
+    defineRoute({
+      operationId: 'latestReading',
+      method: 'get',
+      path: '/v1/users/{user_id}/readings/latest',
+      tag: 'readings',
+      summary: 'The newest reading',
+      scope: 'readings:read',
+      subject: 'path-user',
+      params: UserPathSchema,
+      responses: { 200: { description: 'The newest reading', schema: GlucoseReadingSchema } },
+      handle: async ({ params }) => {
+        const reading = await readings.latest(params.user_id);
+        if (reading === undefined) throw new ApiProblem('notFound', 'This user has no readings');
+        return { status: 200, body: reading };
+      },
+    }),
+    defineRoute({
+      operationId: 'readingStatistics',
+      method: 'get',
+      path: '/v1/users/{user_id}/readings/stats',
+      tag: 'readings',
+      summary: `Clinical statistics over a window of at most ${MAX_STATS_DAYS} days`,
+      description:
+        'Mean, SD, CV, GMI, time in ranges (<54, 54–69, 70–180, 181–250, >250 mg/dL), data sufficiency ' +
+        'against a 5-minute cadence and hourly AGP percentiles. `count` is the number of readings used.',
+      scope: 'readings:read',
+      subject: 'path-user',
+      params: UserPathSchema,
+      query: StatsQuerySchema,
+      responses: { 200: { description: 'The statistics', schema: GlucoseStatisticsSchema } },
+      handle: async ({ params, query }) => {
+        const window = await readingsBetween(readings, params.user_id, query.from, query.to);
+        const stats = glucoseStatistics(window, { from: query.from, to: query.to, timeZone: query.time_zone });
+        return { status: 200, body: stats };
+      },
+    }),
+    defineRoute({
+      operationId: 'deleteReading',
+      method: 'delete',
+      path: '/v1/users/{user_id}/readings/{timestamp}',
+      tag: 'readings',
+      summary: 'Delete one reading',
+      scope: 'readings:write',
+      subject: 'path-user',
+      params: ReadingPathSchema,
+      responses: { 204: { description: 'Deleted' } },
+      handle: async ({ params }) => {
+        const deleted = await readings.delete(params.user_id, params.timestamp);
+        if (deleted === undefined) throw new ApiProblem('notFound', 'No reading at this timestamp');
+        return { status: 204 };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,96 @@
+import { DynamoDBService, createLogger, type EnvLike } from '@vitals/dynamodb-core';
+import { startLocalDynamoDB, type LocalDynamoDB } from '@vitals/local-dynamodb';
+import { createMissingTables } from '@vitals/repositories';
+import type { Container } from 'inversify';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createApp } from './app.ts';
+import { BearerTokens } from './auth/bearer-tokens.ts';
+import { SCOPES } from './auth/scopes.ts';
+import { apiConfigFromEnv, type ApiConfig } from './config/api-config.ts';
+import { loadOrCreateDevSecrets } from './config/dev-secrets.ts';
+import { createApiContainer } from './container/api.container.ts';
+
+/** The user the printed development token speaks for. */
+export const DEMO_USER = 'demo';
+const DEV_TOKEN_TTL_SECONDS = 7 * 86_400;
+/** How long in-flight requests get to finish on shutdown before their connections are closed. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningServer {
+  /** `http://host:port` */
+  url: string;
+  config: ApiConfig;
+  container: Container;
+  /** Stops accepting, lets requests in flight finish, closes the DynamoDB client and the embedded DynamoDB. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where the start-up lines (URLs, the development token) go. */
+  announce: (line: string) => void;
+}
+
+/**
+ * Parses the environment once, brings up DynamoDB (the embedded DynamoDB
+ * Local when so configured; tables applied outside production), builds the
+ * container and the app, and listens.
+ */
+export async function startServer(env: EnvLike, options: StartOptions): Promise<RunningServer> {
+  const config = apiConfigFromEnv(env, loadOrCreateDevSecrets);
+  const logger = createLogger({ level: config.log_level, name: 'vitals-api' });
+
+  let local: LocalDynamoDB | undefined;
+  let container: Container | undefined;
+  try {
+    if (config.dynamodb.endpoint.mode === 'embedded') {
+      local = await startLocalDynamoDB({ port: config.dynamodb.endpoint.port, dataDir: join(config.data_dir, 'dynamodb') });
+    }
+    container = await createApiContainer(config, logger);
+    if (!config.production) {
+      const created = await createMissingTables(container.get(DynamoDBService), { prefix: config.table_prefix });
+      if (created.length > 0) logger.info({ tables: created }, 'created missing tables');
+    }
+    const server = createApp(container).listen(config.port, config.host);
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+
+    options.announce(`Vitals API listening at ${url}`);
+    options.announce(`  docs:    ${url}/docs/`);
+    options.announce(`  OpenAPI: ${url}/openapi.json`);
+    options.announce(`  DynamoDB: ${local?.endpoint ?? config.dynamodb.config.endpoint_url ?? `AWS ${config.dynamodb.config.region_name}`}`);
+    if (!config.production) {
+      const token = await container.get(BearerTokens).issue(DEMO_USER, SCOPES, DEV_TOKEN_TTL_SECONDS);
+      options.announce(`Development token for user "${DEMO_USER}" (every scope, valid 7 days):`);
+      options.announce(`  DEV_TOKEN=${token}`);
+      options.announce(`  curl -H "Authorization: Bearer $DEV_TOKEN" ${url}/v1/users/${DEMO_USER}/readings`);
+    }
+    const running = container;
+    const embedded = local;
+    let stopped: Promise<void> | undefined;
+    return {
+      url,
+      config,
+      container,
+      stop: () => (stopped ??= shutdown(server, running, embedded)),
+    };
+  } catch (error) {
+    await container?.unbindAll();
+    await local?.stop();
+    throw error;
+  }
+}
+
+async function shutdown(server: Server, container: Container, local: LocalDynamoDB | undefined): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections with no request in flight would hold close() open: end them now.
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(deadline);
+  await container.unbindAll();
+  await local?.stop();
+}
