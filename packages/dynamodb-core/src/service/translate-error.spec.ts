@@ -43,6 +43,10 @@ const otherTransientErrors: [string, unknown][] = [
   ['ETIMEDOUT', networkError('ETIMEDOUT')],
   ['ENOTFOUND', networkError('ENOTFOUND')],
   ['EAI_AGAIN', networkError('EAI_AGAIN')],
+  [
+    'ECONNREFUSED from another realm, wrapped by the SDK into text',
+    new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:8000'),
+  ],
 ];
 
 const permanentErrors: [string, unknown][] = [
@@ -51,6 +55,7 @@ const permanentErrors: [string, unknown][] = [
   ['an AccessDeniedException', serviceError('AccessDeniedException', 400)],
   ['a ConditionalCheckFailedException', new ConditionalCheckFailedException({ message: 'no', $metadata })],
   ['a plain Error', new Error('bug')],
+  ['a plain Error that quotes a network code', new Error('value ECONNREFUSED is not allowed')],
   ['a string', 'boom'],
   ['undefined', undefined],
 ];
@@ -136,6 +141,11 @@ describe(translateError.name, () => {
       expect(error.details).toMatchObject({ operation: 'putItem', table: 'vitals' });
     },
   );
+
+  it('when the SDK wrapped a network error into text, names its code', () => {
+    const error = translateError(new Error('AWS SDK error wrapper for Error: connect ECONNRESET 127.0.0.1:8000'), context);
+    expect(error.details).toEqual({ operation: 'putItem', table: 'vitals', aws_error: 'ECONNRESET' });
+  });
 
   it('when DynamoDB rejects the request, returns dynamodb.requestFailed naming the AWS error', () => {
     const cause = serviceError('ValidationException', 400);

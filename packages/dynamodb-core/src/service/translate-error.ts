@@ -5,6 +5,7 @@ import { VitalsError } from '../errors/vitals-error.ts';
 interface AwsErrorShape {
   name?: string;
   code?: string;
+  message?: string;
   $metadata?: { httpStatusCode?: number };
   $retryable?: { throttling?: boolean };
   Item?: Record<string, AttributeValue>;
@@ -19,8 +20,19 @@ const THROTTLING = new Set([
 const SERVER_SIDE = new Set(['InternalServerError', 'ServiceUnavailable', 'TimeoutError']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
+/**
+ * The SDK replaces an error it does not recognise as an `Error` — one made
+ * in another realm, as Node's socket errors are under Jest's VM contexts —
+ * with a plain `AWS SDK error wrapper for Error: connect ECONNREFUSED …`
+ * that keeps only the text; the network code is read back from it.
+ */
+const WRAPPED_NETWORK_ERROR = new RegExp(`^AWS SDK error wrapper for .*\\b(${[...NETWORK_CODES].join('|')})\\b`);
+
 function shape(error: unknown): AwsErrorShape {
-  return typeof error === 'object' && error !== null ? (error as AwsErrorShape) : {};
+  if (typeof error !== 'object' || error === null) return {};
+  const e = error as AwsErrorShape;
+  const wrapped = e.code === undefined ? WRAPPED_NETWORK_ERROR.exec(e.message ?? '') : null;
+  return wrapped === null ? e : { ...e, name: e.name, code: wrapped[1] };
 }
 
 export function isThrottling(error: unknown): boolean {
