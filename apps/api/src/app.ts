@@ -30,7 +30,8 @@ export function createApp(container: Container): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestContext(logger));
-  app.use(helmet());
+  // Plain-HTTP development must not have its docs' assets upgraded to an https that is not there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.production ? [] : null } } }));
   app.use(serviceRoutes(container, openApiDocument(routes, API_VERSION)));
   app.use(rateLimiter(config.rate_limit_per_minute));
   app.use(express.json({ limit: config.body_limit_bytes }));

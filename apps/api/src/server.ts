@@ -24,6 +24,7 @@ export interface RunningServer {
   url: string;
   config: ApiConfig;
   container: Container;
+  http: Server;
   /** Stops accepting, lets requests in flight finish, closes the DynamoDB client and the embedded DynamoDB. Idempotent. */
   stop(): Promise<void>;
 }
@@ -75,6 +76,7 @@ export async function startServer(env: EnvLike, options: StartOptions): Promise<
       url,
       config,
       container,
+      http: server,
       stop: () => (stopped ??= shutdown(server, running, embedded)),
     };
   } catch (error) {
@@ -86,10 +88,11 @@ export async function startServer(env: EnvLike, options: StartOptions): Promise<
 
 async function shutdown(server: Server, container: Container, local: LocalDynamoDB | undefined): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // Keep-alive connections with no request in flight would hold close() open: end them now.
-  server.closeIdleConnections();
+  // A keep-alive connection holds close() open once its request is done: end each one as it falls idle.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
   const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
   await closed;
+  clearInterval(sweep);
   clearTimeout(deadline);
   await container.unbindAll();
   await local?.stop();

@@ -1,0 +1,109 @@
+import { VitalsError } from '@vitals/dynamodb-core';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apiConfigFromEnv } from './api-config.ts';
+import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.ts';
+
+const KEY = randomBytes(32).toString('base64');
+const SECRET = 'a-production-secret-of-at-least-32-chars';
+
+function issuesOf(run: () => unknown): { path: string; message: string }[] {
+  try {
+    run();
+  } catch (error) {
+    if (VitalsError.is(error, 'config.invalid')) return error.details.issues;
+    throw error;
+  }
+  throw new Error('expected config.invalid');
+}
+
+describe('apiConfigFromEnv', () => {
+  describe('when nothing is set outside production', () => {
+    it('uses the embedded DynamoDB Local, port 3000, loopback, and the development secrets', () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'api-config-'));
+      const config = apiConfigFromEnv({ VITALS_DATA_DIR: dataDir }, loadOrCreateDevSecrets);
+      expect(config).toMatchObject({
+        production: false,
+        port: 3000,
+        host: '127.0.0.1',
+        table_prefix: '',
+        log_level: 'info',
+        data_dir: dataDir,
+        dynamodb: { endpoint: { mode: 'embedded', port: 8000 } },
+      });
+      const stored = JSON.parse(readFileSync(join(dataDir, DEV_SECRETS_FILE), 'utf8'));
+      expect(new TextDecoder().decode(config.jwt_secret)).toBe(stored.api_jwt_secret);
+      expect(Object.values(config.token_keys.keys)).toEqual([stored.token_encryption_key]);
+    });
+  });
+
+  describe('when NODE_ENV=production', () => {
+    it('refuses to start without the secrets, naming both, and never generates them', () => {
+      const generate = jest.fn(loadOrCreateDevSecrets);
+      const issues = issuesOf(() => apiConfigFromEnv({ NODE_ENV: 'production' }, generate));
+      expect(issues.map((issue) => issue.path)).toEqual(['API_JWT_SECRET', 'TOKEN_ENCRYPTION_KEY']);
+      expect(generate).not.toHaveBeenCalled();
+    });
+
+    it('accepts the secrets, defaults to AWS and listens on every interface', () => {
+      const config = apiConfigFromEnv({ NODE_ENV: 'production', API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY });
+      expect(config).toMatchObject({ production: true, host: '0.0.0.0', dynamodb: { endpoint: { mode: 'aws' } } });
+    });
+  });
+
+  describe('when variables are bad', () => {
+    it('lists every problem in one error, without echoing secrets', () => {
+      let message = '';
+      const issues = issuesOf(() => {
+        try {
+          return apiConfigFromEnv({
+            PORT: 'eighty',
+            LOG_LEVEL: 'loud',
+            AWS_REGION: 'moon',
+            API_JWT_SECRET: 'short-secret',
+            TOKEN_ENCRYPTION_KEY: 'bm90LTMyLWJ5dGVz',
+            RATE_LIMIT_PER_MINUTE: '0',
+          });
+        } catch (error) {
+          message = (error as Error).message;
+          throw error;
+        }
+      });
+      expect(issues.map((issue) => issue.path).sort()).toEqual(
+        ['API_JWT_SECRET', 'AWS_REGION', 'LOG_LEVEL', 'PORT', 'RATE_LIMIT_PER_MINUTE', 'TOKEN_ENCRYPTION_KEY'].sort(),
+      );
+      expect(message).toContain('PORT: must be an integer 0..65535 (got "eighty")');
+      expect(message).not.toContain('short-secret');
+      expect(message).not.toContain('bm90LTMyLWJ5dGVz');
+    });
+  });
+
+  describe('when previous token keys are given', () => {
+    it('keeps them readable and encrypts with the current one, key ids being fingerprints', () => {
+      const old = randomBytes(32).toString('base64');
+      const config = apiConfigFromEnv({ API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY, TOKEN_ENCRYPTION_PREVIOUS_KEYS: ` ${old} ` });
+      expect(Object.keys(config.token_keys.keys)).toHaveLength(2);
+      expect(config.token_keys.keys[config.token_keys.current_key_id]).toBe(KEY);
+      expect(config.token_keys.current_key_id).not.toContain(KEY.slice(0, 8));
+    });
+  });
+
+  it('derives a stable cursor secret from the JWT secret, so every instance verifies every cursor', () => {
+    const one = apiConfigFromEnv({ API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY });
+    const two = apiConfigFromEnv({ API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY });
+    expect(one.cursor_secret).toBe(two.cursor_secret);
+    expect(one.cursor_secret).not.toContain(SECRET);
+  });
+});
+
+describe('loadOrCreateDevSecrets', () => {
+  it('creates the secrets once, readable only by the owner, and returns the same ones afterwards', () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'dev-secrets-')), 'nested');
+    const first = loadOrCreateDevSecrets(dataDir);
+    expect(Buffer.from(first.token_encryption_key, 'base64')).toHaveLength(32);
+    expect(statSync(join(dataDir, DEV_SECRETS_FILE)).mode & 0o777).toBe(0o600);
+    expect(loadOrCreateDevSecrets(dataDir)).toEqual(first);
+  });
+});

@@ -1,0 +1,96 @@
+import { findFreePort } from '@vitals/local-dynamodb';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+jest.setTimeout(180_000);
+
+const root = resolve(__dirname, '../../..');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/** `npm start` exactly as the README gives it, in its own process group (as a terminal runs it). */
+function npmStart(env: Record<string, string>): Started {
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
+  });
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  return { child, output: () => text, exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]> };
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, started: Started, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (started.child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`${what} did not happen; output:\n${started.output()}`);
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  it('when run on a fresh data directory, serves readyz, prints a working token, and stops on Ctrl-C', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'api-start-')), '.data');
+    const port = await findFreePort();
+    const dynamoPort = await findFreePort();
+    const started = npmStart({ VITALS_DATA_DIR: dataDir, PORT: String(port), DYNAMODB_LOCAL_PORT: String(dynamoPort) });
+    try {
+      const token = await waitFor('the development token', () => /DEV_TOKEN=(\S+)/.exec(started.output())?.[1], started);
+      const url = `http://127.0.0.1:${port}`;
+      expect(started.output()).toContain(`${url}/docs/`);
+      expect(existsSync(join(dataDir, 'dev-secrets.json'))).toBe(true);
+      expect(existsSync(join(dataDir, 'dynamodb'))).toBe(true);
+
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      const reading = { timestamp: '2026-06-01T12:00:00.000Z', glucose_value: 104, device_info: { device_id: 'g7', serial_number: 'SN1' } };
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const stored = await fetch(`${url}/v1/users/demo/readings`, { method: 'POST', headers, body: JSON.stringify(reading) });
+      expect(stored.status).toBe(201);
+      const listed = await fetch(`${url}/v1/users/demo/readings`, { headers });
+      expect(((await listed.json()) as { items: unknown[] }).items).toMatchObject([{ glucose_value: 104 }]);
+      expect((await fetch(`${url}/v1/users/demo/readings`)).status).toBe(401);
+    } finally {
+      process.kill(-(started.child.pid as number), 'SIGINT');
+      await started.exited;
+    }
+    expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(false);
+    expect(await answers(`http://127.0.0.1:${dynamoPort}`)).toBe(false);
+  });
+
+  it('when NODE_ENV=production lacks the secrets, refuses to start, names them and prints no token', async () => {
+    const started = npmStart({
+      NODE_ENV: 'production',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+      VITALS_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'api-prod-')), '.data'),
+      API_JWT_SECRET: '',
+      TOKEN_ENCRYPTION_KEY: '',
+    });
+    const [code] = await started.exited;
+    expect(code).not.toBe(0);
+    expect(started.output()).toContain('API_JWT_SECRET: is required in production');
+    expect(started.output()).toContain('TOKEN_ENCRYPTION_KEY: is required in production');
+    expect(started.output()).not.toMatch(/DEV_TOKEN|listening/);
+  });
+});
