@@ -2,14 +2,21 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type Page } from '@vitals/repositor
 import { UserIdSchema } from '@vitals/models';
 import { z } from 'zod';
 
+/**
+ * A whole number from the query string, `min`..`max`. Digits only: a plain
+ * coercion would read `?limit=` as 0 and `?limit=1e2` as 100.
+ */
+export function integerParam(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, { message: 'must be a whole number' })
+    .pipe(z.coerce.number().int().min(min).max(max));
+}
+
 /** `limit` of every list: 1..1000, default 100. */
-export const LimitSchema = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_PAGE_LIMIT)
+export const LimitSchema = integerParam(1, MAX_PAGE_LIMIT)
   .default(DEFAULT_PAGE_LIMIT)
-  .describe(`Page size, 1..${MAX_PAGE_LIMIT}`);
+  .describe(`Page size, 1..${MAX_PAGE_LIMIT}, default ${DEFAULT_PAGE_LIMIT}`);
 
 export const CursorSchema = z
   .string()

@@ -11,7 +11,7 @@ import { DailySummaryRepository, HealthEntryRepository, MAX_SUMMARY_RANGE_DAYS }
 import type { Container } from 'inversify';
 import { z } from 'zod';
 import { ApiProblem } from '../middleware/problem-details.ts';
-import { OrderSchema, pageBody, pageQuery, pageSchema } from './common.schemas.ts';
+import { OrderSchema, integerParam, pageBody, pageQuery, pageSchema } from './common.schemas.ts';
 import { defineRoute, type Route } from './route.ts';
 
 const EntryPathSchema = z.strictObject({ date: HealthDateSchema, time: HealthTimeSchema });
@@ -26,7 +26,7 @@ const EntriesQuerySchema = z
     from: HealthTimeSchema.optional().describe('With `date`: earliest time HHMM, inclusive'),
     to: HealthTimeSchema.optional().describe('With `date`: latest time HHMM, inclusive'),
     medication: MedicationNameSchema.optional().describe('Every entry listing this medication, primary or not'),
-    pain_level: z.coerce.number().int().min(0).max(PAIN_LEVEL_MAX).optional().describe('Entries whose highest pain level is this'),
+    pain_level: integerParam(0, PAIN_LEVEL_MAX).optional().describe('Entries whose highest pain level is this'),
     from_date: HealthDateSchema.optional().describe('With `medication` or `pain_level`: earliest date, inclusive'),
     to_date: HealthDateSchema.optional().describe('With `medication` or `pain_level`: latest date, inclusive'),
     order: OrderSchema,
