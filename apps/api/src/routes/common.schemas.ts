@@ -10,7 +10,8 @@ export function integerParam(min: number, max: number) {
   return z
     .string()
     .regex(/^\d{1,9}$/, { message: 'must be a whole number' })
-    .pipe(z.coerce.number().int().min(min).max(max));
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 }
 
 /** `limit` of every list: 1..1000, default 100. */
