@@ -12,6 +12,7 @@ export {
   isHealthTime,
 } from './common/formats.schema.ts';
 export type { HealthDate, HealthTime, IsoInstant } from './common/formats.schema.ts';
+export { TEXT_LIMITS, isWellFormedText } from './common/text.schema.ts';
 export type { ParseLocation, ParseProblem, ParseResult } from './common/parse-result.ts';
 
 export type {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EpochSecondsSchema, IsoInstantSchema, UserIdSchema } from '../common/formats.schema.ts';
+import { TEXT_LIMITS, textSchema } from '../common/text.schema.ts';
 import {
   GLUCOSE_HIGH_SENTINEL,
   GLUCOSE_LOW_SENTINEL,
@@ -13,10 +14,12 @@ export const TrendDirectionSchema = z.enum(TREND_DIRECTIONS);
 export const ReadingTypeSchema = z.enum(['CGM', 'manual']);
 export const OutOfRangeSchema = z.enum(['low', 'high']);
 
+const DeviceTextSchema = textSchema(TEXT_LIMITS.short, 1);
+
 export const DeviceInfoSchema = z.strictObject({
-  device_id: z.string().min(1),
-  serial_number: z.string().min(1),
-  transmitter_id: z.string().min(1).optional(),
+  device_id: DeviceTextSchema,
+  serial_number: DeviceTextSchema,
+  transmitter_id: DeviceTextSchema.optional(),
 });
 
 const SENTINELS = { low: GLUCOSE_LOW_SENTINEL, high: GLUCOSE_HIGH_SENTINEL } as const;
@@ -54,7 +57,7 @@ export const GlucoseReadingSchema = z
     trend_direction: TrendDirectionSchema,
     device_info: DeviceInfoSchema,
     reading_type: ReadingTypeSchema,
-    source: z.string().min(1),
+    source: textSchema(TEXT_LIMITS.short, 1),
     out_of_range: OutOfRangeSchema.optional(),
     created_at: IsoInstantSchema,
     updated_at: IsoInstantSchema,
@@ -77,7 +80,7 @@ export const GlucoseReadingInputSchema = z
     trend_direction: TrendDirectionSchema.default('unknown'),
     device_info: DeviceInfoSchema,
     reading_type: ReadingTypeSchema.default('CGM'),
-    source: z.string().min(1).default('dexcom'),
+    source: textSchema(TEXT_LIMITS.short, 1).default('dexcom'),
     out_of_range: OutOfRangeSchema.optional(),
   })
   .transform(({ glucose_unit: unit, glucose_value: value, ...rest }) => ({

@@ -71,7 +71,7 @@ describe('health-entry.schema', () => {
         o2: '120',
       });
       expect(messages(result)).toEqual([
-        'medications.oxy#codone: medication name "oxy#codone" must be 1..200 characters without "#"',
+        'medications.oxy#codone: medication name "oxy#codone" must be 1..200 characters of well-formed text without "#"',
         'pain.back: pain.back "6-x-8" is not a pain level',
         'bpr: bpr "129" is not a blood pressure',
         'sleep: sleep "7:99" is not a sleep duration',

@@ -9,6 +9,7 @@ import {
   SYSTOLIC_RANGE,
 } from './health-notation.parser.ts';
 import { MEDICATION_NAME_MAX_LENGTH, MedicationNameSchema, isMedicationName } from './medication-name.schema.ts';
+import { TEXT_LIMITS, textSchema } from '../common/text.schema.ts';
 
 function checkMedicationNames<T extends { medications: Record<string, string> }>(
   entry: T,
@@ -19,7 +20,7 @@ function checkMedicationNames<T extends { medications: Record<string, string> }>
       ctx.addIssue({
         code: 'custom',
         path: ['medications', name],
-        message: `medication name ${JSON.stringify(name)} must be 1..${MEDICATION_NAME_MAX_LENGTH} characters without "#"`,
+        message: `medication name ${JSON.stringify(name.slice(0, MEDICATION_NAME_MAX_LENGTH))} must be 1..${MEDICATION_NAME_MAX_LENGTH} characters of well-formed text without "#"`,
       });
     }
   }
@@ -36,6 +37,34 @@ const rawShape = {
   bpr: z.string().optional(),
   note: z.string().optional(),
   sleep: z.string().optional(),
+};
+
+/** A map of a client's entry: at most {@link TEXT_LIMITS.mapEntries} entries. */
+function boundedRecord<K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V) {
+  return z
+    .record(key, value)
+    .refine((map) => Object.keys(map).length <= TEXT_LIMITS.mapEntries, {
+      message: `may have at most ${TEXT_LIMITS.mapEntries} entries`,
+    });
+}
+
+const LabelSchema = textSchema(TEXT_LIMITS.short, 1);
+
+/** Notation values (`6-7-8`, `129/59`, `7:39`, `97`) are short; a longer one cannot parse and is not echoed whole. */
+const NotationSchema = textSchema(64);
+
+/**
+ * What a client may send: the raw shape with every string bounded and
+ * well-formed. Medication names are checked by `checkMedicationNames`.
+ */
+const inputShape = {
+  medications: boundedRecord(z.string(), textSchema(TEXT_LIMITS.short)),
+  pain: boundedRecord(LabelSchema, NotationSchema),
+  activities: boundedRecord(LabelSchema, z.number().min(0).max(100_000)),
+  o2: NotationSchema.optional(),
+  bpr: NotationSchema.optional(),
+  note: textSchema(TEXT_LIMITS.long).optional(),
+  sleep: NotationSchema.optional(),
 };
 
 const MaxPainLevelSchema = z.number().int().min(0).max(PAIN_LEVEL_MAX);
@@ -55,13 +84,13 @@ const sharedDerivedShape = {
  */
 export const HealthEntryInputSchema = z
   .strictObject({
-    medications: rawShape.medications.default({}),
-    pain: rawShape.pain.default({}),
-    activities: rawShape.activities.default({}),
-    o2: rawShape.o2,
-    bpr: rawShape.bpr,
-    note: rawShape.note,
-    sleep: rawShape.sleep,
+    medications: inputShape.medications.default({}),
+    pain: inputShape.pain.default({}),
+    activities: inputShape.activities.default({}),
+    o2: inputShape.o2,
+    bpr: inputShape.bpr,
+    note: inputShape.note,
+    sleep: inputShape.sleep,
   })
   .superRefine((entry, ctx) => {
     checkMedicationNames(entry, ctx);

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import type { ParseLocation, ParseResult } from '../common/parse-result.ts';
 import { parseFailure } from '../common/parse-result.ts';
+import { isWellFormedText } from '../common/text.schema.ts';
 
 /** Medication names go into keys (`med#<name>#<HHMM>`), so `#` is reserved. */
 export const MEDICATION_NAME_MAX_LENGTH = 200;
 
 export function isMedicationName(name: string): boolean {
-  return name.length >= 1 && name.length <= MEDICATION_NAME_MAX_LENGTH && !name.includes('#');
+  return name.length >= 1 && name.length <= MEDICATION_NAME_MAX_LENGTH && !name.includes('#') && isWellFormedText(name);
 }
 
-/** A medication name: 1..200 characters, no `#`. Case and spacing are kept as written. */
+/** A medication name: 1..200 characters of well-formed text, no `#`. Case and spacing are kept as written. */
 export const MedicationNameSchema = z.string().refine(isMedicationName, {
   message: `must be 1..${MEDICATION_NAME_MAX_LENGTH} characters without "#"`,
 });

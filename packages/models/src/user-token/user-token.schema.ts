@@ -6,8 +6,10 @@ import {
   UserIdSchema,
   VersionSchema,
 } from '../common/formats.schema.ts';
+import { textSchema } from '../common/text.schema.ts';
 
-const TokenSchema = z.string().min(1).max(16_384);
+/** Well-formed, or encrypting the UTF-8 bytes would silently replace a lone surrogate. */
+const TokenSchema = textSchema(16_384, 1);
 const CiphertextSchema = z.string().min(1);
 
 /**
@@ -18,8 +20,8 @@ const CiphertextSchema = z.string().min(1);
 export const UserTokenInputSchema = z.strictObject({
   access_token: TokenSchema,
   refresh_token: TokenSchema,
-  token_type: z.string().min(1).max(64),
-  scope: z.string().max(4096),
+  token_type: textSchema(64, 1),
+  scope: textSchema(4096),
   expires_at: EpochSecondsSchema,
 });
 
