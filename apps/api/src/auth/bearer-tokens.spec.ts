@@ -33,8 +33,10 @@ describe(BearerTokens.name, () => {
       ['no header', undefined],
       ['another scheme', 'Basic YWxpY2U6cGFzcw=='],
       ['garbage', 'Bearer not-a-jwt'],
-    ])('when there is %s, refuses with 401', async (_case, header) => {
-      expect((await rejection(tokens, header)).kind).toBe('unauthorized');
+    ])('when there is %s, refuses with 401 and a Bearer challenge', async (_case, header) => {
+      const problem = await rejection(tokens, header);
+      expect(problem.kind).toBe('unauthorized');
+      expect(problem.headers['WWW-Authenticate']).toMatch(/^Bearer\b/);
     });
 
     it.each([
@@ -47,6 +49,7 @@ describe(BearerTokens.name, () => {
     ])('when the token is %s, refuses with 401', async (_case, make) => {
       const problem = await rejection(tokens, `Bearer ${await make()}`);
       expect(problem.kind).toBe('unauthorized');
+      expect(problem.headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
     });
 
     it('when the token is unsigned (alg none), refuses with 401', async () => {

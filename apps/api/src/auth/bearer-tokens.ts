@@ -8,6 +8,9 @@ import { ApiProblem } from '../middleware/problem-details.ts';
 import type { Principal, Scope } from './scopes.ts';
 
 const ALGORITHM = 'HS256';
+/** RFC 6750 §3: a 401 names the scheme, and says when a token was sent but refused. */
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer' };
+const INVALID_TOKEN = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
 const ClaimsSchema = z.object({ sub: UserIdSchema, scope: z.string().max(4096) });
 
 /** Issues and verifies the API's bearer tokens: HS256 JWTs with `sub`, `scope` and a required `exp`. */
@@ -37,7 +40,7 @@ export class BearerTokens {
   async verify(authorization: string | undefined): Promise<Principal> {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization?.trim() ?? '');
     if (match === null) {
-      throw new ApiProblem('unauthorized', 'Send a bearer token: Authorization: Bearer <JWT>');
+      throw new ApiProblem('unauthorized', 'Send a bearer token: Authorization: Bearer <JWT>', undefined, CHALLENGE);
     }
     let payload: unknown;
     try {
@@ -46,11 +49,11 @@ export class BearerTokens {
         requiredClaims: ['sub', 'exp'],
       }));
     } catch {
-      throw new ApiProblem('unauthorized', 'The bearer token is invalid or expired');
+      throw new ApiProblem('unauthorized', 'The bearer token is invalid or expired', undefined, INVALID_TOKEN);
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) {
-      throw new ApiProblem('unauthorized', 'The bearer token lacks a valid sub or scope claim');
+      throw new ApiProblem('unauthorized', 'The bearer token lacks a valid sub or scope claim', undefined, INVALID_TOKEN);
     }
     return { user_id: claims.data.sub, scopes: new Set(claims.data.scope.split(' ').filter(Boolean)) };
   }

@@ -112,6 +112,24 @@ interface Classified {
   headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Client errors other middleware raises with a status but no parser `type`:
+ * the router's percent-decoding of a path parameter fails with a `URIError`
+ * (status 400), and a body whose Content-Encoding does not decode reaches us
+ * as an http-errors 400 wrapping the zlib error. Neither is a server fault.
+ */
+function classifyUntypedClientError(error: unknown): Classified | undefined {
+  const { status, expose } = (error ?? {}) as { status?: unknown; expose?: unknown };
+  if (status !== 400) return undefined;
+  if (error instanceof URIError) {
+    return { kind: 'validation', errors: [{ pointer: '/path', message: 'is not percent-encoded UTF-8' }] };
+  }
+  if (expose === true) {
+    return { kind: 'malformedBody', detail: 'The body could not be read: it does not decode as its Content-Encoding says' };
+  }
+  return undefined;
+}
+
 function classify(error: unknown): Classified {
   if (error instanceof ApiProblem) {
     return { kind: error.kind, detail: error.detail, errors: error.errors, headers: error.headers };
@@ -136,7 +154,7 @@ function classify(error: unknown): Classified {
   if (typeof parserType === 'string' && parserType in KIND_OF_PARSER_ERROR) {
     return { kind: KIND_OF_PARSER_ERROR[parserType] as ProblemKind };
   }
-  return { kind: 'internal' };
+  return classifyUntypedClientError(error) ?? { kind: 'internal' };
 }
 
 /** The problem+json body of a kind, with the API's own detail when it has one. */

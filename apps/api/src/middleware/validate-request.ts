@@ -1,9 +1,12 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Route } from '../routes/route.ts';
 import { pointerOf, type RequestPart } from './pointer.ts';
 import { ApiProblem, type ValidationProblem } from './problem-details.ts';
 
 type Issue = z.core.$ZodIssue;
+
+/** A route without query parameters rejects any, as unknown body fields are. */
+const NO_QUERY = z.strictObject({});
 
 /**
  * Of a union's branches, the one the input was meant for: the branch that got
@@ -52,7 +55,7 @@ export function validateRequest(
     return undefined;
   };
   const params = check('path', route.params, request.params);
-  const query = check('query', route.query, request.query);
+  const query = check('query', route.query ?? NO_QUERY, request.query);
   let body: unknown;
   if (route.body !== undefined && !request.hasJsonBody) {
     problems.push({ pointer: '/body', message: 'a JSON body is required (Content-Type: application/json)' });

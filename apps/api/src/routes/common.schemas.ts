@@ -35,7 +35,7 @@ export const pageQuery = { limit: LimitSchema, cursor: CursorSchema.optional() }
  * normalised to the stored form `YYYY-MM-DDTHH:mm:ss.sssZ`.
  */
 export const InstantParamSchema = z.iso
-  .datetime({ offset: true })
+  .datetime({ offset: true, abort: true })
   .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'is not a real instant' })
   .transform((value) => new Date(value).toISOString());
 

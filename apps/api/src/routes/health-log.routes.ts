@@ -44,13 +44,31 @@ const EntriesQuerySchema = z
     for (const bound of ['from_date', 'to_date'] as const) {
       if (query[bound] !== undefined && byDate) ctx.addIssue({ code: 'custom', path: [bound], message: 'applies only with medication or pain_level' });
     }
+    // Reversed bounds are checked here so that they are /query problems, not repository input errors pointing into a body.
+    if (byDate && query.from !== undefined && query.to !== undefined && query.from > query.to) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    }
+    if (!byDate && query.from_date !== undefined && query.to_date !== undefined && query.from_date > query.to_date) {
+      ctx.addIssue({ code: 'custom', path: ['to_date'], message: 'must not be before from_date' });
+    }
   });
 
-const SummariesQuerySchema = z.strictObject({
-  from: HealthDateSchema.describe('First date, inclusive'),
-  to: HealthDateSchema.describe(`Last date, inclusive; at most ${MAX_SUMMARY_RANGE_DAYS} days after from`),
-  ...pageQuery,
-});
+const DAY_MS = 86_400_000;
+
+const SummariesQuerySchema = z
+  .strictObject({
+    from: HealthDateSchema.describe('First date, inclusive'),
+    to: HealthDateSchema.describe(`Last date, inclusive; the range spans at most ${MAX_SUMMARY_RANGE_DAYS} days`),
+    ...pageQuery,
+  })
+  // The repository checks the same, but its problems would point into the body: these are /query problems.
+  .superRefine((query, ctx) => {
+    const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (days > MAX_SUMMARY_RANGE_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${MAX_SUMMARY_RANGE_DAYS} days` });
+    }
+  });
 
 /**
  * The recovery health log (one person's): entries by date and time, the

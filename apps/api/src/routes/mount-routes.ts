@@ -33,19 +33,22 @@ export function mountRoutes(routes: readonly Route[], tokens: BearerTokens, logg
   const router = Router();
   for (const route of routes) {
     const handler: RequestHandler = async (req, res) => {
-      const principal = await tokens.verify(req.get('authorization'));
-      authorize(route, principal, req);
-      let subject: string | undefined =
-        route.subject === 'path-user' ? String(req.params['user_id']) : route.subject === 'health-log' ? 'health-log' : undefined;
+      // Attached first, so refused calls (401/403) are audited too: who tried what on whose data.
+      const who: { actor?: string; subject?: string } = {
+        subject: route.subject === 'path-user' ? String(req.params['user_id']) : route.subject === 'health-log' ? 'health-log' : undefined,
+      };
       res.once('finish', () => {
         audit.info({
           request_id: res.getHeader('x-request-id'),
-          actor: principal.user_id,
+          actor: who.actor,
           action: route.operationId,
-          subject,
+          subject: who.subject,
           status: res.statusCode,
         });
       });
+      const principal = await tokens.verify(req.get('authorization'));
+      who.actor = principal.user_id;
+      authorize(route, principal, req);
       const input = validateRequest(route, {
         params: req.params,
         query: req.query,
@@ -53,7 +56,7 @@ export function mountRoutes(routes: readonly Route[], tokens: BearerTokens, logg
         hasJsonBody: typeof req.is('application/json') === 'string',
       });
       const reply = await route.handle({ ...input, principal, headers: req.headers });
-      subject = reply.subject ?? subject;
+      who.subject = reply.subject ?? who.subject;
       res.status(reply.status);
       if (reply.headers !== undefined) res.set(reply.headers);
       if (reply.body === undefined) res.end();

@@ -5,7 +5,7 @@ import {
   glucoseStatistics,
   type GlucoseReading,
 } from '@vitals/models';
-import { GlucoseReadingRepository, MAX_PAGE_LIMIT } from '@vitals/repositories';
+import { GlucoseReadingRepository, MAX_PAGE_LIMIT, REPOSITORY_TOKENS } from '@vitals/repositories';
 import type { Container } from 'inversify';
 import { z } from 'zod';
 import { ApiProblem } from '../middleware/problem-details.ts';
@@ -24,33 +24,39 @@ const ReadingsBodySchema = z.union([
   GlucoseReadingInputSchema,
 ]);
 
-const RangeQuerySchema = z.strictObject({
-  from: InstantParamSchema.optional().describe('Earliest reading, inclusive'),
-  to: InstantParamSchema.optional().describe('Latest reading, inclusive'),
-  order: OrderSchema,
-  ...pageQuery,
+const RangeQuerySchema = z
+  .strictObject({
+    from: InstantParamSchema.optional().describe('Earliest reading, inclusive'),
+    to: InstantParamSchema.optional().describe('Latest reading, inclusive'),
+    order: OrderSchema,
+    ...pageQuery,
+  })
+  // Checked here so that reversed bounds are a /query problem, not a key-condition error from the repository.
+  .superRefine((query, ctx) => {
+    if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    }
+  });
+
+const StatsQuerySchema = z.strictObject({
+  from: InstantParamSchema.optional().describe(`Window start, inclusive; default \`to\` minus ${DEFAULT_STATS_DAYS} days`),
+  to: InstantParamSchema.optional().describe('Window end, exclusive; default now'),
+  time_zone: z
+    .string()
+    .refine(isTimeZone, { message: 'is not an IANA time zone' })
+    .default('UTC')
+    .describe('IANA zone whose clock hours the hourly AGP uses'),
 });
 
-const StatsQuerySchema = z
-  .strictObject({
-    from: InstantParamSchema.optional().describe(`Window start, inclusive; default \`to\` minus ${DEFAULT_STATS_DAYS} days`),
-    to: InstantParamSchema.optional().describe('Window end, exclusive; default now'),
-    time_zone: z
-      .string()
-      .refine(isTimeZone, { message: 'is not an IANA time zone' })
-      .default('UTC')
-      .describe('IANA zone whose clock hours the hourly AGP uses'),
-  })
-  .transform((query, ctx) => {
-    const to = query.to ?? new Date().toISOString();
-    const from = query.from ?? new Date(Date.parse(to) - DEFAULT_STATS_DAYS * DAY_MS).toISOString();
-    const span = Date.parse(to) - Date.parse(from);
-    if (!(span > 0)) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
-    if (span > MAX_STATS_DAYS * DAY_MS) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: `the window may span at most ${MAX_STATS_DAYS} days` });
-    }
-    return { from, to, time_zone: query.time_zone };
-  });
+/** The stats window: defaults filled from `now`, then bounded. Problems point at the query's `from`. */
+function statsWindow(query: { from?: string; to?: string }, now: Date): { from: string; to: string } {
+  const to = query.to ?? now.toISOString();
+  const from = query.from ?? new Date(Date.parse(to) - DEFAULT_STATS_DAYS * DAY_MS).toISOString();
+  const span = Date.parse(to) - Date.parse(from);
+  const problem = !(span > 0) ? 'must be before to' : span > MAX_STATS_DAYS * DAY_MS ? `the window may span at most ${MAX_STATS_DAYS} days` : undefined;
+  if (problem !== undefined) throw new ApiProblem('validation', undefined, [{ pointer: '/query/from', message: problem }]);
+  return { from, to };
+}
 
 const ReadingPathSchema = UserPathSchema.extend({ timestamp: InstantParamSchema });
 
@@ -78,6 +84,7 @@ async function readingsBetween(readings: GlucoseReadingRepository, userId: strin
 /** `/v1/users/{user_id}/readings…`: store, list, latest, statistics, delete. */
 export function readingsRoutes(container: Container): Route[] {
   const readings = container.get(GlucoseReadingRepository);
+  const clock = container.get(REPOSITORY_TOKENS.Clock);
   return [
     defineRoute({
       operationId: 'storeReadings',
@@ -153,8 +160,9 @@ export function readingsRoutes(container: Container): Route[] {
       query: StatsQuerySchema,
       responses: { 200: { description: 'The statistics', schema: GlucoseStatisticsSchema } },
       handle: async ({ params, query }) => {
-        const window = await readingsBetween(readings, params.user_id, query.from, query.to);
-        const stats = glucoseStatistics(window, { from: query.from, to: query.to, timeZone: query.time_zone });
+        const { from, to } = statsWindow(query, clock.now());
+        const window = await readingsBetween(readings, params.user_id, from, to);
+        const stats = glucoseStatistics(window, { from, to, timeZone: query.time_zone });
         return { status: 200, body: stats };
       },
     }),

@@ -1,5 +1,5 @@
 import { SyncJobIdSchema, SyncJobInputSchema, SyncJobSchema, SyncJobStatusSchema } from '@vitals/models';
-import { SyncJobRepository } from '@vitals/repositories';
+import { REPOSITORY_TOKENS, SyncJobRepository } from '@vitals/repositories';
 import type { Container } from 'inversify';
 import { z } from 'zod';
 import { mayActFor } from '../auth/scopes.ts';
@@ -20,6 +20,7 @@ const NOT_FOUND = 'No sync job has this id';
 /** Sync jobs: users schedule and read their own; workers (admin) list what is due. */
 export function syncJobsRoutes(container: Container): Route[] {
   const jobs = container.get(SyncJobRepository);
+  const clock = container.get(REPOSITORY_TOKENS.Clock);
   return [
     defineRoute({
       operationId: 'scheduleSyncJob',
@@ -81,7 +82,7 @@ export function syncJobsRoutes(container: Container): Route[] {
       query: DueQuerySchema,
       responses: { 200: { description: 'A page of jobs', schema: pageSchema(SyncJobSchema) } },
       handle: async ({ query }) => {
-        const dueBefore = query.due_before ?? (query.status === 'pending' ? new Date().toISOString() : undefined);
+        const dueBefore = query.due_before ?? (query.status === 'pending' ? clock.now().toISOString() : undefined);
         const page = await jobs.listByStatus(query.status, dueBefore, { limit: query.limit, cursor: query.cursor });
         return { status: 200, body: pageBody(page), subject: 'all-users' };
       },

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import { SCOPES } from '../auth/scopes.ts';
+import { apiRoutes } from '../routes/api-routes.ts';
+import type { Route } from '../routes/route.ts';
+import { startTestApi, type ApiResponse, type TestApi } from '../test-support/test-api.ts';
+
+const VICTIM = 'victim';
+const ATTACKER = 'mallory';
+/** A user with no data at all: what the attacker sees for victim must be exactly what they see here. */
+const ABSENT = 'nobody-here';
+
+const VICTIM_READING = {
+  timestamp: '2026-02-03T04:05:06.789Z',
+  glucose_value: 187,
+  trend_direction: 'falling',
+  device_info: { device_id: 'victim-g7', serial_number: 'VICTIM-SERIAL-42' },
+};
+const VICTIM_TOKENS = {
+  access_token: 'victim-access-token-0f3c',
+  refresh_token: 'victim-refresh-token-9a1e',
+  token_type: 'VictimBearer',
+  scope: 'victim:secret-scope',
+  expires_at: 1_893_456_789,
+};
+const VICTIM_JOB = {
+  provider: 'dexcom',
+  scheduled_at: '2026-02-02T01:02:03.456Z',
+  window_start: '2026-02-01T00:00:00.000Z',
+  window_end: '2026-02-02T00:00:00.000Z',
+};
+
+/** Values of path parameters other than `user_id`; they name victim's resources. */
+const PATH_VALUES: Readonly<Record<string, string>> = {
+  timestamp: VICTIM_READING.timestamp,
+  provider: VICTIM_JOB.provider,
+};
+
+/**
+ * A valid body for every route that takes one, by operationId. A write that
+ * got through would be visible in victim's data (a second reading, a new
+ * token version, a second job).
+ */
+const ATTACK_BODIES: Readonly<Record<string, unknown>> = {
+  storeReadings: {
+    timestamp: '2026-02-03T05:00:00.000Z',
+    glucose_value: 123,
+    device_info: { device_id: 'mallory-g7', serial_number: 'MALLORY-1' },
+  },
+  storeTokens: {
+    access_token: 'mallory-access',
+    refresh_token: 'mallory-refresh',
+    token_type: 'Bearer',
+    scope: 'offline_access',
+    expires_at: 1_900_000_000,
+  },
+  scheduleSyncJob: {
+    provider: 'dexcom',
+    window_start: '2026-03-01T00:00:00.000Z',
+    window_end: '2026-03-02T00:00:00.000Z',
+  },
+};
+
+/** The methods in an order where writes come before the reads and deletes of what they wrote. */
+const METHOD_ORDER = ['post', 'put', 'get', 'delete'];
+
+const isUserScoped = (route: Route) => route.path.includes('{user_id}');
+const keyOf = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
+
+function pathFor(route: Route, userId: string): string {
+  return route.path.replace(/\{([a-z_]+)\}/g, (_match, name: string) => {
+    if (name === 'user_id') return encodeURIComponent(userId);
+    const value = PATH_VALUES[name];
+    if (value === undefined) {
+      throw new Error(`No value for the path parameter {${name}} of ${route.operationId}: add one to PATH_VALUES`);
+    }
+    return encodeURIComponent(value);
+  });
+}
+
+function bodyFor(route: Route): unknown {
+  if (route.body === undefined) return undefined;
+  if (!(route.operationId in ATTACK_BODIES)) {
+    throw new Error(`No body for ${route.operationId}: add a valid one to ATTACK_BODIES`);
+  }
+  return ATTACK_BODIES[route.operationId];
+}
+
+/** What a client can observe of a response, less the request id that differs per request by design. */
+function observable(response: ApiResponse) {
+  const body: unknown = response.body;
+  let rest: unknown = body;
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const { request_id: _requestId, ...others } = body as Record<string, unknown>;
+    rest = others;
+  }
+  const etag = response.headers.get('etag');
+  return {
+    status: response.status,
+    content_type: response.headers.get('content-type'),
+    www_authenticate: response.headers.get('www-authenticate'),
+    // Express's weak ETag hashes the body, request id included, so it differs per request and tells nothing more.
+    etag: etag?.startsWith('W/"') ? 'weak, of the body' : etag,
+    location: response.headers.get('location'),
+    body: rest,
+  };
+}
+
+describe('cross-user access', () => {
+  let api: TestApi;
+  let victimToken: string;
+  let attackerToken: string;
+  let adminToken: string;
+  let victimJobId: string;
+  let leakMarkers: string[];
+  let userRoutes: Route[];
+  const attacks: { key: string; victim: ApiResponse; absent: ApiResponse }[] = [];
+  const stateBefore: Record<string, unknown> = {};
+  const stateAfter: Record<string, unknown> = {};
+
+  /** Everything stored for `userId` that the attacker's requests could have changed, read as an admin. */
+  async function stateOf(userId: string) {
+    const read = async (path: string) => {
+      const response = await api.call('GET', path, { token: adminToken });
+      return { status: response.status, body: response.status === 200 ? response.body : null };
+    };
+    const user = encodeURIComponent(userId);
+    return {
+      readings: await read(`/v1/users/${user}/readings?limit=1000`),
+      tokens: await read(`/v1/users/${user}/tokens/dexcom`),
+      sync_jobs: await read(`/v1/users/${user}/sync-jobs?limit=1000`),
+    };
+  }
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    victimToken = await api.token(VICTIM);
+    // Every non-admin scope: only the per-user check stands between mallory and victim's data.
+    attackerToken = await api.token(ATTACKER);
+    adminToken = await api.token('ops', SCOPES);
+
+    const reading = await api.call('POST', `/v1/users/${VICTIM}/readings`, { token: victimToken, body: VICTIM_READING });
+    const tokens = await api.call('PUT', `/v1/users/${VICTIM}/tokens/dexcom`, { token: victimToken, body: VICTIM_TOKENS });
+    const job = await api.call('POST', `/v1/users/${VICTIM}/sync-jobs`, { token: victimToken, body: VICTIM_JOB });
+    expect([reading.status, tokens.status, job.status]).toEqual([201, 201, 201]);
+    victimJobId = job.body.job_id;
+    leakMarkers = [
+      VICTIM_READING.timestamp,
+      String(VICTIM_READING.glucose_value),
+      VICTIM_READING.device_info.device_id,
+      VICTIM_READING.device_info.serial_number,
+      VICTIM_TOKENS.access_token,
+      VICTIM_TOKENS.refresh_token,
+      VICTIM_TOKENS.token_type,
+      VICTIM_TOKENS.scope,
+      String(VICTIM_TOKENS.expires_at),
+      VICTIM_JOB.scheduled_at,
+      victimJobId,
+      reading.body.created_at,
+      tokens.body.created_at,
+      job.body.created_at,
+    ];
+
+    for (const user of [VICTIM, ATTACKER, ABSENT]) stateBefore[user] = await stateOf(user);
+
+    userRoutes = apiRoutes(api.container).filter(isUserScoped);
+    const ordered = [...userRoutes].sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
+    for (const route of ordered) {
+      const body = bodyFor(route);
+      const victim = await api.call(route.method.toUpperCase(), pathFor(route, VICTIM), { token: attackerToken, body });
+      const absent = await api.call(route.method.toUpperCase(), pathFor(route, ABSENT), { token: attackerToken, body });
+      attacks.push({ key: keyOf(route), victim, absent });
+    }
+
+    for (const user of [VICTIM, ATTACKER, ABSENT]) stateAfter[user] = await stateOf(user);
+  });
+
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  describe('every /v1/users/{user_id}/… route', () => {
+    it('when the sweep runs, it covers every user-scoped route of DESIGN §5', () => {
+      expect(attacks.map((attack) => attack.key)).toEqual(
+        expect.arrayContaining([
+          'POST /v1/users/{user_id}/readings',
+          'GET /v1/users/{user_id}/readings',
+          'GET /v1/users/{user_id}/readings/latest',
+          'GET /v1/users/{user_id}/readings/stats',
+          'DELETE /v1/users/{user_id}/readings/{timestamp}',
+          'PUT /v1/users/{user_id}/tokens/{provider}',
+          'GET /v1/users/{user_id}/tokens/{provider}',
+          'DELETE /v1/users/{user_id}/tokens/{provider}',
+          'POST /v1/users/{user_id}/sync-jobs',
+          'GET /v1/users/{user_id}/sync-jobs',
+        ]),
+      );
+      expect(attacks).toHaveLength(userRoutes.length);
+    });
+
+    it("when mallory calls it for victim, she is refused with a 403 or 404 problem", () => {
+      const seen = Object.fromEntries(
+        attacks.map(({ key, victim }) => [key, { refused: [403, 404].includes(victim.status), content_type: victim.headers.get('content-type') }]),
+      );
+      const expected = Object.fromEntries(
+        attacks.map(({ key }) => [key, { refused: true, content_type: expect.stringMatching(/^application\/problem\+json\b/) }]),
+      );
+      expect(seen).toEqual(expected);
+      for (const { victim } of attacks) {
+        expect(victim.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: victim.status }));
+      }
+    });
+
+    it("when mallory is refused, the response holds none of victim's data", () => {
+      const leaks = Object.fromEntries(
+        attacks.map(({ key, victim }) => {
+          const text = JSON.stringify(observable(victim));
+          return [key, leakMarkers.filter((marker) => text.includes(marker))];
+        }),
+      );
+      expect(leaks).toEqual(Object.fromEntries(attacks.map(({ key }) => [key, []])));
+    });
+
+    it("when mallory is refused, the answer is the same whether or not victim's resource exists", () => {
+      const forVictim = Object.fromEntries(attacks.map(({ key, victim }) => [key, observable(victim)]));
+      const forAbsentUser = Object.fromEntries(attacks.map(({ key, absent }) => [key, observable(absent)]));
+      expect(forVictim).toEqual(forAbsentUser);
+    });
+
+    it("when mallory's writes and deletes have been refused, victim's data is unchanged and nothing was stored elsewhere", () => {
+      const victimBefore = stateBefore[VICTIM] as Awaited<ReturnType<typeof stateOf>>;
+      expect(victimBefore.readings.body.items).toEqual([expect.objectContaining({ timestamp: VICTIM_READING.timestamp, glucose_value: 187 })]);
+      expect(victimBefore.tokens).toEqual({ status: 200, body: expect.objectContaining({ token_type: 'VictimBearer', version: 1 }) });
+      expect(victimBefore.sync_jobs.body.items).toEqual([expect.objectContaining({ job_id: victimJobId })]);
+      expect(stateAfter[VICTIM]).toEqual(victimBefore);
+
+      const nothing = {
+        readings: { status: 200, body: { items: [], next_cursor: null } },
+        tokens: { status: 404, body: null },
+        sync_jobs: { status: 200, body: { items: [], next_cursor: null } },
+      };
+      expect(stateAfter[ABSENT]).toEqual(nothing);
+      expect(stateAfter[ATTACKER]).toEqual(nothing);
+    });
+
+    it('when mallory sends the same requests for her own user_id, each one succeeds', async () => {
+      // The control: the bodies are valid and the token's scopes suffice, so the refusals above are the per-user check.
+      const seeded = await api.call('POST', `/v1/users/${ATTACKER}/readings`, { token: attackerToken, body: VICTIM_READING });
+      expect(seeded.status).toBe(201);
+      const ordered = [...userRoutes].sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
+      const outcomes: Record<string, string> = {};
+      for (const route of ordered) {
+        const own = await api.call(route.method.toUpperCase(), pathFor(route, ATTACKER), { token: attackerToken, body: bodyFor(route) });
+        outcomes[keyOf(route)] = own.status >= 200 && own.status < 300 ? 'succeeded' : `${own.status}: ${JSON.stringify(own.body)}`;
+      }
+      expect(outcomes).toEqual(Object.fromEntries(ordered.map((route) => [keyOf(route), 'succeeded'])));
+    });
+  });
+
+  describe('GET /v1/sync-jobs/{job_id}', () => {
+    it("when mallory asks for victim's job, she gets the same 404 as for a job that does not exist", async () => {
+      const own = await api.call('GET', `/v1/sync-jobs/${victimJobId}`, { token: victimToken });
+      expect(own.status).toBe(200);
+
+      const victims = await api.call('GET', `/v1/sync-jobs/${victimJobId}`, { token: attackerToken });
+      const missing = await api.call('GET', `/v1/sync-jobs/${randomUUID()}`, { token: attackerToken });
+      expect(victims.status).toBe(404);
+      expect(victims.headers.get('content-type')).toMatch(/^application\/problem\+json\b/);
+      expect(observable(victims)).toEqual(observable(missing));
+      const text = JSON.stringify(observable(victims));
+      expect(leakMarkers.filter((marker) => text.includes(marker))).toEqual([]);
+    });
+  });
+
+  describe('GET /v1/sync-jobs', () => {
+    it('when mallory asks for the admin listing of due jobs, she gets 403 though an admin sees victim’s job there', async () => {
+      const query = `?status=pending&due_before=${encodeURIComponent('2026-12-31T00:00:00.000Z')}`;
+      const admin = await api.call('GET', `/v1/sync-jobs${query}`, { token: adminToken });
+      expect(admin.status).toBe(200);
+      expect(admin.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ job_id: victimJobId })]));
+
+      for (const path of ['/v1/sync-jobs', `/v1/sync-jobs${query}`]) {
+        const refused = await api.call('GET', path, { token: attackerToken });
+        expect(refused.status).toBe(403);
+        expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json\b/);
+        expect(refused.body).toEqual(expect.objectContaining({ status: 403, title: 'Forbidden' }));
+        const text = JSON.stringify(observable(refused));
+        expect(leakMarkers.filter((marker) => text.includes(marker))).toEqual([]);
+      }
+    });
+  });
+
+  describe('an admin token', () => {
+    it("when it reads victim's readings, it gets them", async () => {
+      const listed = await api.call('GET', `/v1/users/${VICTIM}/readings`, { token: adminToken });
+      expect(listed.status).toBe(200);
+      expect(listed.body).toEqual({
+        items: [expect.objectContaining({ user_id: VICTIM, timestamp: VICTIM_READING.timestamp, glucose_value: 187 })],
+        next_cursor: null,
+      });
+      const latest = await api.call('GET', `/v1/users/${VICTIM}/readings/latest`, { token: adminToken });
+      expect(latest.status).toBe(200);
+      expect(latest.body).toEqual(listed.body.items[0]);
+    });
+  });
+});
