@@ -50,6 +50,15 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+async function goneWithin(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (await answers(url)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return true;
+}
+
 describe('npm start', () => {
   it('when run on a fresh data directory, serves readyz, prints a working token, and stops on Ctrl-C', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'api-start-')), '.data');
@@ -75,8 +84,9 @@ describe('npm start', () => {
       process.kill(-(started.child.pid as number), 'SIGINT');
       await started.exited;
     }
-    expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(false);
-    expect(await answers(`http://127.0.0.1:${dynamoPort}`)).toBe(false);
+    // npm may exit before its children have: the API and the DynamoDB Local it started must be gone soon after.
+    expect(await goneWithin(`http://127.0.0.1:${port}/healthz`, 20_000)).toBe(true);
+    expect(await goneWithin(`http://127.0.0.1:${dynamoPort}`, 20_000)).toBe(true);
   });
 
   it('when NODE_ENV=production lacks the secrets, refuses to start, names them and prints no token', async () => {
