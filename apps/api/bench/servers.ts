@@ -1,0 +1,147 @@
+/*
+ * The two servers of api.bench.ts: the real API, built the way `startServer`
+ * builds it, and the baseline — a bare Express 5 app whose one handler is the
+ * raw DynamoDBDocumentClient query of the same readings.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '@vitals/dynamodb-core';
+import express from 'express';
+import type { Container } from 'inversify';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createApp } from '../src/app.ts';
+import { BearerTokens } from '../src/auth/bearer-tokens.ts';
+import { SCOPES } from '../src/auth/scopes.ts';
+import { apiConfigFromEnv, type ApiConfig, type LogLevel } from '../src/config/api-config.ts';
+import { createApiContainer } from '../src/container/api.container.ts';
+
+export interface Listening {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface BenchApi extends Listening {
+  config: ApiConfig;
+  container: Container;
+  /** A bearer token for `userId` with every scope but admin, valid for an hour. */
+  token(userId: string): Promise<string>;
+}
+
+export interface BenchApiOptions {
+  endpoint: string;
+  logLevel: LogLevel;
+  jwtSecret: string;
+  tokenEncryptionKey: string;
+  tablePrefix: string;
+}
+
+async function listen(server: Server): Promise<string> {
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * The API as `startServer` builds it — config parsed from an environment,
+ * pino at the configured level, the production container and app, listening
+ * on the configured host and port — except that the log lines go to
+ * /dev/null through the same kind of asynchronous SonicBoom stream pino
+ * writes stdout with, so that they are formatted and written but do not
+ * flood the terminal.
+ */
+export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi> {
+  const config = apiConfigFromEnv({
+    DYNAMODB_ENDPOINT: options.endpoint,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TABLE_PREFIX: options.tablePrefix,
+    API_JWT_SECRET: options.jwtSecret,
+    TOKEN_ENCRYPTION_KEY: options.tokenEncryptionKey,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    // Counted on every request, never reached.
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: options.logLevel,
+  });
+  const logger = createLogger({
+    level: config.log_level,
+    name: 'vitals-api',
+    destination: pino.destination({ dest: '/dev/null', sync: false }),
+  });
+  const container = await createApiContainer(config, logger);
+  const server = createApp(container).listen(config.port, config.host);
+  const url = await listen(server);
+  const tokens = container.get(BearerTokens);
+  return {
+    url,
+    config,
+    container,
+    token: (userId) => tokens.issue(userId, SCOPES.filter((scope) => scope !== 'admin'), 3_600),
+    close: async () => {
+      await close(server);
+      await container.unbindAll();
+    },
+  };
+}
+
+/** A plain document client, as the other benchmarks' baselines use. */
+export function rawDocumentClient(endpoint: string): { document: DynamoDBDocumentClient; destroy(): void } {
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return { document: DynamoDBDocumentClient.from(client), destroy: () => client.destroy() };
+}
+
+/**
+ * Every item of `userId` with `from <= timestamp <= to`: the key condition
+ * the repository sends for a range, paged until DynamoDB has no more —
+ * `pageSize` items a request, or DynamoDB's 1 MB pages when absent.
+ */
+export async function rawReadings(
+  document: DynamoDBDocumentClient,
+  table: string,
+  userId: string,
+  range: { from: string; to: string; pageSize?: number },
+): Promise<Record<string, unknown>[]> {
+  const { from, to, pageSize } = range;
+  const items: Record<string, unknown>[] = [];
+  let startKey: QueryCommandOutput['LastEvaluatedKey'];
+  do {
+    const output = await document.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :sk AND :sk_hi',
+        ExpressionAttributeNames: { '#pk': 'user_id', '#sk': 'timestamp' },
+        ExpressionAttributeValues: { ':pk': userId, ':sk': from, ':sk_hi': to },
+        ExclusiveStartKey: startKey,
+        Limit: pageSize,
+      }),
+    );
+    for (const item of output.Items ?? []) items.push(item);
+    startKey = output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
+
+/** Bare Express 5: no auth, no validation, no helmet, no logging, no rate limit — the raw query and `res.json`. */
+export async function startBaseline(document: DynamoDBDocumentClient, table: string): Promise<Listening> {
+  const app = express();
+  app.get('/baseline/users/:user_id/readings', async (req, res) => {
+    const range = { from: String(req.query['from']), to: String(req.query['to']) };
+    const items = await rawReadings(document, table, req.params.user_id, range);
+    res.json({ items, next_cursor: null });
+  });
+  const server = app.listen(0, '127.0.0.1');
+  const url = await listen(server);
+  return { url, close: () => close(server) };
+}
