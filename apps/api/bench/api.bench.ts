@@ -19,10 +19,9 @@
  * asserts timings; the run fails only when a response is wrong (non-2xx,
  * wrong item count, statistics differing from the baseline's).
  */
-import { DynamoDBService } from '@vitals/dynamodb-core';
 import { figures, interleaved, percentile, round, startLocalDynamoDB, type Figures, type LocalDynamoDB } from '@vitals/local-dynamodb';
 import { glucoseReadingsTable, glucoseStatistics, tableName, type GlucoseReading, type GlucoseStatistics } from '@vitals/models';
-import { GlucoseReadingRepository, MAX_PAGE_LIMIT, createMissingTables } from '@vitals/repositories';
+import { GlucoseReadingRepository, MAX_PAGE_LIMIT } from '@vitals/repositories';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -150,8 +149,7 @@ async function main(): Promise<void> {
   const apiWarn: BenchApi = await startBenchApi({ ...common, logLevel: 'warn' });
   cleanups.push(() => apiWarn.close());
 
-  // Tables and data, through the API's own container (seeding speed is not measured).
-  await createMissingTables(apiWarn.container.get(DynamoDBService), { prefix: PREFIX });
+  // startServer created the tables (outside production); data goes in through the API's own container.
   const repository = apiWarn.container.get(GlucoseReadingRepository);
   await repository.saveMany(PAGE_USER, readings(PAGE_READINGS, DAY_START));
   await repository.saveMany(STATS_USER, readings(STATS_READINGS, Date.parse(STATS_FROM)));

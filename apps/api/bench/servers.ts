@@ -1,22 +1,20 @@
 /*
- * The two servers of api.bench.ts: the real API, built the way `startServer`
- * builds it, and the baseline — a bare Express 5 app whose one handler is the
- * raw DynamoDBDocumentClient query of the same readings.
+ * The two servers of api.bench.ts: the real API, started by `startServer`,
+ * and the baseline — a bare Express 5 app whose one handler is the raw
+ * DynamoDBDocumentClient query of the same readings.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { createLogger } from '@vitals/dynamodb-core';
 import express from 'express';
 import type { Container } from 'inversify';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createApp } from '../src/app.ts';
 import { BearerTokens } from '../src/auth/bearer-tokens.ts';
 import { SCOPES } from '../src/auth/scopes.ts';
-import { apiConfigFromEnv, type ApiConfig, type LogLevel } from '../src/config/api-config.ts';
-import { createApiContainer } from '../src/container/api.container.ts';
+import type { ApiConfig, LogLevel } from '../src/config/api-config.ts';
+import { startServer } from '../src/server.ts';
 
 export interface Listening {
   /** `http://127.0.0.1:<port>` */
@@ -50,45 +48,36 @@ async function close(server: Server): Promise<void> {
 }
 
 /**
- * The API as `startServer` builds it — config parsed from an environment,
- * pino at the configured level, the production container and app, listening
- * on the configured host and port — except that the log lines go to
- * /dev/null through the same kind of asynchronous SonicBoom stream pino
- * writes stdout with, so that they are formatted and written but do not
- * flood the terminal.
+ * The API exactly as `npm start` builds it (`startServer`: config parsed from
+ * an environment, pino at the configured level, the production container and
+ * app), except that the log lines go to /dev/null through the same kind of
+ * asynchronous SonicBoom stream pino writes stdout with, so that they are
+ * formatted and written but do not flood the terminal.
  */
 export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi> {
-  const config = apiConfigFromEnv({
-    DYNAMODB_ENDPOINT: options.endpoint,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    TABLE_PREFIX: options.tablePrefix,
-    API_JWT_SECRET: options.jwtSecret,
-    TOKEN_ENCRYPTION_KEY: options.tokenEncryptionKey,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    // Counted on every request, never reached.
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    LOG_LEVEL: options.logLevel,
-  });
-  const logger = createLogger({
-    level: config.log_level,
-    name: 'vitals-api',
-    destination: pino.destination({ dest: '/dev/null', sync: false }),
-  });
-  const container = await createApiContainer(config, logger);
-  const server = createApp(container).listen(config.port, config.host);
-  const url = await listen(server);
-  const tokens = container.get(BearerTokens);
-  return {
-    url,
-    config,
-    container,
-    token: (userId) => tokens.issue(userId, SCOPES.filter((scope) => scope !== 'admin'), 3_600),
-    close: async () => {
-      await close(server);
-      await container.unbindAll();
+  const server = await startServer(
+    {
+      DYNAMODB_ENDPOINT: options.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      TABLE_PREFIX: options.tablePrefix,
+      API_JWT_SECRET: options.jwtSecret,
+      TOKEN_ENCRYPTION_KEY: options.tokenEncryptionKey,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      // Counted on every request, never reached.
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      LOG_LEVEL: options.logLevel,
     },
+    { announce: () => undefined, logDestination: pino.destination({ dest: '/dev/null', sync: false }) },
+  );
+  const tokens = server.container.get(BearerTokens);
+  return {
+    url: server.url,
+    config: server.config,
+    container: server.container,
+    token: (userId) => tokens.issue(userId, SCOPES.filter((scope) => scope !== 'admin'), 3_600),
+    close: () => server.stop(),
   };
 }
 

@@ -1,6 +1,6 @@
-import { DynamoDBService, createLogger, type EnvLike } from '@vitals/dynamodb-core';
+import { DynamoDBService, createLogger, type EnvLike, type LoggerOptions } from '@vitals/dynamodb-core';
 import { startLocalDynamoDB, type LocalDynamoDB } from '@vitals/local-dynamodb';
-import { createMissingTables } from '@vitals/repositories';
+import { createMissingTables, type Clock } from '@vitals/repositories';
 import type { Container } from 'inversify';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -32,6 +32,10 @@ export interface RunningServer {
 export interface StartOptions {
   /** Where the start-up lines (URLs, the development token) go. */
   announce: (line: string) => void;
+  /** Where log lines go; default standard output. */
+  logDestination?: LoggerOptions['destination'];
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -41,7 +45,7 @@ export interface StartOptions {
  */
 export async function startServer(env: EnvLike, options: StartOptions): Promise<RunningServer> {
   const config = apiConfigFromEnv(env, loadOrCreateDevSecrets);
-  const logger = createLogger({ level: config.log_level, name: 'vitals-api' });
+  const logger = createLogger({ level: config.log_level, name: 'vitals-api', destination: options.logDestination });
 
   let local: LocalDynamoDB | undefined;
   let container: Container | undefined;
@@ -49,7 +53,7 @@ export async function startServer(env: EnvLike, options: StartOptions): Promise<
     if (config.dynamodb.endpoint.mode === 'embedded') {
       local = await startLocalDynamoDB({ port: config.dynamodb.endpoint.port, dataDir: join(config.data_dir, 'dynamodb') });
     }
-    container = await createApiContainer(config, logger);
+    container = await createApiContainer(config, logger, options.clock);
     if (!config.production) {
       const created = await createMissingTables(container.get(DynamoDBService), { prefix: config.table_prefix });
       if (created.length > 0) logger.info({ tables: created }, 'created missing tables');

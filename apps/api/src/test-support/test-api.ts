@@ -1,17 +1,13 @@
-import { DynamoDBService, createLogger, type EnvLike } from '@vitals/dynamodb-core';
+import type { EnvLike } from '@vitals/dynamodb-core';
 import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
-import { createMissingTables, type Clock } from '@vitals/repositories';
+import type { Clock } from '@vitals/repositories';
 import type { Container } from 'inversify';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createApp } from '../app.ts';
 import { BearerTokens } from '../auth/bearer-tokens.ts';
 import { SCOPES, type Scope } from '../auth/scopes.ts';
-import { apiConfigFromEnv, type ApiConfig } from '../config/api-config.ts';
-import { createApiContainer } from '../container/api.container.ts';
+import type { ApiConfig } from '../config/api-config.ts';
+import { startServer } from '../server.ts';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
 
@@ -53,27 +49,14 @@ export interface TestApiOptions {
   /** Extra or overriding environment variables. */
   env?: EnvLike;
   clock?: Clock;
-  /** Default true: the five tables are created under the run's own prefix. */
-  createTables?: boolean;
 }
 
 /**
- * The app over the test run's DynamoDB Local (tables under a prefix of its
- * own), listening on a free loopback port, its logs kept in memory.
+ * The API as `npm start` builds it (`startServer`), over the test run's
+ * DynamoDB Local with tables under a prefix of its own, listening on a free
+ * loopback port, its logs kept in memory.
  */
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
-  const config = apiConfigFromEnv({
-    DYNAMODB_ENDPOINT: testDynamoDBEndpoint(),
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    TABLE_PREFIX: `api-${randomUUID().slice(0, 8)}-`,
-    API_JWT_SECRET: TEST_JWT_SECRET,
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    PORT: '0',
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    LOG_LEVEL: 'info',
-    ...options.env,
-  });
   let text = '';
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -81,20 +64,27 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       done();
     },
   });
-  const logger = createLogger({ level: config.log_level, destination: sink as never });
-  const container = await createApiContainer(config, logger, options.clock);
-  if (options.createTables !== false) {
-    await createMissingTables(container.get(DynamoDBService), { prefix: config.table_prefix });
-  }
-  const server: Server = createApp(container).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const tokens = container.get(BearerTokens);
+  const server = await startServer(
+    {
+      DYNAMODB_ENDPOINT: testDynamoDBEndpoint(),
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      TABLE_PREFIX: `api-${randomUUID().slice(0, 8)}-`,
+      API_JWT_SECRET: TEST_JWT_SECRET,
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      PORT: '0',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    { announce: () => undefined, logDestination: sink as never, clock: options.clock },
+  );
+  const tokens = server.container.get(BearerTokens);
 
   return {
-    url,
-    config,
-    container,
+    url: server.url,
+    config: server.config,
+    container: server.container,
     token: (userId, scopes = USER_SCOPES, ttlSeconds = 3600) => tokens.issue(userId, scopes, ttlSeconds),
     call: async (method, path, call = {}) => {
       const headers: Record<string, string> = { ...call.headers };
@@ -104,7 +94,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         headers['content-type'] ??= 'application/json';
         body = JSON.stringify(call.body);
       }
-      const response = await fetch(`${url}${path}`, { method, headers, body });
+      const response = await fetch(`${server.url}${path}`, { method, headers, body });
       const raw = await response.text();
       const isJson = /json/.test(response.headers.get('content-type') ?? '');
       return { status: response.status, headers: response.headers, body: isJson && raw !== '' ? JSON.parse(raw) : raw };
@@ -115,10 +105,6 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     logText: () => text,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await container.unbindAll();
-    },
+    stop: () => server.stop(),
   };
 }
