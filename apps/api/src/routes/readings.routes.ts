@@ -5,7 +5,7 @@ import {
   glucoseStatistics,
   type GlucoseReading,
 } from '@vitals/models';
-import { GlucoseReadingRepository, MAX_PAGE_LIMIT, REPOSITORY_TOKENS } from '@vitals/repositories';
+import { GlucoseReadingRepository, REPOSITORY_TOKENS } from '@vitals/repositories';
 import type { Container } from 'inversify';
 import { z } from 'zod';
 import { ApiProblem } from '../middleware/problem-details.ts';
@@ -67,18 +67,6 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Every reading of `userId` in [from, to), page after page. */
-async function readingsBetween(readings: GlucoseReadingRepository, userId: string, from: string, to: string) {
-  const all: GlucoseReading[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await readings.listRange(userId, { from, to }, { limit: MAX_PAGE_LIMIT, cursor });
-    for (const reading of page.items) if (reading.timestamp < to) all.push(reading);
-    cursor = page.next_cursor;
-  } while (cursor !== null);
-  return all;
 }
 
 /** `/v1/users/{user_id}/readings…`: store, list, latest, statistics, delete. */
@@ -161,7 +149,9 @@ export function readingsRoutes(container: Container): Route[] {
       responses: { 200: { description: 'The statistics', schema: GlucoseStatisticsSchema } },
       handle: async ({ params, query }) => {
         const { from, to } = statsWindow(query, clock.now());
-        const window = await readingsBetween(readings, params.user_id, from, to);
+        // The range is inclusive of `to`; the statistics ignore what lies outside [from, to).
+        const window: GlucoseReading[] = [];
+        for await (const reading of readings.iterateRange(params.user_id, { from, to })) window.push(reading);
         const stats = glucoseStatistics(window, { from, to, timeZone: query.time_zone });
         return { status: 200, body: stats };
       },
