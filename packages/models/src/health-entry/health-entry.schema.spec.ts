@@ -79,6 +79,12 @@ describe('health-entry.schema', () => {
       ]);
     });
 
+    it('when activity minutes are too small for DynamoDB to store, reports them at their path', () => {
+      expect(messages(HealthEntryInputSchema.safeParse({ activities: { walk: 5e-324, rest: 0, nap: 1e-130 } }))).toEqual([
+        'activities.walk: must be 0 or at least 1e-130, the smallest number DynamoDB stores',
+      ]);
+    });
+
     it.each([
       ['derived max_pain_level', { max_pain_level: 3 }],
       ['derived medication_taken', { medication_taken: 'x' }],

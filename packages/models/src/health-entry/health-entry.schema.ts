@@ -54,13 +54,26 @@ const LabelSchema = textSchema(TEXT_LIMITS.short, 1);
 const NotationSchema = textSchema(64);
 
 /**
+ * DynamoDB answers ValidationException for a number of smaller magnitude than
+ * 1e-130, so minutes like 5e-324 are refused here with a path, not there.
+ */
+const DYNAMODB_SMALLEST_NUMBER = 1e-130;
+const ActivityMinutesSchema = z
+  .number()
+  .min(0)
+  .max(100_000)
+  .refine((minutes) => minutes === 0 || minutes >= DYNAMODB_SMALLEST_NUMBER, {
+    message: `must be 0 or at least ${DYNAMODB_SMALLEST_NUMBER}, the smallest number DynamoDB stores`,
+  });
+
+/**
  * What a client may send: the raw shape with every string bounded and
  * well-formed. Medication names are checked by `checkMedicationNames`.
  */
 const inputShape = {
   medications: boundedRecord(z.string(), textSchema(TEXT_LIMITS.short)),
   pain: boundedRecord(LabelSchema, NotationSchema),
-  activities: boundedRecord(LabelSchema, z.number().min(0).max(100_000)),
+  activities: boundedRecord(LabelSchema, ActivityMinutesSchema),
   o2: NotationSchema.optional(),
   bpr: NotationSchema.optional(),
   note: textSchema(TEXT_LIMITS.long).optional(),
