@@ -25,6 +25,11 @@ const depConstraints = [
     bannedExternalImports: ['@aws-sdk/*', 'inversify'],
   },
   { sourceTag: 'scope:dynamodb-core', onlyDependOnLibsWithTags: [] },
+  // Release tooling publishes the three packages and builds a consumer of them.
+  {
+    sourceTag: 'scope:release',
+    onlyDependOnLibsWithTags: ['scope:repositories', 'scope:models', 'scope:dynamodb-core'],
+  },
   { sourceTag: 'scope:local-dynamodb', onlyDependOnLibsWithTags: [] },
 ];
 
