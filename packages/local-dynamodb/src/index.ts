@@ -1,5 +1,6 @@
 export { startLocalDynamoDB, type LocalDynamoDB, type LocalDynamoDBOptions } from './local-dynamodb.ts';
 export { assertJavaAvailable, JavaRequiredError, JAVA_FIX, parseJavaMajor } from './java.ts';
+export { captureTail, terminate } from './child-process.ts';
 export { findFreePort } from './port.ts';
 export { answersAsDynamoDB } from './probe.ts';
 export { testDynamoDBEndpoint, TEST_ENDPOINT_VARIABLE } from './jest/test-endpoint.ts';

