@@ -83,6 +83,9 @@ describe('health-entry.schema', () => {
       expect(messages(HealthEntryInputSchema.safeParse({ activities: { walk: 5e-324, rest: 0, nap: 1e-130 } }))).toEqual([
         'activities.walk: must be 0 or at least 1e-130, the smallest number DynamoDB stores',
       ]);
+      expect(messages(HealthEntryInputSchema.safeParse({ activities: { walk: -1 } }))).toEqual([
+        'activities.walk: Too small: expected number to be >=0',
+      ]);
     });
 
     it.each([

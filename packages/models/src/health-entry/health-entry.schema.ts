@@ -62,7 +62,7 @@ const ActivityMinutesSchema = z
   .number()
   .min(0)
   .max(100_000)
-  .refine((minutes) => minutes === 0 || minutes >= DYNAMODB_SMALLEST_NUMBER, {
+  .refine((minutes) => minutes === 0 || Math.abs(minutes) >= DYNAMODB_SMALLEST_NUMBER, {
     message: `must be 0 or at least ${DYNAMODB_SMALLEST_NUMBER}, the smallest number DynamoDB stores`,
   });
 
