@@ -47,7 +47,13 @@ export async function startLocalRegistry(dir: string, uplink: string): Promise<L
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = captureTail(child);
-  const stop = () => terminate(child);
+  // Verdaccio renames its process, so a leftover one is hard to find: never outlive the test run.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    await terminate(child);
+  };
   try {
     await waitForPing(url, () => (child.exitCode !== null ? `Verdaccio exited: ${output()}` : undefined));
     const token = await addUser(url);
