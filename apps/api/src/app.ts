@@ -35,7 +35,7 @@ export function createApp(container: Container): Express {
   app.use(serviceRoutes(container, openApiDocument(routes, API_VERSION)));
   app.use(rateLimiter(config.rate_limit_per_minute));
   app.use(express.json({ limit: config.body_limit_bytes }));
-  app.use(mountRoutes(routes, container.get(BearerTokens), logger));
+  app.use(mountRoutes(routes, container.get(BearerTokens), logger, { healthLogOwner: config.health_log_owner }));
   app.use((_req, _res, next) => {
     next(new ApiProblem('notFound', 'No such route'));
   });

@@ -28,3 +28,11 @@ export function isAdmin(principal: Principal): boolean {
 export function mayActFor(principal: Principal, userId: string): boolean {
   return principal.user_id === userId || isAdmin(principal);
 }
+
+/**
+ * Whether `principal` may use the recovery health log, which is one person's:
+ * its owner (`HEALTH_LOG_OWNER`) or an admin. With no owner named, only admins.
+ */
+export function mayUseHealthLog(principal: Principal, owner: string | undefined): boolean {
+  return (owner !== undefined && principal.user_id === owner) || isAdmin(principal);
+}

@@ -32,6 +32,7 @@ describe('apiConfigFromEnv', () => {
         log_level: 'info',
         data_dir: dataDir,
         dynamodb: { endpoint: { mode: 'embedded', port: 8000 } },
+        health_log_owner: 'demo',
       });
       const stored = JSON.parse(readFileSync(join(dataDir, DEV_SECRETS_FILE), 'utf8'));
       expect(new TextDecoder().decode(config.jwt_secret)).toBe(stored.api_jwt_secret);
@@ -50,6 +51,12 @@ describe('apiConfigFromEnv', () => {
     it('accepts the secrets, defaults to AWS and listens on every interface', () => {
       const config = apiConfigFromEnv({ NODE_ENV: 'production', API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY });
       expect(config).toMatchObject({ production: true, host: '0.0.0.0', dynamodb: { endpoint: { mode: 'aws' } } });
+    });
+
+    it('names no health-log owner unless HEALTH_LOG_OWNER does (then only admins may use the log)', () => {
+      const secrets = { NODE_ENV: 'production', API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY };
+      expect(apiConfigFromEnv(secrets).health_log_owner).toBeUndefined();
+      expect(apiConfigFromEnv({ ...secrets, HEALTH_LOG_OWNER: 'alice' }).health_log_owner).toBe('alice');
     });
   });
 

@@ -25,6 +25,8 @@ export interface ApiConfig {
   rate_limit_per_minute: number;
   /** Largest accepted JSON body, in bytes. */
   body_limit_bytes: number;
+  /** The user whose recovery health log this deployment holds; undefined: only admins may use it. */
+  health_log_owner: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -33,12 +35,15 @@ const MIN_JWT_SECRET_LENGTH = 32;
 const DEFAULT_RATE_LIMIT = 1_200;
 /** A reading array of 1000 is about 250 KB; 1 MB leaves room without inviting abuse. */
 const DEFAULT_BODY_LIMIT = 1_048_576;
+/** The development user `npm start` prints a token for owns the development health log. */
+const DEVELOPMENT_HEALTH_LOG_OWNER = 'demo';
 
 /**
  * Parses the API's environment: `PORT`, `HOST`, `LOG_LEVEL`, `TABLE_PREFIX`,
  * `API_JWT_SECRET`, `TOKEN_ENCRYPTION_KEY` (base64 of 32 bytes; older keys
  * still readable in `TOKEN_ENCRYPTION_PREVIOUS_KEYS`, comma-separated),
- * `RATE_LIMIT_PER_MINUTE`, `BODY_LIMIT_BYTES`, `VITALS_DATA_DIR`, plus the
+ * `RATE_LIMIT_PER_MINUTE`, `BODY_LIMIT_BYTES`, `VITALS_DATA_DIR`,
+ * `HEALTH_LOG_OWNER` (default `demo` outside production, none in it), plus the
  * DynamoDB variables of `dynamoDBSettingsFromEnv`. Outside production the two
  * secrets default to `devSecrets` (generated once under `.data/`); in
  * production they are required. Throws one `config.invalid` listing every
@@ -110,6 +115,7 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
     data_dir: dataDir,
     rate_limit_per_minute: integer('RATE_LIMIT_PER_MINUTE', 1, 100_000_000, DEFAULT_RATE_LIMIT),
     body_limit_bytes: integer('BODY_LIMIT_BYTES', 1_024, 16_777_216, DEFAULT_BODY_LIMIT),
+    health_log_owner: value('HEALTH_LOG_OWNER') ?? (production ? undefined : DEVELOPMENT_HEALTH_LOG_OWNER),
   };
   if (issues.length > 0 || dynamodb === undefined || jwtSecret === undefined || tokenKeys === undefined) {
     throw new VitalsError(

@@ -29,10 +29,20 @@ const VICTIM_JOB = {
   window_end: '2026-02-02T00:00:00.000Z',
 };
 
+const VICTIM_ENTRY = { date: '2026-02-03', time: '0405', body: { medications: { VictimDrug: '5mg' }, pain: { back: '6-7' }, note: 'victim-note-77' } };
+
 /** Values of path parameters other than `user_id`; they name victim's resources. */
 const PATH_VALUES: Readonly<Record<string, string>> = {
   timestamp: VICTIM_READING.timestamp,
   provider: VICTIM_JOB.provider,
+  date: VICTIM_ENTRY.date,
+  time: VICTIM_ENTRY.time,
+};
+
+/** Query strings that make the health log's list routes valid, so that only the owner check can refuse them. */
+const HEALTH_QUERIES: Readonly<Record<string, string>> = {
+  listHealthEntries: `?date=${VICTIM_ENTRY.date}`,
+  listDailySummaries: '?from=2026-02-01&to=2026-02-28',
 };
 
 /**
@@ -58,12 +68,14 @@ const ATTACK_BODIES: Readonly<Record<string, unknown>> = {
     window_start: '2026-03-01T00:00:00.000Z',
     window_end: '2026-03-02T00:00:00.000Z',
   },
+  putHealthEntry: { medications: { MalloryDrug: '1mg' }, note: 'mallory was here' },
 };
 
 /** The methods in an order where writes come before the reads and deletes of what they wrote. */
 const METHOD_ORDER = ['post', 'put', 'get', 'delete'];
 
 const isUserScoped = (route: Route) => route.path.includes('{user_id}');
+const isHealthLog = (route: Route) => route.subject === 'health-log';
 const keyOf = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
 
 function pathFor(route: Route, userId: string): string {
@@ -113,6 +125,8 @@ describe('cross-user access', () => {
   let victimJobId: string;
   let leakMarkers: string[];
   let userRoutes: Route[];
+  let healthRoutes: Route[];
+  const healthAttacks: { key: string; response: ApiResponse; unknownRoute: ApiResponse }[] = [];
   const attacks: { key: string; victim: ApiResponse; absent: ApiResponse }[] = [];
   const stateBefore: Record<string, unknown> = {};
   const stateAfter: Record<string, unknown> = {};
@@ -131,8 +145,16 @@ describe('cross-user access', () => {
     };
   }
 
+  /** The health log as an admin reads it: every entry and summary of victim's month. */
+  async function healthLogState() {
+    const entries = await api.call('GET', `/v1/health/entries?date=${VICTIM_ENTRY.date}`, { token: adminToken });
+    const summaries = await api.call('GET', `/v1/health/summaries${HEALTH_QUERIES['listDailySummaries']}`, { token: adminToken });
+    return { entries: entries.body, summaries: summaries.body };
+  }
+
   beforeAll(async () => {
-    api = await startTestApi();
+    // victim owns this deployment's health log; mallory holds every health scope but is not its owner.
+    api = await startTestApi({ env: { HEALTH_LOG_OWNER: VICTIM } });
     victimToken = await api.token(VICTIM);
     // Every non-admin scope: only the per-user check stands between mallory and victim's data.
     attackerToken = await api.token(ATTACKER);
@@ -141,7 +163,8 @@ describe('cross-user access', () => {
     const reading = await api.call('POST', `/v1/users/${VICTIM}/readings`, { token: victimToken, body: VICTIM_READING });
     const tokens = await api.call('PUT', `/v1/users/${VICTIM}/tokens/dexcom`, { token: victimToken, body: VICTIM_TOKENS });
     const job = await api.call('POST', `/v1/users/${VICTIM}/sync-jobs`, { token: victimToken, body: VICTIM_JOB });
-    expect([reading.status, tokens.status, job.status]).toEqual([201, 201, 201]);
+    const entry = await api.call('PUT', `/v1/health/entries/${VICTIM_ENTRY.date}/${VICTIM_ENTRY.time}`, { token: victimToken, body: VICTIM_ENTRY.body });
+    expect([reading.status, tokens.status, job.status, entry.status]).toEqual([201, 201, 201, 200]);
     victimJobId = job.body.job_id;
     leakMarkers = [
       VICTIM_READING.timestamp,
@@ -158,6 +181,8 @@ describe('cross-user access', () => {
       reading.body.created_at,
       tokens.body.created_at,
       job.body.created_at,
+      VICTIM_ENTRY.body.note,
+      'VictimDrug',
     ];
 
     for (const user of [VICTIM, ATTACKER, ABSENT]) stateBefore[user] = await stateOf(user);
@@ -171,7 +196,18 @@ describe('cross-user access', () => {
       attacks.push({ key: keyOf(route), victim, absent });
     }
 
+    stateBefore['health-log'] = await healthLogState();
+    healthRoutes = apiRoutes(api.container).filter(isHealthLog);
+    for (const route of [...healthRoutes].sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method))) {
+      const method = route.method.toUpperCase();
+      const path = `${pathFor(route, ATTACKER)}${HEALTH_QUERIES[route.operationId] ?? ''}`;
+      const response = await api.call(method, path, { token: attackerToken, body: bodyFor(route) });
+      const unknownRoute = await api.call(method, '/v1/health/nothing-here', { token: attackerToken, body: bodyFor(route) });
+      healthAttacks.push({ key: keyOf(route), response, unknownRoute });
+    }
+
     for (const user of [VICTIM, ATTACKER, ABSENT]) stateAfter[user] = await stateOf(user);
+    stateAfter['health-log'] = await healthLogState();
   });
 
   afterAll(async () => {
@@ -253,6 +289,35 @@ describe('cross-user access', () => {
         outcomes[keyOf(route)] = own.status >= 200 && own.status < 300 ? 'succeeded' : `${own.status}: ${JSON.stringify(own.body)}`;
       }
       expect(outcomes).toEqual(Object.fromEntries(ordered.map((route) => [keyOf(route), 'succeeded'])));
+    });
+  });
+
+  describe('every /v1/health/… route (the log is victim\'s)', () => {
+    it('when mallory calls it with every health scope, she gets the 404 of a route that does not exist', () => {
+      expect(healthAttacks.map((attack) => attack.key).sort()).toEqual(healthRoutes.map(keyOf).sort());
+      expect(healthAttacks.length).toBeGreaterThanOrEqual(6);
+      const seen = Object.fromEntries(healthAttacks.map(({ key, response }) => [key, observable(response)]));
+      const unknown = Object.fromEntries(healthAttacks.map(({ key, unknownRoute }) => [key, observable(unknownRoute)]));
+      expect(seen).toEqual(unknown);
+      for (const { response } of healthAttacks) expect(response.status).toBe(404);
+    });
+
+    it("when mallory's writes and deletes have been refused, the log is unchanged", () => {
+      expect(stateBefore['health-log']).toEqual({
+        entries: { items: [expect.objectContaining({ note: VICTIM_ENTRY.body.note })], next_cursor: null },
+        summaries: { items: [expect.objectContaining({ date: VICTIM_ENTRY.date, entry_count: 1 })], next_cursor: null },
+      });
+      expect(stateAfter['health-log']).toEqual(stateBefore['health-log']);
+    });
+
+    it('when victim, the owner, sends the same requests, each one succeeds', async () => {
+      const outcomes: Record<string, string> = {};
+      for (const route of [...healthRoutes].sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method))) {
+        const path = `${pathFor(route, VICTIM)}${HEALTH_QUERIES[route.operationId] ?? ''}`;
+        const own = await api.call(route.method.toUpperCase(), path, { token: victimToken, body: bodyFor(route) });
+        outcomes[keyOf(route)] = own.status >= 200 && own.status < 300 ? 'succeeded' : `${own.status}: ${JSON.stringify(own.body)}`;
+      }
+      expect(outcomes).toEqual(Object.fromEntries(healthRoutes.map((route) => [keyOf(route), 'succeeded'])));
     });
   });
 

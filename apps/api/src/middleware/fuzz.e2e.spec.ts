@@ -283,7 +283,7 @@ describe('fuzzing the API', () => {
   }
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ env: { HEALTH_LOG_OWNER: USER } });
     routes = apiRoutes(api.container);
     adminToken = await api.token('fuzz-admin', SCOPES);
     document = (await api.call('GET', '/openapi.json')).body;

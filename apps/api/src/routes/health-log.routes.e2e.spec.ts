@@ -18,7 +18,7 @@ describe('health-log routes', () => {
   let token: string;
   const getApi = () => api;
   beforeAll(async () => {
-    api = await startTestApi({ clock });
+    api = await startTestApi({ clock, env: { HEALTH_LOG_OWNER: 'patient' } });
     token = await api.token('patient');
   });
   afterAll(async () => {

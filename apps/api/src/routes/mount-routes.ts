@@ -1,7 +1,7 @@
 import type { Logger } from '@vitals/dynamodb-core';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { BearerTokens } from '../auth/bearer-tokens.ts';
-import { mayActFor, type Principal } from '../auth/scopes.ts';
+import { mayActFor, mayUseHealthLog, type Principal } from '../auth/scopes.ts';
 import { ApiProblem } from '../middleware/problem-details.ts';
 import { validateRequest } from '../middleware/validate-request.ts';
 import type { Route } from './route.ts';
@@ -11,7 +11,17 @@ export function expressPath(path: string): string {
   return path.replace(/\{([a-z_]+)\}/g, ':$1');
 }
 
-function authorize(route: Route, principal: Principal, req: Request): void {
+/** Who may do what beyond the scopes a token carries. */
+export interface AccessPolicy {
+  /** The user whose recovery health log this deployment holds; undefined: admins only. */
+  healthLogOwner: string | undefined;
+}
+
+function authorize(route: Route, principal: Principal, req: Request, policy: AccessPolicy): void {
+  // The log is one person's: to anyone else it does not exist, whatever their scopes (the 404 of an unknown route).
+  if (route.subject === 'health-log' && !mayUseHealthLog(principal, policy.healthLogOwner)) {
+    throw new ApiProblem('notFound', 'No such route');
+  }
   if (!principal.scopes.has(route.scope)) {
     throw new ApiProblem('forbidden', `This token lacks the scope ${route.scope}`, undefined, {
       'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${route.scope}"`,
@@ -28,7 +38,7 @@ function authorize(route: Route, principal: Principal, req: Request): void {
  * validated, handled, and — once it finishes — written to the audit log
  * (who, which operation, whose data, the outcome; never values).
  */
-export function mountRoutes(routes: readonly Route[], tokens: BearerTokens, logger: Logger): Router {
+export function mountRoutes(routes: readonly Route[], tokens: BearerTokens, logger: Logger, policy: AccessPolicy): Router {
   const audit = logger.child({ component: 'audit' });
   const router = Router();
   for (const route of routes) {
@@ -48,7 +58,7 @@ export function mountRoutes(routes: readonly Route[], tokens: BearerTokens, logg
       });
       const principal = await tokens.verify(req.get('authorization'));
       who.actor = principal.user_id;
-      authorize(route, principal, req);
+      authorize(route, principal, req, policy);
       const input = validateRequest(route, {
         params: req.params,
         query: req.query,
