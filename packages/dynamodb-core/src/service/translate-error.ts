@@ -20,6 +20,11 @@ const THROTTLING = new Set([
 const SERVER_SIDE = new Set(['InternalServerError', 'ServiceUnavailable', 'TimeoutError']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
+/** What to do when the SDK's default credential chain finds nothing. */
+export const MISSING_CREDENTIALS =
+  'no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run with an IAM role); ' +
+  'a DynamoDB Local endpoint on loopback (127.0.0.1, localhost, [::1]) needs none';
+
 /**
  * The SDK replaces an error it does not recognise as an `Error` — one made
  * in another realm, as Node's socket errors are under Jest's VM contexts —
@@ -104,6 +109,10 @@ export function translateError(error: unknown, context: ErrorContext): VitalsErr
   }
   const message = error instanceof Error ? error.message : String(error);
   const details = { operation: context.operation, table: context.table, aws_error: name };
+  if (name === 'CredentialsProviderError') {
+    // The SDK's own text lists every provider it tried; what a person needs is the fix.
+    return new VitalsError('dynamodb.requestFailed', `${context.operation}${where}: ${MISSING_CREDENTIALS}`, details, { cause: error });
+  }
   return isTransient(error)
     ? new VitalsError('dynamodb.unavailable', `${context.operation}${where}: DynamoDB unavailable (${name}: ${message})`, details, { cause: error })
     : new VitalsError('dynamodb.requestFailed', `${context.operation}${where}: ${name}: ${message}`, details, { cause: error });
