@@ -1,6 +1,10 @@
 import type { VitalsError } from '../errors/vitals-error.ts';
+import { OperationTimeoutError } from '../service/create-clients.ts';
 import { isTransient, translateError } from '../service/translate-error.ts';
 import { backoffDelayMs, sleep, type RetryPolicy } from './retry-policy.ts';
+
+/** A timer and `performance.now()` may disagree by a millisecond or so. */
+const TIMER_SLACK_MS = 20;
 
 /** What one request did with the entries it was given: the ones DynamoDB handed back undone. */
 export interface ChunkResult<E, R> {
@@ -31,12 +35,15 @@ export interface ChunkRunReport<E, R> {
  * Sends chunks with at most `concurrency` requests in flight. A chunk's
  * unprocessed entries, and whole chunks that were throttled or hit a
  * transient failure, are retried with backoff until `retry.maxAttempts`.
- * When a chunk runs out of budget or fails for good, no new chunk is
+ * When a chunk runs out of budget, fails for good, or times out while no
+ * request of the batch has been answered for a whole operation timeout (a
+ * hung DynamoDB), no new chunk is
  * started; everything not done is reported, never dropped.
  */
 export async function runChunks<E, R>(options: ChunkRunOptions<E, R>): Promise<ChunkRunReport<E, R>> {
   const report: ChunkRunReport<E, R> = { results: [], unprocessed: [], requests: 0, retries: 0 };
   let next = 0;
+  let lastAnswerAt = performance.now();
 
   const runChunk = async (entries: E[]): Promise<void> => {
     let pending = entries;
@@ -49,12 +56,18 @@ export async function runChunks<E, R>(options: ChunkRunOptions<E, R>): Promise<C
       report.requests++;
       try {
         const outcome = await options.send(pending);
+        lastAnswerAt = performance.now();
         for (const result of outcome.results) report.results.push(result);
         pending = outcome.unprocessed;
         lastTransient = undefined;
       } catch (error) {
         lastTransient = error;
-        if (!isTransient(error)) {
+        // A request that timed out while no request of this batch got an answer for a whole time budget
+        // means DynamoDB has stopped answering: ten more such waits would hold the caller for minutes, so
+        // the batch stops and reports. Timeouts while other requests are answered are load, and retried.
+        const stopped =
+          error instanceof OperationTimeoutError && performance.now() - lastAnswerAt >= error.budgetMs - TIMER_SLACK_MS;
+        if (!isTransient(error) || stopped) {
           report.failure ??= {
             reason: 'requestFailed',
             cause: translateError(error, { operation: options.operation, table: options.table }),

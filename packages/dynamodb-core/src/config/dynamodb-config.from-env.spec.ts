@@ -112,6 +112,24 @@ describe(dynamoDBSettingsFromEnv.name, () => {
     });
   });
 
+  describe('when the timeout variables are set', () => {
+    it('uses them, and leaves them unset (the client defaults) otherwise', () => {
+      const settings = dynamoDBSettingsFromEnv({
+        DYNAMODB_CONNECT_TIMEOUT_MS: '1000',
+        DYNAMODB_REQUEST_TIMEOUT_MS: '2000',
+        DYNAMODB_OPERATION_TIMEOUT_MS: '4000',
+      });
+      expect(settings.config).toMatchObject({ connect_timeout_ms: 1_000, request_timeout_ms: 2_000, operation_timeout_ms: 4_000 });
+      expect(dynamoDBSettingsFromEnv({}).config.operation_timeout_ms).toBeUndefined();
+    });
+
+    it('when one is not a positive integer, names it', () => {
+      expect(envError({ DYNAMODB_OPERATION_TIMEOUT_MS: '0' }).details.issues).toEqual([
+        { path: 'DYNAMODB_OPERATION_TIMEOUT_MS', message: 'must be an integer 1..600000 (got "0")' },
+      ]);
+    });
+  });
+
   describe('when DYNAMODB_DEFAULT_TABLE is set', () => {
     it('uses it as the default table', () => {
       expect(dynamoDBSettingsFromEnv({ DYNAMODB_DEFAULT_TABLE: 'vitals-main' }).config.default_table_name).toBe(

@@ -25,6 +25,9 @@ const VARIABLE_OF_FIELD: Record<string, string> = {
   default_table_name: 'DYNAMODB_DEFAULT_TABLE',
   read_capacity_units: 'DYNAMODB_READ_CAPACITY_UNITS',
   write_capacity_units: 'DYNAMODB_WRITE_CAPACITY_UNITS',
+  connect_timeout_ms: 'DYNAMODB_CONNECT_TIMEOUT_MS',
+  request_timeout_ms: 'DYNAMODB_REQUEST_TIMEOUT_MS',
+  operation_timeout_ms: 'DYNAMODB_OPERATION_TIMEOUT_MS',
 };
 
 /** DynamoDB Local accepts any credentials; these are used when none are given for it. */
@@ -37,7 +40,8 @@ const LOCAL_CREDENTIALS = { aws_access_key_id: 'local', aws_secret_access_key: '
  * `embedded`, or `aws` when `NODE_ENV=production`), `DYNAMODB_LOCAL_PORT`
  * (default 8000), `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`,
  * `DYNAMODB_DEFAULT_TABLE`, `DYNAMODB_READ_CAPACITY_UNITS`,
- * `DYNAMODB_WRITE_CAPACITY_UNITS`. Throws one `config.invalid` error that
+ * `DYNAMODB_WRITE_CAPACITY_UNITS`, `DYNAMODB_CONNECT_TIMEOUT_MS`,
+ * `DYNAMODB_REQUEST_TIMEOUT_MS`, `DYNAMODB_OPERATION_TIMEOUT_MS`. Throws one `config.invalid` error that
  * names every bad variable.
  */
 export function dynamoDBSettingsFromEnv(env: EnvLike): DynamoDBSettings {
@@ -85,6 +89,9 @@ export function dynamoDBSettingsFromEnv(env: EnvLike): DynamoDBSettings {
     default_table_name: value('DYNAMODB_DEFAULT_TABLE'),
     read_capacity_units: integer('DYNAMODB_READ_CAPACITY_UNITS', 1, 1_000_000),
     write_capacity_units: integer('DYNAMODB_WRITE_CAPACITY_UNITS', 1, 1_000_000),
+    connect_timeout_ms: integer('DYNAMODB_CONNECT_TIMEOUT_MS', 1, 600_000),
+    request_timeout_ms: integer('DYNAMODB_REQUEST_TIMEOUT_MS', 1, 600_000),
+    operation_timeout_ms: integer('DYNAMODB_OPERATION_TIMEOUT_MS', 1, 600_000),
   };
 
   const result = validateDynamoDBConfig(candidate);

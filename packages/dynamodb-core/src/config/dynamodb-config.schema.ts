@@ -8,6 +8,8 @@ export const ERROR_SECRET_KEY_REQUIRED = 'aws_secret_access_key is required when
 export const ERROR_ACCESS_KEY_REQUIRED = 'aws_access_key_id is required when aws_secret_access_key is set';
 
 const capacityUnits = z.number().int('must be an integer').min(1, 'must be at least 1').default(5);
+/** Optional so a config without them stays as given; `createClients` applies DEFAULT_TIMEOUTS. */
+const timeoutMs = z.number().int('must be an integer').min(1, 'must be at least 1').max(600_000, 'must be at most 600000').optional();
 
 /** Configuration of a DynamoDBService; field names follow the reference document. */
 export const DynamoDBConfigSchema = z
@@ -22,6 +24,12 @@ export const DynamoDBConfigSchema = z
       .optional(),
     read_capacity_units: capacityUnits,
     write_capacity_units: capacityUnits,
+    /** How long one attempt may take to connect. */
+    connect_timeout_ms: timeoutMs,
+    /** How long one attempt (one HTTP request) may take in all. */
+    request_timeout_ms: timeoutMs,
+    /** How long one operation may take across the SDK's retries; then it fails as `dynamodb.unavailable`. */
+    operation_timeout_ms: timeoutMs,
   })
   .superRefine((config, context) => {
     for (const issue of keyPairIssues(config)) context.addIssue({ code: 'custom', ...issue });

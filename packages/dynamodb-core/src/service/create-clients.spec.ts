@@ -1,4 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { DynamoDBConfigInput } from '../config/dynamodb-config.schema.ts';
 import { VitalsError } from '../errors/vitals-error.ts';
 import { createLogger } from '../logger/logger.ts';
 import { DynamoDBService } from './dynamodb.service.ts';
@@ -39,6 +42,24 @@ function withoutCredentials(): void {
       else process.env[name] = saved[name];
     }
   });
+}
+
+/** A TCP server that accepts connections and never answers: what a stopped (SIGSTOP) DynamoDB looks like. */
+async function silentServer(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => server.close(done));
+    },
+  };
 }
 
 /** How long `run` takes to fail, and with what. */
@@ -102,5 +123,58 @@ describe(createClients.name, () => {
     it(`says ${expected}`, () => {
       expect(isLoopbackEndpoint(`http://${host}:8000`)).toBe(expected);
     });
+  });
+
+  describe('when the endpoint accepts connections and never answers', () => {
+    let server: Awaited<ReturnType<typeof silentServer>>;
+    beforeEach(async () => {
+      server = await silentServer();
+    });
+    afterEach(async () => {
+      await server.close();
+    });
+
+    const serviceFor = (timeouts: Partial<DynamoDBConfigInput>) =>
+      new DynamoDBService(silent, { ...config, endpoint_url: server.endpoint, ...timeouts });
+
+    it('fails with dynamodb.unavailable (TimeoutError) once the operation budget is spent, across retries', async () => {
+      const service = serviceFor({ request_timeout_ms: 60_000, operation_timeout_ms: 300 });
+      const { error, elapsedMs } = await failure(() => service.getItem({ id: 'x' }, 'any-table'));
+      service.close();
+      expect(error).toMatchObject({ code: 'dynamodb.unavailable', details: { aws_error: 'TimeoutError' } });
+      expect((error as Error).message).toContain('DynamoDB did not answer within 300 ms');
+      // Generous: proves it ends, not how fast.
+      expect(elapsedMs).toBeLessThan(10_000);
+    });
+
+    it('fails with dynamodb.unavailable when every attempt runs into the per-attempt request timeout', async () => {
+      const service = serviceFor({ request_timeout_ms: 200, operation_timeout_ms: 600_000 });
+      const { error, elapsedMs } = await failure(() => service.ping());
+      service.close();
+      expect(error).toMatchObject({ code: 'dynamodb.unavailable', details: { aws_error: 'TimeoutError' } });
+      expect(elapsedMs).toBeLessThan(10_000);
+    });
+
+    it('stops a batch at the first request without an answer, reporting every item not written', async () => {
+      const service = serviceFor({ request_timeout_ms: 60_000, operation_timeout_ms: 300 });
+      const items = Array.from({ length: 30 }, (_, index) => ({ id: `item-${index}` }));
+      const { error, elapsedMs } = await failure(() => service.batchWriteItems(items, 'any-table'));
+      service.close();
+      expect(error).toMatchObject({
+        code: 'dynamodb.batchIncomplete',
+        details: { reason: 'requestFailed', unprocessed_count: 30 },
+        cause: { code: 'dynamodb.unavailable', details: { aws_error: 'TimeoutError' } },
+      });
+      // Ten attempts per chunk would be ten budgets; one is what it takes.
+      expect(elapsedMs).toBeLessThan(10_000);
+    });
+
+    it('fails with the defaults too, rather than waiting forever', async () => {
+      const service = serviceFor({});
+      const { error, elapsedMs } = await failure(() => service.ping());
+      service.close();
+      expect(error).toMatchObject({ code: 'dynamodb.unavailable' });
+      expect(elapsedMs).toBeLessThan(40_000);
+    }, 60_000);
   });
 });

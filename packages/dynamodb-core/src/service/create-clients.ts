@@ -5,6 +5,18 @@ import type { DynamoDBConfig } from '../config/dynamodb-config.schema.ts';
 /** Name of the SDK middleware that logs each call through the client's (default no-op) logger. */
 export const SDK_LOGGER_STEP = 'loggerMiddleware';
 
+/**
+ * Time limits of every DynamoDB call when the config sets none. DynamoDB
+ * answers in milliseconds, but a file-backed DynamoDB Local on a starved
+ * two-core machine was measured answering a batch of 16 concurrent requests
+ * only after 7.6 s: 10 s per attempt trips on an endpoint that has stopped
+ * answering, not on a slow one (a spurious timeout is retried, adding load
+ * where there is already too much). 15 s in all still answers an API client
+ * well before a load balancer's own timeout (typically 30-60 s) would; lower
+ * both in production, where DynamoDB is never that slow.
+ */
+export const DEFAULT_TIMEOUTS = { connect_timeout_ms: 3_000, request_timeout_ms: 10_000, operation_timeout_ms: 15_000 } as const;
+
 /** Dummy credentials for DynamoDB Local, which accepts any (the same ones embedded mode uses). */
 export const LOOPBACK_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
@@ -23,20 +35,72 @@ function credentialsOf(config: DynamoDBConfig): { accessKeyId: string; secretAcc
   return isLoopbackEndpoint(config.endpoint_url) ? LOOPBACK_CREDENTIALS : undefined;
 }
 
+type Send = (command: never, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
+
+/**
+ * A call that got no answer within its whole budget, retries included. Named
+ * `TimeoutError` like the SDK's own, so it is `dynamodb.unavailable`; its own
+ * class so batches stop on it rather than spend their retry budget waiting
+ * on an endpoint that has stopped answering.
+ */
+export class OperationTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+
+  constructor(
+    /** The budget that ran out. */
+    readonly budgetMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`DynamoDB did not answer within ${budgetMs} ms`, options);
+  }
+}
+
+/**
+ * Gives every `send` of `client` an abort signal that fires after
+ * `budgetMs`: the SDK's per-attempt timeout bounds one request, but not the
+ * retries after it. The signal reaches both the retry loop and the HTTP
+ * handler, so the socket is closed, and the caller gets a `TimeoutError`
+ * (transient, like the SDK's own) instead of the SDK's generic AbortError.
+ */
+function bindOperationBudget(client: { send: Send }, budgetMs: number): void {
+  // Looked up on the prototype at each call, so a class-level stub (aws-sdk-client-mock) set up later still applies.
+  const prototype = Object.getPrototypeOf(client) as { send: Send };
+  const send: Send = (command, options) => prototype.send.call(client, command, options);
+  client.send = async (command, options) => {
+    if (options?.abortSignal !== undefined) return send(command, options);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), budgetMs);
+    try {
+      return await send(command, { ...options, abortSignal: controller.signal });
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      throw new OperationTimeoutError(budgetMs, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 /**
  * The low-level client (tables) and the document client (items) of one
  * service, sharing one connection pool. Marshalling is explicit:
  * `removeUndefinedValues` lets optional fields be absent, class instances
  * are rejected rather than silently flattened, numbers unmarshal to JS numbers.
- * The SDK's own per-call logging step is removed: nothing reads it.
+ * The SDK's own per-call logging step is removed: nothing reads it. Every
+ * call is bounded in time (connect, each attempt, the whole operation).
  */
 export function createClients(config: DynamoDBConfig): { client: DynamoDBClient; document: DynamoDBDocumentClient } {
   const client = new DynamoDBClient({
     region: config.region_name,
     endpoint: config.endpoint_url,
     credentials: credentialsOf(config),
-    // A DynamoDB that does not accept connections should fail fast (readiness checks, 503s), not hang.
-    requestHandler: { connectionTimeout: 3_000 },
+    requestHandler: {
+      // A DynamoDB that does not accept connections, or accepts and never answers (a stopped process),
+      // must fail fast (readiness checks, 503s), not hang. Without `throwOnRequestTimeout` the SDK only warns.
+      connectionTimeout: config.connect_timeout_ms ?? DEFAULT_TIMEOUTS.connect_timeout_ms,
+      requestTimeout: config.request_timeout_ms ?? DEFAULT_TIMEOUTS.request_timeout_ms,
+      throwOnRequestTimeout: true,
+    },
   });
   // The SDK's logger step builds a redacted copy of every response for a logger we never give it (the
   // service logs each operation itself): a third of the client-side cost of reading a page of 288 items.
@@ -45,5 +109,8 @@ export function createClients(config: DynamoDBConfig): { client: DynamoDBClient;
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false, convertEmptyValues: false },
     unmarshallOptions: { wrapNumbers: false },
   });
+  const budget = config.operation_timeout_ms ?? DEFAULT_TIMEOUTS.operation_timeout_ms;
+  bindOperationBudget(client as unknown as { send: Send }, budget);
+  bindOperationBudget(document as unknown as { send: Send }, budget);
   return { client, document };
 }
