@@ -14,6 +14,7 @@ export type ProblemKind =
   | 'unsupportedMediaType'
   | 'rateLimited'
   | 'unavailable'
+  | 'tablesMissing'
   | 'internal';
 
 /** One problem of a validation failure: where (a JSON Pointer into the request) and what. */
@@ -55,6 +56,11 @@ const PROBLEM_TYPES: Record<ProblemKind, { status: number; title: string; detail
     title: 'Service unavailable',
     detail: 'The database is unavailable; retry shortly',
   },
+  tablesMissing: {
+    status: 503,
+    title: 'Service unavailable',
+    detail: 'A table this API needs does not exist; create the tables with `npm run migrate -- tables apply`',
+  },
   internal: { status: 500, title: 'Internal error', detail: 'Something went wrong on our side' },
 };
 
@@ -78,6 +84,19 @@ const KIND_OF_CODE: Record<VitalsErrorCode, ProblemKind> = {
   'repository.invalidTransition': 'conflict',
   'repository.decryptionFailed': 'internal',
 };
+
+/**
+ * DynamoDB errors that say more than their code: a missing table is not a
+ * bug in the request but a deployment without its tables, fixed by an operator.
+ */
+const KIND_OF_AWS_ERROR: ReadonlyMap<string, ProblemKind> = new Map([['ResourceNotFoundException', 'tablesMissing']]);
+
+/** DynamoDB's own error name behind a failure, also when a batch wraps the failed request. */
+function awsErrorOf(error: VitalsError): string | undefined {
+  if (VitalsError.is(error, 'dynamodb.requestFailed')) return error.details.aws_error;
+  if (VitalsError.is(error, 'dynamodb.batchIncomplete') && error.cause instanceof VitalsError) return awsErrorOf(error.cause);
+  return undefined;
+}
 
 /** Body-parser failures, by the `type` the parser sets on its errors. */
 const KIND_OF_PARSER_ERROR: Record<string, ProblemKind> = {
@@ -148,7 +167,8 @@ function classify(error: unknown): Classified {
         errors: [{ pointer: '/query/cursor', message: `is not a cursor of this query (${error.details.reason})` }],
       };
     }
-    return { kind };
+    const awsError = awsErrorOf(error);
+    return { kind: (awsError === undefined ? undefined : KIND_OF_AWS_ERROR.get(awsError)) ?? kind };
   }
   const parserType = (error as { type?: unknown } | undefined)?.type;
   if (typeof parserType === 'string' && parserType in KIND_OF_PARSER_ERROR) {

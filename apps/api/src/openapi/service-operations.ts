@@ -15,12 +15,12 @@ export const SERVICE_OPERATIONS: readonly { path: string; operation: Record<stri
     operation: {
       operationId: 'readiness',
       tags: ['service'],
-      summary: 'Readiness: DynamoDB answers',
+      summary: 'Readiness: DynamoDB answers and every table the API needs is active',
       security: [],
       responses: {
         200: { description: 'Ready', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ready' } } } } } },
         503: {
-          description: 'DynamoDB does not answer',
+          description: 'DynamoDB does not answer within 3 s, or a table is missing (the detail names them and `npm run migrate -- tables apply`)',
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },
