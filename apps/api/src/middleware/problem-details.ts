@@ -10,6 +10,7 @@ export type ProblemKind =
   | 'forbidden'
   | 'notFound'
   | 'conflict'
+  | 'preconditionFailed'
   | 'payloadTooLarge'
   | 'unsupportedMediaType'
   | 'rateLimited'
@@ -43,6 +44,11 @@ const PROBLEM_TYPES: Record<ProblemKind, { status: number; title: string; detail
     status: 409,
     title: 'Conflict',
     detail: 'The resource changed since it was read, or is in a state that does not allow this; read it again',
+  },
+  preconditionFailed: {
+    status: 412,
+    title: 'Precondition failed',
+    detail: 'The stored version is not the one If-Match / If-None-Match named; the ETag header holds the current one',
   },
   payloadTooLarge: { status: 413, title: 'Payload too large', detail: 'The body is larger than this API accepts' },
   unsupportedMediaType: {
@@ -189,11 +195,15 @@ export function problemBody(kind: ProblemKind, detail?: string, errors?: Validat
   };
 }
 
-/** Writes `body` as `application/problem+json`. */
+/**
+ * Writes `body` as `application/problem+json`. Not through `res.send`: its
+ * weak ETag of the body (which differs per request id) would pose as the
+ * resource's version, and a 412 must carry the resource's current ETag or none.
+ */
 export function sendProblem(res: Response, body: ProblemBody, headers: Readonly<Record<string, string>> = {}): void {
   const requestId = res.getHeader('x-request-id');
   const withId = typeof requestId === 'string' ? { ...body, request_id: requestId } : body;
-  res.status(body.status).set(headers).type('application/problem+json').send(JSON.stringify(withId));
+  res.status(body.status).set(headers).set('Content-Type', 'application/problem+json; charset=utf-8').end(JSON.stringify(withId));
 }
 
 /**

@@ -275,7 +275,7 @@ describe('openApiDocument', () => {
             headers: { 'if-none-match': '*' },
             body: { access_token: 'a', refresh_token: 'r', token_type: 'Bearer', scope: '', expires_at: 1_900_000_000 },
           },
-          409,
+          412,
         ],
         [
           'post',

@@ -53,6 +53,7 @@ const PROBLEM_RESPONSES: Record<number, string> = {
   403: "The token lacks the scope, or may not touch this user's data",
   404: 'Not found (also what another user’s resource looks like)',
   409: 'Conflict: changed since read (optimistic locking) or a state that does not allow it',
+  412: 'Precondition failed: If-Match / If-None-Match did not hold; `ETag` is the current version, when there is one',
   413: 'Body too large',
   415: 'Body is not JSON',
   429: 'Rate limited; see the RateLimit headers',
@@ -109,7 +110,8 @@ function operationOf(route: Route): JsonSchema {
       ...(response.schema === undefined ? {} : { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } }),
     };
   }
-  const problems = [400, 401, 403, 404, 409, ...(route.body === undefined ? [] : [413, 415]), 429, 503];
+  const conditional = route.requestHeaders?.['If-Match'] !== undefined || route.requestHeaders?.['If-None-Match'] !== undefined;
+  const problems = [400, 401, 403, 404, 409, ...(conditional ? [412] : []), ...(route.body === undefined ? [] : [413, 415]), 429, 503];
   for (const status of problems) responses[status] = problemRef(PROBLEM_RESPONSES[status] as string);
   return {
     operationId: route.operationId,

@@ -98,24 +98,28 @@ describe('tokens routes', () => {
       expect([weak.status, weak.headers.get('etag'), weak.body.version]).toEqual([200, '"4"', 4]);
     });
 
-    it('when If-Match names another version, answers 409 and keeps what is stored', async () => {
+    it('when If-Match names another version, answers 412 with the current ETag and keeps what is stored', async () => {
       for (const stale of ['"3"', '"5"']) {
         const response = await api.call('PUT', path, { token, body: tokensBody('-x'), headers: { 'if-match': stale } });
-        expectProblem(response, 409, 'conflict');
+        expectProblem(response, 412, 'preconditionFailed');
+        expect(response.headers.get('etag')).toBe('"4"');
         expect(JSON.stringify(response.body)).not.toMatch(/SECRET/);
       }
       const current = await api.call('GET', path, { token });
       expect([current.headers.get('etag'), current.body.version]).toEqual(['"4"', 4]);
     });
 
-    it('when If-Match names a version of tokens that do not exist, answers 409', async () => {
+    it('when If-Match names a version of tokens that do not exist, answers 412 without an ETag', async () => {
       const response = await api.call('PUT', `/v1/users/${user}/tokens/never-stored`, { token, body: tokensBody(), headers: { 'if-match': '"1"' } });
-      expectProblem(response, 409, 'conflict');
+      expectProblem(response, 412, 'preconditionFailed');
+      expect(response.headers.get('etag')).toBeNull();
       expectProblem(await api.call('GET', `/v1/users/${user}/tokens/never-stored`, { token }), 404, 'notFound');
     });
 
-    it('when If-None-Match: * is sent and tokens are stored, answers 409; for a new provider, 201', async () => {
-      expectProblem(await api.call('PUT', path, { token, body: tokensBody(), headers: { 'if-none-match': '*' } }), 409, 'conflict');
+    it('when If-None-Match: * is sent and tokens are stored, answers 412 with the current ETag; for a new provider, 201', async () => {
+      const existing = await api.call('PUT', path, { token, body: tokensBody(), headers: { 'if-none-match': '*' } });
+      expectProblem(existing, 412, 'preconditionFailed');
+      expect(existing.headers.get('etag')).toBe('"4"');
       const fresh = await api.call('PUT', `/v1/users/${user}/tokens/libre`, { token, body: tokensBody(), headers: { 'if-none-match': '*' } });
       expect([fresh.status, fresh.headers.get('etag'), fresh.body.provider]).toEqual([201, '"1"', 'libre']);
     });
@@ -226,8 +230,10 @@ describe('tokens routes', () => {
       expect((await api.call('PUT', path, { token, body: tokensBody() })).status).toBe(200);
     });
 
-    it('when If-Match names another version, answers 409 and deletes nothing', async () => {
-      expectProblem(await api.call('DELETE', path, { token, headers: { 'if-match': '"1"' } }), 409, 'conflict');
+    it('when If-Match names another version, answers 412 with the current ETag and deletes nothing', async () => {
+      const response = await api.call('DELETE', path, { token, headers: { 'if-match': '"1"' } });
+      expectProblem(response, 412, 'preconditionFailed');
+      expect(response.headers.get('etag')).toBe('"2"');
       expect((await api.call('GET', path, { token })).status).toBe(200);
     });
 

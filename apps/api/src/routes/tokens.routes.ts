@@ -1,3 +1,4 @@
+import { VitalsError } from '@vitals/dynamodb-core';
 import { ProviderSchema, UserTokenInputSchema, UserTokenMetadataSchema, type UserTokenMetadata } from '@vitals/models';
 import { UserTokenRepository, type UserTokenExpectedVersion } from '@vitals/repositories';
 import type { Container } from 'inversify';
@@ -8,11 +9,34 @@ import { defineRoute, type Route } from './route.ts';
 const TokenPathSchema = UserPathSchema.extend({ provider: ProviderSchema });
 
 const CONDITIONAL_HEADERS = {
-  'If-Match': 'The `version` (as an ETag, e.g. `"3"`) the change expects; another stored version answers 409',
-  'If-None-Match': '`*` to store only when no tokens are stored for this provider yet (409 otherwise)',
+  'If-Match': 'The `version` (as an ETag, e.g. `"3"`) the change expects; another stored version (or none) answers 412 with the current `ETag`',
+  'If-None-Match': '`*` to store only when no tokens are stored for this provider yet (412 with the current `ETag` otherwise)',
 };
 
-const etagOf = (token: UserTokenMetadata) => `"${token.version}"`;
+const etagOf = (token: Pick<UserTokenMetadata, 'version'>) => `"${token.version}"`;
+
+/**
+ * Runs a conditional write. When the client named a precondition and the
+ * stored version did not match it, that is RFC 9110's 412, not a 409: the
+ * client's own condition failed, and the current ETag spares it a re-read.
+ * Without a header a lost race stays a 409 conflict.
+ */
+async function preconditioned<T>(expected: UserTokenExpectedVersion | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (expected === undefined || !VitalsError.is(error, 'repository.conflict')) throw error;
+    const current = error.details.actual_version;
+    throw new ApiProblem(
+      'preconditionFailed',
+      current === undefined
+        ? 'No tokens are stored for this provider, so If-Match cannot hold'
+        : `The stored version is ${current}; the ETag header holds it`,
+      undefined,
+      current === undefined ? {} : { ETag: etagOf({ version: current }) },
+    );
+  }
+}
 
 /** `If-Match: "3"` → 3, `If-None-Match: *` → 'new'; none → undefined (last writer wins). */
 function expectedVersion(headers: Readonly<Record<string, string | string[] | undefined>>): UserTokenExpectedVersion | undefined {
@@ -56,7 +80,8 @@ export function tokensRoutes(container: Container): Route[] {
         201: { description: 'Created; metadata only', schema: UserTokenMetadataSchema, headers: { ETag: 'The new version' } },
       },
       handle: async ({ params, body, headers }) => {
-        const saved = await tokens.save(params.user_id, params.provider, body, expectedVersion(headers));
+        const expected = expectedVersion(headers);
+        const saved = await preconditioned(expected, () => tokens.save(params.user_id, params.provider, body, expected));
         return { status: saved.version === 1 ? 201 : 200, body: saved, headers: { ETag: etagOf(saved) } };
       },
     }),
@@ -94,7 +119,7 @@ export function tokensRoutes(container: Container): Route[] {
             { pointer: '/header/If-None-Match', message: 'does not apply to a delete' },
           ]);
         }
-        const deleted = await tokens.delete(params.user_id, params.provider, expected);
+        const deleted = await preconditioned(expected, () => tokens.delete(params.user_id, params.provider, expected));
         if (deleted === undefined) throw new ApiProblem('notFound', 'No tokens are stored for this provider');
         return { status: 204 };
       },
