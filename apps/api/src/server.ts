@@ -3,7 +3,7 @@ import { startLocalDynamoDB, type LocalDynamoDB } from '@vitals/local-dynamodb';
 import { createMissingTables, type Clock } from '@vitals/repositories';
 import type { Container } from 'inversify';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp } from './app.ts';
@@ -12,12 +12,15 @@ import { SCOPES } from './auth/scopes.ts';
 import { apiConfigFromEnv, type ApiConfig } from './config/api-config.ts';
 import { loadOrCreateDevSecrets } from './config/dev-secrets.ts';
 import { createApiContainer } from './container/api.container.ts';
+import { clientErrorHandler } from './middleware/client-errors.ts';
 
 /** The user the printed development token speaks for. */
 export const DEMO_USER = 'demo';
 const DEV_TOKEN_TTL_SECONDS = 7 * 86_400;
 /** How long in-flight requests get to finish on shutdown before their connections are closed. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often Node checks the header and request timeouts; its default (30 s) would make them up to 30 s late. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export interface RunningServer {
   /** `http://host:port` */
@@ -58,7 +61,16 @@ export async function startServer(env: EnvLike, options: StartOptions): Promise<
       const created = await createMissingTables(container.get(DynamoDBService), { prefix: config.table_prefix });
       if (created.length > 0) logger.info({ tables: created }, 'created missing tables');
     }
-    const server = createApp(container).listen(config.port, config.host);
+    const server = createServer(
+      {
+        headersTimeout: config.http_headers_timeout_ms,
+        requestTimeout: config.http_request_timeout_ms,
+        connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.http_headers_timeout_ms),
+      },
+      createApp(container),
+    );
+    server.on('clientError', clientErrorHandler(logger));
+    server.listen(config.port, config.host);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

@@ -27,6 +27,10 @@ export interface ApiConfig {
   body_limit_bytes: number;
   /** The user whose recovery health log this deployment holds; undefined: only admins may use it. */
   health_log_owner: string | undefined;
+  /** The request headers must arrive within this (slow-header clients hold a socket otherwise). */
+  http_headers_timeout_ms: number;
+  /** The whole request, headers and declared body, must arrive within this; else 408. */
+  http_request_timeout_ms: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -37,13 +41,18 @@ const DEFAULT_RATE_LIMIT = 1_200;
 const DEFAULT_BODY_LIMIT = 1_048_576;
 /** The development user `npm start` prints a token for owns the development health log. */
 const DEVELOPMENT_HEALTH_LOG_OWNER = 'demo';
+/** Headers are a few KB: 10 s is ample on any link, and a sixth of Node's 60 s for slow-header clients. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** Room for the largest body (1 MB) at about 35 KB/s; a body declared and never sent is a 408 after this. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Parses the API's environment: `PORT`, `HOST`, `LOG_LEVEL`, `TABLE_PREFIX`,
  * `API_JWT_SECRET`, `TOKEN_ENCRYPTION_KEY` (base64 of 32 bytes; older keys
  * still readable in `TOKEN_ENCRYPTION_PREVIOUS_KEYS`, comma-separated),
- * `RATE_LIMIT_PER_MINUTE`, `BODY_LIMIT_BYTES`, `VITALS_DATA_DIR`,
- * `HEALTH_LOG_OWNER` (default `demo` outside production, none in it), plus the
+ * `RATE_LIMIT_PER_MINUTE`, `BODY_LIMIT_BYTES`, `HTTP_HEADERS_TIMEOUT_MS`,
+ * `HTTP_REQUEST_TIMEOUT_MS`, `VITALS_DATA_DIR`, `HEALTH_LOG_OWNER` (default
+ * `demo` outside production, none in it), plus the
  * DynamoDB variables of `dynamoDBSettingsFromEnv`. Outside production the two
  * secrets default to `devSecrets` (generated once under `.data/`); in
  * production they are required. Throws one `config.invalid` listing every
@@ -116,7 +125,13 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
     rate_limit_per_minute: integer('RATE_LIMIT_PER_MINUTE', 1, 100_000_000, DEFAULT_RATE_LIMIT),
     body_limit_bytes: integer('BODY_LIMIT_BYTES', 1_024, 16_777_216, DEFAULT_BODY_LIMIT),
     health_log_owner: value('HEALTH_LOG_OWNER') ?? (production ? undefined : DEVELOPMENT_HEALTH_LOG_OWNER),
+    http_headers_timeout_ms: integer('HTTP_HEADERS_TIMEOUT_MS', 100, 600_000, DEFAULT_HEADERS_TIMEOUT_MS),
+    http_request_timeout_ms: integer('HTTP_REQUEST_TIMEOUT_MS', 100, 3_600_000, DEFAULT_REQUEST_TIMEOUT_MS),
   };
+  if (config.http_headers_timeout_ms > config.http_request_timeout_ms) {
+    issues.push({ path: 'HTTP_HEADERS_TIMEOUT_MS', message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
+  }
+
   if (issues.length > 0 || dynamodb === undefined || jwtSecret === undefined || tokenKeys === undefined) {
     throw new VitalsError(
       'config.invalid',

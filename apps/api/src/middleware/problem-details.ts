@@ -5,6 +5,7 @@ import { pointerOfPath } from './pointer.ts';
 /** The kinds of failure a client can see; each is one problem type, status and title. */
 export type ProblemKind =
   | 'validation'
+  | 'badRequest'
   | 'malformedBody'
   | 'unauthorized'
   | 'forbidden'
@@ -16,6 +17,9 @@ export type ProblemKind =
   | 'rateLimited'
   | 'unavailable'
   | 'tablesMissing'
+  | 'requestTimeout'
+  | 'headersTooLarge'
+  | 'notImplemented'
   | 'internal';
 
 /** One problem of a validation failure: where (a JSON Pointer into the request) and what. */
@@ -36,6 +40,7 @@ export interface ProblemBody {
 
 const PROBLEM_TYPES: Record<ProblemKind, { status: number; title: string; detail: string }> = {
   validation: { status: 400, title: 'Invalid request', detail: 'The request is not valid; see errors' },
+  badRequest: { status: 400, title: 'Bad request', detail: 'The request is not valid HTTP/1.1' },
   malformedBody: { status: 400, title: 'Malformed body', detail: 'The body is not valid JSON' },
   unauthorized: { status: 401, title: 'Unauthorized', detail: 'A valid bearer token is required' },
   forbidden: { status: 403, title: 'Forbidden', detail: 'This token may not do this' },
@@ -67,6 +72,13 @@ const PROBLEM_TYPES: Record<ProblemKind, { status: number; title: string; detail
     title: 'Service unavailable',
     detail: 'A table this API needs does not exist; create the tables with `npm run migrate -- tables apply`',
   },
+  requestTimeout: { status: 408, title: 'Request timeout', detail: 'The request did not arrive in time; send it again' },
+  headersTooLarge: {
+    status: 431,
+    title: 'Request header fields too large',
+    detail: 'The request headers are larger than this API accepts',
+  },
+  notImplemented: { status: 501, title: 'Not implemented', detail: 'This API does not implement that method' },
   internal: { status: 500, title: 'Internal error', detail: 'Something went wrong on our side' },
 };
 
