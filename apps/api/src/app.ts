@@ -29,11 +29,12 @@ export function createApp(container: Container): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', config.trust_proxy);
   app.use(requestContext(logger));
   // Plain-HTTP development must not have its docs' assets upgraded to an https that is not there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.production ? [] : null } } }));
   app.use(serviceRoutes(container, openApiDocument(routes, API_VERSION)));
-  app.use(rateLimiter(config.rate_limit_per_minute));
+  app.use(rateLimiter(config.rate_limit_per_minute, container.get(BearerTokens), logger));
   app.use(express.json({ limit: config.body_limit_bytes }));
   app.use(mountRoutes(routes, container.get(BearerTokens), logger, { healthLogOwner: config.health_log_owner }));
   app.use((_req, _res, next) => {

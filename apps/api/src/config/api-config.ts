@@ -3,6 +3,7 @@ import { parseTokenKeyRing, type TokenKeyRing } from '@vitals/repositories';
 import { createHash, createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { DevSecrets } from './dev-secrets.ts';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 /** Everything the API runs with, read from the environment once (DESIGN §2). */
 export interface ApiConfig {
@@ -21,12 +22,14 @@ export interface ApiConfig {
   /** Signs pagination cursors; derived from the JWT secret, so one secret serves every instance. */
   cursor_secret: string;
   token_keys: TokenKeyRing;
-  /** Requests per minute per client address. */
+  /** Requests per minute per subject (valid bearer token) or client address. */
   rate_limit_per_minute: number;
   /** Largest accepted JSON body, in bytes. */
   body_limit_bytes: number;
   /** The user whose recovery health log this deployment holds; undefined: only admins may use it. */
   health_log_owner: string | undefined;
+  /** Express's `trust proxy`: whose `X-Forwarded-For` names the client (rate limiting, logs). */
+  trust_proxy: TrustProxy;
   /** The request headers must arrive within this (slow-header clients hold a socket otherwise). */
   http_headers_timeout_ms: number;
   /** The whole request, headers and declared body, must arrive within this; else 408. */
@@ -50,7 +53,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * Parses the API's environment: `PORT`, `HOST`, `LOG_LEVEL`, `TABLE_PREFIX`,
  * `API_JWT_SECRET`, `TOKEN_ENCRYPTION_KEY` (base64 of 32 bytes; older keys
  * still readable in `TOKEN_ENCRYPTION_PREVIOUS_KEYS`, comma-separated),
- * `RATE_LIMIT_PER_MINUTE`, `BODY_LIMIT_BYTES`, `HTTP_HEADERS_TIMEOUT_MS`,
+ * `RATE_LIMIT_PER_MINUTE`, `BODY_LIMIT_BYTES`, `TRUST_PROXY`, `HTTP_HEADERS_TIMEOUT_MS`,
  * `HTTP_REQUEST_TIMEOUT_MS`, `VITALS_DATA_DIR`, `HEALTH_LOG_OWNER` (default
  * `demo` outside production, none in it), plus the
  * DynamoDB variables of `dynamoDBSettingsFromEnv`. Outside production the two
@@ -131,7 +134,8 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
   if (config.http_headers_timeout_ms > config.http_request_timeout_ms) {
     issues.push({ path: 'HTTP_HEADERS_TIMEOUT_MS', message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
   }
-
+  const trustProxy = parseTrustProxy(env['TRUST_PROXY']);
+  if ('message' in trustProxy) issues.push({ path: 'TRUST_PROXY', message: trustProxy.message });
   if (issues.length > 0 || dynamodb === undefined || jwtSecret === undefined || tokenKeys === undefined) {
     throw new VitalsError(
       'config.invalid',
@@ -141,6 +145,7 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
   }
   return {
     ...config,
+    trust_proxy: 'value' in trustProxy ? trustProxy.value : false,
     dynamodb,
     jwt_secret: new TextEncoder().encode(jwtSecret),
     cursor_secret: createHmac('sha256', jwtSecret).update('vitals/pagination-cursor').digest('base64url'),

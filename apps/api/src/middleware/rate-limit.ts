@@ -1,17 +1,43 @@
-import { rateLimit } from 'express-rate-limit';
-import type { RequestHandler } from 'express';
+import type { Logger } from '@vitals/dynamodb-core';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import type { BearerTokens } from '../auth/bearer-tokens.ts';
+import { principalOf } from '../auth/request-principal.ts';
 import { ApiProblem } from './problem-details.ts';
 
 /**
- * Per client address, a fixed one-minute window; over the limit is a 429
- * problem with the standard `RateLimit` and `Retry-After` headers.
+ * Whose budget a request spends: a valid bearer token's subject, so users
+ * behind one proxy or NAT address do not share one; otherwise the client
+ * address (`req.ip`, which follows `X-Forwarded-For` only as far as the
+ * `trust proxy` setting allows). A forged or expired token cannot pick a
+ * subject's bucket: only a verified one counts.
  */
-export function rateLimiter(perMinute: number): RequestHandler {
+async function bucketOf(req: Request, tokens: BearerTokens): Promise<string> {
+  const principal = await principalOf(req, tokens).catch(() => undefined);
+  if (principal !== undefined) return `subject:${principal.user_id}`;
+  // IPv6 clients get a /56 each, as one host may hold a whole range.
+  return `address:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '')}`;
+}
+
+/**
+ * A fixed one-minute window per subject or client address; over the limit
+ * is a 429 problem with the standard `RateLimit` and `Retry-After` headers.
+ * The library's configuration warnings go to the log as one structured
+ * line, never as a stack on the console.
+ */
+export function rateLimiter(perMinute: number, tokens: BearerTokens, logger: Logger): RequestHandler {
+  const log = logger.child({ component: 'rate-limit' });
+  const report = (level: 'warn' | 'error') => (problem: unknown, message?: string) => {
+    const { code, message: text } = (problem ?? {}) as { code?: unknown; message?: unknown };
+    log[level]({ code: typeof code === 'string' ? code : undefined }, message ?? (typeof text === 'string' ? text : 'rate limiter'));
+  };
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    keyGenerator: (req) => bucketOf(req, tokens),
+    logger: { warn: report('warn'), error: report('error') },
     handler: (_req, _res, next) => {
       next(new ApiProblem('rateLimited', `More than ${perMinute} requests in a minute; retry after the time in Retry-After`));
     },

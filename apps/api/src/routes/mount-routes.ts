@@ -1,6 +1,7 @@
 import type { Logger } from '@vitals/dynamodb-core';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { BearerTokens } from '../auth/bearer-tokens.ts';
+import { principalOf } from '../auth/request-principal.ts';
 import { mayActFor, mayUseHealthLog, type Principal } from '../auth/scopes.ts';
 import { ApiProblem } from '../middleware/problem-details.ts';
 import { validateRequest } from '../middleware/validate-request.ts';
@@ -56,7 +57,7 @@ export function mountRoutes(routes: readonly Route[], tokens: BearerTokens, logg
           status: res.statusCode,
         });
       });
-      const principal = await tokens.verify(req.get('authorization'));
+      const principal = await principalOf(req, tokens);
       who.actor = principal.user_id;
       authorize(route, principal, req, policy);
       const input = validateRequest(route, {
