@@ -13,6 +13,7 @@ export {
 } from './common/formats.schema.ts';
 export type { HealthDate, HealthTime, IsoInstant } from './common/formats.schema.ts';
 export { TEXT_LIMITS, isWellFormedText } from './common/text.schema.ts';
+export { RESERVED_MAP_KEYS } from './common/map.schema.ts';
 export type { ParseLocation, ParseProblem, ParseResult } from './common/parse-result.ts';
 
 export type {

@@ -29,12 +29,13 @@ export function buildDailySummary(date: string, entries: readonly HealthEntry[],
     );
   }
 
-  const medication_doses: Record<string, number> = {};
-  const activity_minutes: Record<string, number> = {};
+  // Maps, not `{}`: a name such as `constructor` or `toString` must not find Object.prototype's member.
+  const medication_doses = new Map<string, number>();
+  const activity_minutes = new Map<string, number>();
   for (const entry of entries) {
-    for (const name of Object.keys(entry.medications)) medication_doses[name] = (medication_doses[name] ?? 0) + 1;
+    for (const name of Object.keys(entry.medications)) medication_doses.set(name, (medication_doses.get(name) ?? 0) + 1);
     for (const [name, minutes] of Object.entries(entry.activities)) {
-      activity_minutes[name] = (activity_minutes[name] ?? 0) + minutes;
+      activity_minutes.set(name, (activity_minutes.get(name) ?? 0) + minutes);
     }
   }
 
@@ -51,8 +52,9 @@ export function buildDailySummary(date: string, entries: readonly HealthEntry[],
     entry_count: entries.length,
     max_pain_level: pain.length === 0 ? null : Math.max(...pain),
     mean_max_pain: mean(pain),
-    medication_doses,
-    activity_minutes,
+    // fromEntries defines own properties, so every name (even `__proto__`) stays a key.
+    medication_doses: Object.fromEntries(medication_doses),
+    activity_minutes: Object.fromEntries(activity_minutes),
     min_o2_percent: o2.length === 0 ? null : Math.min(...o2),
     mean_systolic: mean(pressures.map((entry) => entry.systolic)),
     mean_diastolic: mean(pressures.map((entry) => entry.diastolic)),

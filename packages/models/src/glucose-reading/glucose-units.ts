@@ -22,15 +22,16 @@ export function mmolToMgdl(mmolPerLiter: number): number {
   return Math.round(mmolPerLiter * MGDL_PER_MMOLL);
 }
 
-const DEXCOM_TRENDS: Readonly<Record<string, TrendDirection>> = {
-  doubleup: 'rising_rapidly',
-  singleup: 'rising',
-  fortyfiveup: 'rising',
-  flat: 'steady',
-  fortyfivedown: 'falling',
-  singledown: 'falling',
-  doubledown: 'falling_rapidly',
-};
+// A Map, not an object literal: a word such as `constructor` must not find Object.prototype's member.
+const DEXCOM_TRENDS: ReadonlyMap<string, TrendDirection> = new Map([
+  ['doubleup', 'rising_rapidly'],
+  ['singleup', 'rising'],
+  ['fortyfiveup', 'rising'],
+  ['flat', 'steady'],
+  ['fortyfivedown', 'falling'],
+  ['singledown', 'falling'],
+  ['doubledown', 'falling_rapidly'],
+]);
 
 /**
  * A Dexcom trend word (`DoubleUp`, `fortyFiveDown`, `NOT COMPUTABLE`, …) as a
@@ -39,8 +40,7 @@ const DEXCOM_TRENDS: Readonly<Record<string, TrendDirection>> = {
  */
 export function trendFromDexcom(word: string | null | undefined): TrendDirection {
   if (typeof word !== 'string') return 'unknown';
-  const normalized = word.toLowerCase().replace(/[\s_-]/g, '');
-  return DEXCOM_TRENDS[normalized] ?? 'unknown';
+  return DEXCOM_TRENDS.get(word.toLowerCase().replace(/[\s_-]/g, '')) ?? 'unknown';
 }
 
 /**

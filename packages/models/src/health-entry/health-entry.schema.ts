@@ -10,6 +10,7 @@ import {
 } from './health-notation.parser.ts';
 import { MEDICATION_NAME_MAX_LENGTH, MedicationNameSchema, isMedicationName } from './medication-name.schema.ts';
 import { TEXT_LIMITS, textSchema } from '../common/text.schema.ts';
+import { mapSchema } from '../common/map.schema.ts';
 
 function checkMedicationNames<T extends { medications: Record<string, string> }>(
   entry: T,
@@ -28,24 +29,24 @@ function checkMedicationNames<T extends { medications: Record<string, string> }>
 
 const rawShape = {
   /** `{ name: dose }` in the order written; the first is the primary medication. */
-  medications: z.record(z.string(), z.string()),
+  medications: mapSchema(z.record(z.string(), z.string())),
   /** `{ location: level }`, levels as written (`6-7-8`). */
-  pain: z.record(z.string().min(1), z.string()),
+  pain: mapSchema(z.record(z.string().min(1), z.string())),
   /** `{ activity: minutes }`. */
-  activities: z.record(z.string().min(1), z.number().min(0)),
+  activities: mapSchema(z.record(z.string().min(1), z.number().min(0))),
   o2: z.string().optional(),
   bpr: z.string().optional(),
   note: z.string().optional(),
   sleep: z.string().optional(),
 };
 
-/** A map of a client's entry: at most {@link TEXT_LIMITS.mapEntries} entries. */
+/** A map of a client's entry: at most {@link TEXT_LIMITS.mapEntries} entries, no reserved key. */
 function boundedRecord<K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V) {
-  return z
-    .record(key, value)
-    .refine((map) => Object.keys(map).length <= TEXT_LIMITS.mapEntries, {
+  return mapSchema(
+    z.record(key, value).refine((map) => Object.keys(map).length <= TEXT_LIMITS.mapEntries, {
       message: `may have at most ${TEXT_LIMITS.mapEntries} entries`,
-    });
+    }),
+  );
 }
 
 const LabelSchema = textSchema(TEXT_LIMITS.short, 1);
