@@ -156,6 +156,8 @@ const weirdScalar = fc.oneof(
 );
 const anyJsonish = fc.oneof(weirdScalar, fc.jsonValue({ maxDepth: 3 }), fc.anything({ maxDepth: 3 }));
 
+const json = (body: unknown) => Buffer.from(JSON.stringify(body), 'utf8');
+
 /** The start of a long text and its length: enough to recognise a counterexample in a failure message. */
 function excerpt(text: string): string {
   return text.length <= 300 ? text : `${text.slice(0, 300)}… (${text.length} characters)`;
@@ -513,6 +515,47 @@ describe('fuzzing the API', () => {
     });
   });
 
+  describe('health-log map keys', () => {
+    /** Names Object.prototype also has, `__proto__` included: the ones plain-object code mistakes for its own. */
+    const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+    const VALUES = { medications: '5mg', pain: '6-7', activities: 10 } as const;
+    let day = 0;
+
+    it('when a medication, pain location or activity has any name, it round-trips exactly (entry and summary) or is a 400 at its pointer', async () => {
+      const name = fc.oneof(fc.constantFrom(...PROTOTYPE_NAMES), weirdText, fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 12 }));
+      const map = fc.constantFrom('medications', 'pain', 'activities') as fc.Arbitrary<keyof typeof VALUES>;
+      await fc.assert(
+        fc.asyncProperty(name, map, async (key, field) => {
+          // A day of its own per run, so the day's summary holds exactly this entry.
+          const date = new Date(Date.UTC(2020, 0, 1) + day++ * 86_400_000).toISOString().slice(0, 10);
+          const path = `/v1/health/entries/${date}/0800`;
+          // A computed key is an own property, so JSON.stringify sends `__proto__` as a key like any other.
+          const sent = { [field]: { [key]: VALUES[field] } };
+          const what = `PUT ${path} with ${excerpt(JSON.stringify(sent))}`;
+          const put = await send('PUT', path, { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, json(sent));
+          expectWellFormed(put, what);
+          if (put.status === 400) {
+            const pointer = `/body/${field}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+            const pointers = (JSON.parse(put.text) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer);
+            expect({ what, pointers }).toEqual({ what, pointers: pointers.map(() => pointer) });
+            return;
+          }
+          expect({ what, status: put.status }).toEqual({ what, status: 200 });
+          const stored = await api.call('GET', path, { token: adminToken });
+          expect({ what, keys: Object.keys(stored.body[field]), value: stored.body[field][key] }).toEqual({ what, keys: [key], value: VALUES[field] });
+          const summary = await api.call('GET', `/v1/health/summaries/${date}`, { token: adminToken });
+          const totals = field === 'medications' ? summary.body.medication_doses : field === 'activities' ? summary.body.activity_minutes : {};
+          expect({ what, totals }).toEqual({ what, totals: field === 'pain' ? {} : { [key]: field === 'medications' ? 1 : VALUES.activities } });
+        }),
+        {
+          // Three requests a run: fewer runs keep the file inside its time budget.
+          numRuns: RUNS / 4,
+          examples: [['__proto__', 'medications'], ['__proto__', 'pain'], ['constructor', 'medications'], ['constructor', 'pain'], ['constructor', 'activities'], ['toString', 'activities'], ['hasOwnProperty', 'medications'], ['valueOf', 'activities']],
+        },
+      );
+    });
+  });
+
   describe('cases fuzzing found, pinned', () => {
     /** A failure a client caused must be a 4xx problem, never a 5xx (which says "our fault, retry"). */
     function expectClientError(response: RawResponse, what: string): void {
@@ -523,8 +566,6 @@ describe('fuzzing the API', () => {
         client_error: true,
       });
     }
-
-    const json = (body: unknown) => Buffer.from(JSON.stringify(body), 'utf8');
 
     it('when a path parameter is not percent-encoded UTF-8, it is a 400 problem pointing at the path', async () => {
       for (const path of ['/v1/users/%E0%A4%A/readings', '/v1/users/%C0%AF/readings', `/v1/users/${USER}/tokens/%FF`]) {
