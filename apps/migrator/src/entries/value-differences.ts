@@ -17,7 +17,9 @@ export function valueDifferences(
 ): string[] {
   if (isPlainObject(expected) && isPlainObject(actual)) {
     const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
-    return keys.flatMap((key) => valueDifferences(expected[key], actual[key], labels, path === '' ? key : `${path}.${key}`));
+    // Own properties only: a key such as `toString` missing on one side is absent, not Object.prototype's function.
+    const own = (object: Record<string, unknown>, key: string) => (Object.hasOwn(object, key) ? object[key] : undefined);
+    return keys.flatMap((key) => valueDifferences(own(expected, key), own(actual, key), labels, path === '' ? key : `${path}.${key}`));
   }
   if (JSON.stringify(expected) === JSON.stringify(actual)) return [];
   return [`${path === '' ? '(value)' : path}: ${show(expected)} ${labels.expected}, ${show(actual)} ${labels.actual}`];
