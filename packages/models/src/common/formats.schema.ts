@@ -62,6 +62,20 @@ export const IsoInstantSchema = z
     message: 'must be a UTC instant YYYY-MM-DDTHH:mm:ss.sssZ',
   });
 
+const RFC3339_MESSAGE = 'must be an RFC 3339 date-time with an offset, e.g. 2026-05-01T08:00:00Z or 2026-05-01T10:00:00+02:00';
+
+/**
+ * An instant as clients write it: RFC 3339 with any offset (`Z`, `+02:00`,
+ * `-05:00`) and any number of fraction digits, normalised to the stored UTC
+ * form `YYYY-MM-DDTHH:mm:ss.sssZ` (`Date#toISOString`; digits beyond the
+ * millisecond are dropped). One rule for bodies, query strings and paths.
+ */
+export const InstantInputSchema = z.iso
+  .datetime({ offset: true, abort: true, error: RFC3339_MESSAGE })
+  .transform((value) => new Date(value).toISOString())
+  // An offset can move a year-0000 or year-9999 instant out of the fixed-width form.
+  .pipe(IsoInstantSchema);
+
 /** A health-log date `YYYY-MM-DD` naming a real calendar day. */
 export const HealthDateSchema = z.string().refine(isHealthDate, {
   message: 'must be a calendar date YYYY-MM-DD',

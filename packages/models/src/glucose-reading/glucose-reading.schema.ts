@@ -1,16 +1,55 @@
 import { z } from 'zod';
-import { EpochSecondsSchema, IsoInstantSchema, UserIdSchema } from '../common/formats.schema.ts';
+import { EpochSecondsSchema, InstantInputSchema, IsoInstantSchema, UserIdSchema } from '../common/formats.schema.ts';
 import { TEXT_LIMITS, textSchema } from '../common/text.schema.ts';
 import {
+  DEXCOM_TREND_NAMES,
   GLUCOSE_HIGH_SENTINEL,
   GLUCOSE_LOW_SENTINEL,
   GLUCOSE_MAX_MGDL,
   GLUCOSE_MIN_MGDL,
+  MGDL_PER_MMOLL,
+  NIGHTSCOUT_TREND_NAMES,
   TREND_DIRECTIONS,
   mmolToMgdl,
+  trendFromDexcom,
+  type GlucoseUnit,
+  type TrendDirection,
 } from './glucose-units.ts';
 
 export const TrendDirectionSchema = z.enum(TREND_DIRECTIONS);
+
+const isTrendDirection = (name: string): name is TrendDirection => (TREND_DIRECTIONS as readonly string[]).includes(name);
+
+/**
+ * A trend as clients send it: a stored `trend_direction`, a Dexcom v3 trend
+ * (`doubleUp`, `notComputable`, …) or a Nightscout direction (`DoubleUp`,
+ * `TripleDown`, `NOT COMPUTABLE`, …), stored as the `trend_direction` it
+ * maps to (states without a direction → `unknown`).
+ */
+export const TrendInputSchema = z
+  .enum([...new Set<string>([...TREND_DIRECTIONS, ...DEXCOM_TREND_NAMES, ...NIGHTSCOUT_TREND_NAMES])] as [string, ...string[]])
+  .transform((name): TrendDirection => (isTrendDirection(name) ? name : trendFromDexcom(name)))
+  .describe(
+    `A trend_direction (${TREND_DIRECTIONS.join(', ')}), a Dexcom v3 trend or a Nightscout direction; ` +
+      'stored as the trend_direction it maps to (TripleUp, DoubleUp → rising_rapidly; SingleUp, FortyFiveUp → rising; ' +
+      'Flat → steady; FortyFiveDown, SingleDown → falling; DoubleDown, TripleDown → falling_rapidly; none, NOT COMPUTABLE, RATE OUT OF RANGE → unknown)',
+  );
+
+/** Epoch milliseconds as CGM clients send them (Nightscout `date`), up to year 9999. */
+const EpochMillisSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(253_402_300_799_999)
+  .transform((ms) => new Date(ms).toISOString());
+
+/**
+ * A reading's `timestamp` as clients send it: RFC 3339 with any offset or
+ * epoch milliseconds, stored in UTC as `YYYY-MM-DDTHH:mm:ss.sssZ`.
+ */
+export const ReadingTimestampInputSchema = z
+  .union([InstantInputSchema, EpochMillisSchema])
+  .describe('RFC 3339 with any offset (2026-05-01T10:00:00+02:00) or epoch milliseconds; stored in UTC');
 export const ReadingTypeSchema = z.enum(['CGM', 'manual']);
 export const OutOfRangeSchema = z.enum(['low', 'high']);
 
@@ -24,13 +63,33 @@ export const DeviceInfoSchema = z.strictObject({
 
 const SENTINELS = { low: GLUCOSE_LOW_SENTINEL, high: GLUCOSE_HIGH_SENTINEL } as const;
 
-/** 20..600 mg/dL, or exactly the sentinel (39/401) when `out_of_range` is set. */
+/** The one-decimal mmol/L values (as meters show them) that round into 20..600 mg/dL: 1.1..33.3. */
+const MMOL_RANGE = [
+  Math.ceil(((GLUCOSE_MIN_MGDL - 0.5) / MGDL_PER_MMOLL) * 10) / 10,
+  Math.floor(((GLUCOSE_MAX_MGDL + 0.5) / MGDL_PER_MMOLL) * 10) / 10,
+]
+  .map((bound) => bound.toFixed(1))
+  .join('..');
+
+/**
+ * 20..600 mg/dL, or exactly the sentinel (39/401) when `out_of_range` is set.
+ * `sentUnit` is the unit the client wrote: a mmol/L value is already
+ * converted, but the message speaks the client's unit.
+ */
 function checkGlucoseValue<T extends { glucose_value: number; out_of_range?: 'low' | 'high' | undefined }>(
   reading: T,
   ctx: z.RefinementCtx<T>,
+  sentUnit: GlucoseUnit = 'mg/dL',
+  sentValue: number = reading.glucose_value,
 ): void {
   const { glucose_value: value, out_of_range: outOfRange } = reading;
-  if (outOfRange !== undefined) {
+  if (outOfRange === undefined && sentUnit === 'mmol/L' && !(value >= GLUCOSE_MIN_MGDL && value <= GLUCOSE_MAX_MGDL)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['glucose_value'],
+      message: `must be ${MMOL_RANGE} mmol/L (${GLUCOSE_MIN_MGDL}..${GLUCOSE_MAX_MGDL} mg/dL); ${sentValue} mmol/L is ${value} mg/dL`,
+    });
+  } else if (outOfRange !== undefined) {
     if (value !== SENTINELS[outOfRange]) {
       ctx.addIssue({
         code: 'custom',
@@ -74,21 +133,24 @@ export const GlucoseReadingSchema = z
  */
 export const GlucoseReadingInputSchema = z
   .strictObject({
-    timestamp: IsoInstantSchema,
+    timestamp: ReadingTimestampInputSchema,
     glucose_value: z.number(),
     glucose_unit: z.enum(['mg/dL', 'mmol/L']).default('mg/dL'),
-    trend_direction: TrendDirectionSchema.default('unknown'),
+    trend_direction: TrendInputSchema.default('unknown'),
     device_info: DeviceInfoSchema,
     reading_type: ReadingTypeSchema.default('CGM'),
     source: textSchema(TEXT_LIMITS.short, 1).default('dexcom'),
     out_of_range: OutOfRangeSchema.optional(),
   })
-  .transform(({ glucose_unit: unit, glucose_value: value, ...rest }) => ({
-    ...rest,
-    glucose_value: unit === 'mmol/L' && rest.out_of_range === undefined ? mmolToMgdl(value) : value,
-    glucose_unit: 'mg/dL' as const,
-  }))
-  .superRefine(checkGlucoseValue)
+  .transform(({ glucose_unit: unit, glucose_value: value, ...rest }, ctx) => {
+    const reading = {
+      ...rest,
+      glucose_value: unit === 'mmol/L' && rest.out_of_range === undefined ? mmolToMgdl(value) : value,
+      glucose_unit: 'mg/dL' as const,
+    };
+    checkGlucoseValue(reading, ctx as unknown as z.RefinementCtx<typeof reading>, unit, value);
+    return reading;
+  })
   // Type-only: a `GlucoseReadingInput` can come from this schema's parse and nowhere else.
   .brand<'GlucoseReadingInput'>();
 

@@ -22,8 +22,40 @@ export function mmolToMgdl(mmolPerLiter: number): number {
   return Math.round(mmolPerLiter * MGDL_PER_MMOLL);
 }
 
+/** Trend names of Dexcom's v3 API (`egvs[].trend`), as it writes them. */
+export const DEXCOM_TREND_NAMES = [
+  'none',
+  'unknown',
+  'doubleUp',
+  'singleUp',
+  'fortyFiveUp',
+  'flat',
+  'fortyFiveDown',
+  'singleDown',
+  'doubleDown',
+  'notComputable',
+  'rateOutOfRange',
+] as const;
+
+/** Trend names of Nightscout's `direction`, as it writes them. */
+export const NIGHTSCOUT_TREND_NAMES = [
+  'NONE',
+  'TripleUp',
+  'DoubleUp',
+  'SingleUp',
+  'FortyFiveUp',
+  'Flat',
+  'FortyFiveDown',
+  'SingleDown',
+  'DoubleDown',
+  'TripleDown',
+  'NOT COMPUTABLE',
+  'RATE OUT OF RANGE',
+] as const;
+
 // A Map, not an object literal: a word such as `constructor` must not find Object.prototype's member.
-const DEXCOM_TRENDS: ReadonlyMap<string, TrendDirection> = new Map([
+const TREND_OF_WORD: ReadonlyMap<string, TrendDirection> = new Map([
+  ['tripleup', 'rising_rapidly'],
   ['doubleup', 'rising_rapidly'],
   ['singleup', 'rising'],
   ['fortyfiveup', 'rising'],
@@ -31,16 +63,18 @@ const DEXCOM_TRENDS: ReadonlyMap<string, TrendDirection> = new Map([
   ['fortyfivedown', 'falling'],
   ['singledown', 'falling'],
   ['doubledown', 'falling_rapidly'],
+  ['tripledown', 'falling_rapidly'],
 ]);
 
 /**
- * A Dexcom trend word (`DoubleUp`, `fortyFiveDown`, `NOT COMPUTABLE`, …) as a
- * `trend_direction`. Case, spaces, `_` and `-` are ignored; `NotComputable`,
- * `RateOutOfRange`, `None`, empty and unrecognised words are `unknown`.
+ * A Dexcom or Nightscout trend word (`DoubleUp`, `fortyFiveDown`,
+ * `TripleUp`, `NOT COMPUTABLE`, …) as a `trend_direction`. Case, spaces,
+ * `_` and `-` are ignored; `NotComputable`, `RateOutOfRange`, `None`, empty
+ * and unrecognised words are `unknown`.
  */
 export function trendFromDexcom(word: string | null | undefined): TrendDirection {
   if (typeof word !== 'string') return 'unknown';
-  return DEXCOM_TRENDS.get(word.toLowerCase().replace(/[\s_-]/g, '')) ?? 'unknown';
+  return TREND_OF_WORD.get(word.toLowerCase().replace(/[\s_-]/g, '')) ?? 'unknown';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   EpochSecondsSchema,
+  InstantInputSchema,
   IsoInstantSchema,
   ProviderSchema,
   UserIdSchema,
@@ -29,9 +30,10 @@ function checkWindow<T extends { window_start: string; window_end: string }>(job
 export const SyncJobInputSchema = z
   .strictObject({
     provider: ProviderSchema,
-    scheduled_at: IsoInstantSchema.optional(),
-    window_start: IsoInstantSchema,
-    window_end: IsoInstantSchema,
+    // RFC 3339 with any offset, stored in UTC like every instant.
+    scheduled_at: InstantInputSchema.optional(),
+    window_start: InstantInputSchema,
+    window_end: InstantInputSchema,
     max_attempts: z.number().int().min(1).max(100).default(DEFAULT_SYNC_MAX_ATTEMPTS),
   })
   .superRefine(checkWindow);
