@@ -4,6 +4,7 @@ export {
   EpochSecondsSchema,
   HealthDateSchema,
   HealthTimeSchema,
+  InstantInputSchema,
   IsoInstantSchema,
   ProviderSchema,
   UserIdSchema,
@@ -61,7 +62,9 @@ export {
   GLUCOSE_LOW_SENTINEL,
   GLUCOSE_MAX_MGDL,
   GLUCOSE_MIN_MGDL,
+  DEXCOM_TREND_NAMES,
   MGDL_PER_MMOLL,
+  NIGHTSCOUT_TREND_NAMES,
   TREND_DIRECTIONS,
   mmolToMgdl,
   parseSensorGlucose,
@@ -74,8 +77,10 @@ export {
   GlucoseReadingInputSchema,
   GlucoseReadingSchema,
   OutOfRangeSchema,
+  ReadingTimestampInputSchema,
   ReadingTypeSchema,
   TrendDirectionSchema,
+  TrendInputSchema,
   toGlucoseReading,
 } from './glucose-reading/glucose-reading.schema.ts';
 export type {
@@ -146,6 +151,7 @@ export {
   MEDICATION_NAME_MAX_LENGTH,
   MedicationNameSchema,
   isMedicationName,
+  medicationMatchName,
   parseMedicationName,
 } from './health-entry/medication-name.schema.ts';
 export {

@@ -8,7 +8,12 @@ import {
   SLEEP_MINUTES_MAX,
   SYSTOLIC_RANGE,
 } from './health-notation.parser.ts';
-import { MEDICATION_NAME_MAX_LENGTH, MedicationNameSchema, isMedicationName } from './medication-name.schema.ts';
+import {
+  MEDICATION_NAME_MAX_LENGTH,
+  MedicationNameSchema,
+  isMedicationName,
+  medicationMatchName,
+} from './medication-name.schema.ts';
 import { TEXT_LIMITS, textSchema } from '../common/text.schema.ts';
 import { mapSchema } from '../common/map.schema.ts';
 
@@ -166,10 +171,13 @@ export const MedicationIndexItemSchema = z
     if (item.timestamp !== `med#${item.medication_taken}#${item.entry_timestamp}`) {
       ctx.addIssue({ code: 'custom', path: ['timestamp'], message: 'must be med#<medication_taken>#<entry_timestamp>' });
     }
-    for (const key of ['medication_taken', 'entry_medication_taken'] as const) {
-      if (!Object.hasOwn(item.medications, item[key])) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'must be one of medications' });
-      }
+    if (!Object.hasOwn(item.medications, item.entry_medication_taken)) {
+      ctx.addIssue({ code: 'custom', path: ['entry_medication_taken'], message: 'must be one of medications' });
+    }
+    // An item for case-insensitive matching carries the lower-case form of a listed name.
+    const names = Object.keys(item.medications);
+    if (!names.includes(item.medication_taken) && !names.some((name) => medicationMatchName(name) === item.medication_taken)) {
+      ctx.addIssue({ code: 'custom', path: ['medication_taken'], message: 'must be one of medications, or the lower-case form of one' });
     }
     if (item.medication_taken === item.entry_medication_taken) {
       ctx.addIssue({

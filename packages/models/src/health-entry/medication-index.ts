@@ -2,7 +2,7 @@ import { ModelError } from '../common/model-error.ts';
 import { omit } from '../common/omit.ts';
 import type { HealthEntry, HealthEntryTableItem, MedicationIndexItem } from './health-entry.schema.ts';
 import { healthEntryKey, medicationIndexItemKey, medicationIndexTimestamp } from './health-entry.keys.ts';
-import { MEDICATION_NAME_MAX_LENGTH, isMedicationName } from './medication-name.schema.ts';
+import { MEDICATION_NAME_MAX_LENGTH, isMedicationName, medicationMatchName } from './medication-name.schema.ts';
 
 /** The items one entry is written as: the entry itself plus one index item per additional medication. */
 export interface HealthEntryItems {
@@ -43,7 +43,10 @@ function primaryMedication(entry: HealthEntry): string | undefined {
  * index item keyed `med#<medication>#<HHMM>` that copies the entry, puts that
  * medication in `medication_taken`, records the entry's own values in
  * `entry_timestamp` / `entry_medication_taken` / `entry_max_pain_level`, and
- * has no `max_pain_level` (so pain-level-index lists each entry once).
+ * has no `max_pain_level` (so pain-level-index lists each entry once). A
+ * name written with capitals also gets an index item under its lower-case
+ * form (`medicationMatchName`) unless that form is listed itself, so a
+ * query by the lower-case form finds each entry exactly once.
  */
 export function healthEntryItems(entry: HealthEntry): HealthEntryItems {
   for (const name of Object.keys(entry.medications)) {
@@ -63,18 +66,19 @@ export function healthEntryItems(entry: HealthEntry): HealthEntryItems {
   if (max_pain_level !== undefined) entryItem.max_pain_level = max_pain_level;
   if (primary === undefined) return { entry: entryItem, medication_index_items: [] };
 
-  const medication_index_items = Object.keys(entry.medications)
-    .filter((name) => name !== primary)
-    .map(
-      (name): MedicationIndexItem => ({
-        ...shared,
-        timestamp: medicationIndexTimestamp(name, entry.timestamp),
-        medication_taken: name,
-        entry_timestamp: entry.timestamp,
-        entry_medication_taken: primary,
-        ...(max_pain_level === undefined ? {} : { entry_max_pain_level: max_pain_level }),
-      }),
-    );
+  const names = Object.keys(entry.medications);
+  // Case-insensitive matching: each name whose lower-case form is not itself listed is also indexed under that form.
+  const matchNames = names.map(medicationMatchName).filter((match) => isMedicationName(match) && !names.includes(match));
+  const medication_index_items = [...names.filter((name) => name !== primary), ...new Set(matchNames)].map(
+    (name): MedicationIndexItem => ({
+      ...shared,
+      timestamp: medicationIndexTimestamp(name, entry.timestamp),
+      medication_taken: name,
+      entry_timestamp: entry.timestamp,
+      entry_medication_taken: primary,
+      ...(max_pain_level === undefined ? {} : { entry_max_pain_level: max_pain_level }),
+    }),
+  );
   return { entry: entryItem, medication_index_items };
 }
 

@@ -26,3 +26,13 @@ export function parseMedicationName(value: unknown, at: ParseLocation = {}): Par
     `1..${MEDICATION_NAME_MAX_LENGTH} characters without "#"`,
   );
 }
+
+/**
+ * The spelling a medication is matched by, whatever case it was written in
+ * (`Ibuprofen`, `IBUPROFEN` → `ibuprofen`). Names are stored as written;
+ * the medication index also lists each entry under this form (see README,
+ * "Medication index"), and queries look it up.
+ */
+export function medicationMatchName(name: string): string {
+  return name.toLowerCase();
+}

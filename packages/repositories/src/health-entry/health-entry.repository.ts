@@ -25,6 +25,7 @@ import {
   isMedicationIndexItem,
   isMedicationName,
   MEDICATION_INDEX_PREFIX,
+  medicationMatchName,
   medicationIndexItemKey,
   parseHealthEntryTableItem,
   toHealthEntry,
@@ -299,12 +300,15 @@ export class HealthEntryRepository {
   }
 
   /**
-   * Reference query 3: one page of every entry that lists `medication` — as
-   * its primary (first-listed) medication or any other — optionally between
-   * two dates. One `medication-index` Query, each entry exactly once.
+   * Reference query 3: one page of every entry that lists `medication` in
+   * any case — as its primary (first-listed) medication or any other —
+   * optionally between two dates. One `medication-index` Query, each entry
+   * exactly once.
    */
   async listByMedication(medication: string, range: HealthEntryDateRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
-    const condition = validKey(ENTITY, () => healthEntryMedicationIndex.keyCondition(medication, this.dateCondition(range)));
+    // Case-insensitive: every entry is indexed under the lower-case form of each name (see healthEntryItems).
+    const match = medicationMatchName(medication);
+    const condition = validKey(ENTITY, () => healthEntryMedicationIndex.keyCondition(match, this.dateCondition(range)));
     return this.base.queryPage({ ...condition, descending: range.order === 'desc' }, page);
   }
 
@@ -415,7 +419,8 @@ export class HealthEntryRepository {
     const medications = raw['medications'];
     if (typeof medications !== 'object' || medications === null) return [];
     const { date, timestamp } = raw as { date: string; timestamp: string };
-    return Object.keys(medications)
+    const names = Object.keys(medications).flatMap((name) => [name, medicationMatchName(name)]);
+    return [...new Set(names)]
       .filter(isMedicationName)
       .map((name) => medicationIndexItemKey(date, name, timestamp))
       .filter((indexKey) => !kept.has(indexKey.timestamp));
