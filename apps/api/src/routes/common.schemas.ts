@@ -1,5 +1,5 @@
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type Page } from '@vitals/repositories';
-import { UserIdSchema } from '@vitals/models';
+import { InstantInputSchema, UserIdSchema } from '@vitals/models';
 import { z } from 'zod';
 
 /**
@@ -32,12 +32,10 @@ export const pageQuery = { limit: LimitSchema, cursor: CursorSchema.optional() }
 
 /**
  * Any RFC 3339 date-time with an offset (`2026-05-01T08:00:00+02:00`),
- * normalised to the stored form `YYYY-MM-DDTHH:mm:ss.sssZ`.
+ * normalised to the stored form `YYYY-MM-DDTHH:mm:ss.sssZ`: the same rule
+ * as instants in bodies.
  */
-export const InstantParamSchema = z.iso
-  .datetime({ offset: true, abort: true })
-  .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'is not a real instant' })
-  .transform((value) => new Date(value).toISOString());
+export const InstantParamSchema = InstantInputSchema;
 
 export const UserPathSchema = z.strictObject({ user_id: UserIdSchema });
 

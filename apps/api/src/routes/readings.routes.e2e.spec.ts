@@ -159,7 +159,8 @@ describe('readings routes', () => {
       const response = await api.call('POST', path, {
         token,
         body: {
-          timestamp: '2026-03-06T00:00:00Z',
+          // No offset: RFC 3339 with any offset is accepted (issue 12), a local time is not.
+          timestamp: '2026-03-06T00:00:00',
           glucose_value: '120',
           glucose_unit: 'mg',
           trend_direction: 'up',
@@ -168,7 +169,7 @@ describe('readings routes', () => {
         },
       });
       expectInvalid(response, [
-        { pointer: '/body/timestamp', message: 'must be a UTC instant YYYY-MM-DDTHH:mm:ss.sssZ' },
+        { pointer: '/body/timestamp', message: /^must be an RFC 3339 date-time with an offset/ },
         { pointer: '/body/glucose_value' },
         { pointer: '/body/glucose_unit' },
         { pointer: '/body/trend_direction' },
