@@ -15,6 +15,14 @@ export {
 export type { HealthDate, HealthTime, IsoInstant } from './common/formats.schema.ts';
 export { TEXT_LIMITS, isWellFormedText } from './common/text.schema.ts';
 export { RESERVED_MAP_KEYS } from './common/map.schema.ts';
+export {
+  FUTURE_TOLERANCE_MS,
+  MAX_SCHEDULE_AHEAD_MS,
+  PLAUSIBLE_SINCE,
+  readingTimeProblem,
+  syncJobTimeProblems,
+} from './common/plausibility.ts';
+export type { TimeProblem } from './common/plausibility.ts';
 export type { ParseLocation, ParseProblem, ParseResult } from './common/parse-result.ts';
 
 export type {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EpochSecondsSchema, InstantInputSchema, IsoInstantSchema, UserIdSchema } from '../common/formats.schema.ts';
+import { PLAUSIBLE_SINCE, TOO_OLD_MESSAGE } from '../common/plausibility.ts';
 import { TEXT_LIMITS, textSchema } from '../common/text.schema.ts';
 import {
   DEXCOM_TREND_NAMES,
@@ -45,11 +46,17 @@ const EpochMillisSchema = z
 
 /**
  * A reading's `timestamp` as clients send it: RFC 3339 with any offset or
- * epoch milliseconds, stored in UTC as `YYYY-MM-DDTHH:mm:ss.sssZ`.
+ * epoch milliseconds, stored in UTC as `YYYY-MM-DDTHH:mm:ss.sssZ`; not
+ * before 1980 (`PLAUSIBLE_SINCE`). "Not more than 24 h ahead" needs a clock:
+ * repositories apply it with `readingTimeProblem`.
  */
 export const ReadingTimestampInputSchema = z
   .union([InstantInputSchema, EpochMillisSchema])
-  .describe('RFC 3339 with any offset (2026-05-01T10:00:00+02:00) or epoch milliseconds; stored in UTC');
+  .refine((timestamp) => timestamp >= PLAUSIBLE_SINCE, { message: TOO_OLD_MESSAGE })
+  .describe(
+    'RFC 3339 with any offset (2026-05-01T10:00:00+02:00) or epoch milliseconds; stored in UTC. ' +
+      `Not before ${PLAUSIBLE_SINCE}, nor more than 24 h after the server's time`,
+  );
 export const ReadingTypeSchema = z.enum(['CGM', 'manual']);
 export const OutOfRangeSchema = z.enum(['low', 'high']);
 

@@ -7,6 +7,14 @@ import {
   UserIdSchema,
   VersionSchema,
 } from '../common/formats.schema.ts';
+import { PLAUSIBLE_SINCE, TOO_OLD_MESSAGE } from '../common/plausibility.ts';
+
+/**
+ * An instant of a job as a client sends it (RFC 3339, any offset, stored in
+ * UTC), not before 1980. How far ahead it may be depends on the clock: the
+ * repository applies `syncJobTimeProblems`.
+ */
+const JobInstantInputSchema = InstantInputSchema.refine((instant) => instant >= PLAUSIBLE_SINCE, { message: TOO_OLD_MESSAGE });
 
 export const SYNC_JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const SyncJobStatusSchema = z.enum(SYNC_JOB_STATUSES);
@@ -30,10 +38,9 @@ function checkWindow<T extends { window_start: string; window_end: string }>(job
 export const SyncJobInputSchema = z
   .strictObject({
     provider: ProviderSchema,
-    // RFC 3339 with any offset, stored in UTC like every instant.
-    scheduled_at: InstantInputSchema.optional(),
-    window_start: InstantInputSchema,
-    window_end: InstantInputSchema,
+    scheduled_at: JobInstantInputSchema.optional().describe("Default now; at most 366 days after the server's time"),
+    window_start: JobInstantInputSchema.describe("Not more than 24 h after the server's time"),
+    window_end: JobInstantInputSchema.describe("Not more than 24 h after the server's time"),
     max_attempts: z.number().int().min(1).max(100).default(DEFAULT_SYNC_MAX_ATTEMPTS),
   })
   .superRefine(checkWindow);

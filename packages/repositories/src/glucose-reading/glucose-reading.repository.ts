@@ -6,6 +6,7 @@ import {
   glucoseReadingKey,
   glucoseReadingPrimaryIndex,
   glucoseReadingsTable,
+  readingTimeProblem,
   toGlucoseReading,
   type GlucoseReading,
   type GlucoseReadingInput,
@@ -74,6 +75,8 @@ export class GlucoseReadingRepository {
    */
   async saveManyParsed(userId: string, inputs: readonly GlucoseReadingInput[]): Promise<GlucoseReading[]> {
     const stamp = this.stamper(userId);
+    const issues = inputs.flatMap((input, index) => this.timeIssues(input, String(index)));
+    if (issues.length > 0) throw invalidInput(ENTITY, issues);
     return this.putReadings(inputs.map(stamp));
   }
 
@@ -137,13 +140,23 @@ export class GlucoseReadingRepository {
     return (input) => toGlucoseReading(userId, input, now, expiresAt);
   }
 
+  /** A reading dated more than 24 h after the clock (or before 1980) is refused, whichever path it came by. */
+  private timeIssues(input: GlucoseReadingInput, prefix: string): { path: string; message: string }[] {
+    const message = readingTimeProblem(input.timestamp, this.clock.now());
+    return message === undefined ? [] : [{ path: prefix === '' ? 'timestamp' : `${prefix}.timestamp`, message }];
+  }
+
   private toReadings(userId: string, inputs: readonly unknown[]): GlucoseReading[] {
     const stamp = this.stamper(userId);
     const readings: GlucoseReading[] = [];
     const issues: { path: string; message: string }[] = [];
     inputs.forEach((input, index) => {
       try {
-        readings.push(stamp(validInput(GlucoseReadingInputSchema, input, ENTITY, inputs.length > 1 ? String(index) : '')));
+        const prefix = inputs.length > 1 ? String(index) : '';
+        const valid = validInput(GlucoseReadingInputSchema, input, ENTITY, prefix);
+        const late = this.timeIssues(valid, prefix);
+        if (late.length > 0) throw invalidInput(ENTITY, late);
+        readings.push(stamp(valid));
       } catch (error) {
         if (!VitalsError.is(error, 'repository.invalidInput')) throw error;
         issues.push(...error.details.issues);

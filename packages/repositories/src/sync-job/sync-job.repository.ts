@@ -14,6 +14,7 @@ import {
   VersionSchema,
   syncJobKey,
   syncJobStatusScheduledAtIndex,
+  syncJobTimeProblems,
   syncJobUserScheduledAtIndex,
   syncJobsTable,
   toSyncJob,
@@ -24,7 +25,7 @@ import { inject, injectable } from 'inversify';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BaseRepository, MAX_PAGE_LIMIT, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
-import { validInput, validKey } from '../base/validate.ts';
+import { invalidInput, validInput, validKey } from '../base/validate.ts';
 import '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
 import { syncJobRetryDelayMs } from './sync-job.backoff.ts';
@@ -109,7 +110,11 @@ export class SyncJobRepository {
   async create(userId: string, input: unknown): Promise<SyncJob> {
     validKey(ENTITY, () => syncJobUserScheduledAtIndex.partition(userId));
     const valid = validInput(SyncJobInputSchema, input, ENTITY);
-    const job = toSyncJob(randomUUID(), userId, valid, this.clock.now());
+    const now = this.clock.now();
+    // A window in the future or a job years ahead is a client's mistake: refused with the field named.
+    const implausible = syncJobTimeProblems(valid, now);
+    if (implausible.length > 0) throw invalidInput(ENTITY, implausible);
+    const job = toSyncJob(randomUUID(), userId, valid, now);
     await this.base.putVersioned(job, 'new');
     this.log.info({ job_id: job.job_id, provider: job.provider, scheduled_at: job.scheduled_at }, 'sync job created');
     return job;
