@@ -1,5 +1,5 @@
-import { GlucoseReadingInputSchema, parseSensorGlucose, trendFromRate, type GlucoseReadingInput } from '@vitals/models';
-import { GlucoseReadingRepository } from '@vitals/repositories';
+import { GlucoseReadingInputSchema, parseSensorGlucose, readingTimeProblem, trendFromRate, type GlucoseReadingInput } from '@vitals/models';
+import { GlucoseReadingRepository, REPOSITORY_TOKENS } from '@vitals/repositories';
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -64,7 +64,7 @@ type Row = readonly string[];
 type Converted = { ok: true; input: GlucoseReadingInput } | { ok: false; reason: string };
 
 /** One EGV row as a reading input, parsed (the only validation it gets) by `GlucoseReadingInputSchema`. */
-function convert(row: Row, columns: Columns, toUtc: (local: string) => string | undefined): Converted {
+function convert(row: Row, columns: Columns, toUtc: (local: string) => string | undefined, now: Date): Converted {
   const local = row[columns.timestamp] ?? '';
   const timestamp = toUtc(local);
   if (timestamp === undefined) return { ok: false, reason: `timestamp "${local}" is not YYYY-MM-DDThh:mm:ss` };
@@ -88,6 +88,9 @@ function convert(row: Row, columns: Columns, toUtc: (local: string) => string | 
   if (!valid.success) {
     return { ok: false, reason: valid.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
   }
+  // The repository refuses the same (with a later clock): checked here so a dry run reports it and a real run skips the row.
+  const implausible = readingTimeProblem(valid.data.timestamp, now);
+  if (implausible !== undefined) return { ok: false, reason: `timestamp: ${implausible}` };
   return { ok: true, input: valid.data };
 }
 
@@ -109,6 +112,7 @@ export async function importClarity(context: MigratorContext, file: string, opti
   const started = performance.now();
   if (!(await stat(file).catch(() => undefined))?.isFile()) throw new UsageError(`${file}: no such file`);
   const repository = context.container.get(GlucoseReadingRepository);
+  const now = context.container.get(REPOSITORY_TOKENS.Clock).now();
   const skipped: Report['skipped'] = [];
   let read = 0;
   let ignored = 0;
@@ -139,7 +143,7 @@ export async function importClarity(context: MigratorContext, file: string, opti
           continue;
         }
         if (collect) read++;
-        const converted = convert(row, columns, toUtc);
+        const converted = convert(row, columns, toUtc, now);
         if (!converted.ok) {
           if (collect) skipped.push({ where: `line ${info.lines}`, reason: converted.reason });
           continue;
