@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { assertJsonFile } from '../entries/entries-file.ts';
 import { exportEntries } from '../entries/entries.exporter.ts';
 import { verifyEntries } from '../entries/entries.verifier.ts';
+import { reindexMedications } from '../entries/medication-reindex.ts';
 import { rebuildSummaries } from '../entries/summaries.rebuild.ts';
 import { createProgress } from '../report/progress.ts';
 import { withContext } from '../runtime/context.ts';
@@ -10,9 +11,10 @@ import { dateArgument, withCommonFlags, yearArgument, type CommandKit, type Comm
 const jsonFlag = ['--json', 'print a machine-readable report on stdout'] as const;
 
 /**
- * `verify entries`, `export entries` and `summaries rebuild`. Verify never
- * writes and fails on any bad record anyway, so of the common flags it takes
- * only --json; export and rebuild take all three.
+ * `verify entries`, `export entries`, `summaries rebuild` and `entries
+ * reindex`. Verify never writes and fails on any bad record anyway, so of
+ * the common flags it takes only --json; export and rebuild take all three;
+ * reindex takes --dry-run and --json (it never reads a file).
  */
 export function registerEntriesCommands(program: Command, kit: CommandKit): void {
   program
@@ -58,4 +60,20 @@ export function registerEntriesCommands(program: Command, kit: CommandKit): void
     );
     kit.emit(report, flags);
   });
+
+  program
+    .command('entries')
+    .description('maintenance of the stored health log')
+    .command('reindex')
+    .description('write the medication index items stored entries lack (lower-case items for case-insensitive queries, for entries stored before them)')
+    .option('--from <YYYY-MM-DD>', 'first day (default: the first stored date)', dateArgument)
+    .option('--to <YYYY-MM-DD>', 'last day (default: the last stored date)', dateArgument)
+    .option('--dry-run', 'list what is missing, write nothing', false)
+    .option(...jsonFlag, false)
+    .action(async (flags: CommonFlags & { from?: string; to?: string }) => {
+      const report = await withContext(kit.io.env, (context) =>
+        reindexMedications(context, { from: flags.from, to: flags.to, dryRun: flags.dryRun === true }),
+      );
+      kit.emit(report, flags);
+    });
 }
