@@ -15,7 +15,7 @@ import {
   medicationMatchName,
 } from './medication-name.schema.ts';
 import { TEXT_LIMITS, textSchema } from '../common/text.schema.ts';
-import { mapSchema } from '../common/map.schema.ts';
+import { RESERVED_MAP_KEYS, mapSchema } from '../common/map.schema.ts';
 
 function checkMedicationNames<T extends { medications: Record<string, string> }>(
   entry: T,
@@ -56,6 +56,8 @@ function boundedRecord<K extends z.core.$ZodRecordKey, V extends z.ZodType>(key:
 
 const LabelSchema = textSchema(TEXT_LIMITS.short, 1);
 
+const RESERVED_NAMES_NOTE = `Any name round-trips exactly except ${[...RESERVED_MAP_KEYS.keys()].map((key) => `"${key}"`).join(' and ')}, which are refused`;
+
 /** Notation values (`6-7-8`, `129/59`, `7:39`, `97`) are short; a longer one cannot parse and is not echoed whole. */
 const NotationSchema = textSchema(64);
 
@@ -77,9 +79,11 @@ const ActivityMinutesSchema = z
  * well-formed. Medication names are checked by `checkMedicationNames`.
  */
 const inputShape = {
-  medications: boundedRecord(z.string(), textSchema(TEXT_LIMITS.short)),
-  pain: boundedRecord(LabelSchema, NotationSchema),
-  activities: boundedRecord(LabelSchema, ActivityMinutesSchema),
+  medications: boundedRecord(z.string(), textSchema(TEXT_LIMITS.short)).describe(
+    `{ name: dose }, the first listed is the primary medication. ${RESERVED_NAMES_NOTE}`,
+  ),
+  pain: boundedRecord(LabelSchema, NotationSchema).describe(`{ location: level such as "6-7-8" }. ${RESERVED_NAMES_NOTE}`),
+  activities: boundedRecord(LabelSchema, ActivityMinutesSchema).describe(`{ activity: minutes }. ${RESERVED_NAMES_NOTE}`),
   o2: NotationSchema.optional(),
   bpr: NotationSchema.optional(),
   note: textSchema(TEXT_LIMITS.long).optional(),

@@ -38,9 +38,9 @@ function checkWindow<T extends { window_start: string; window_end: string }>(job
 export const SyncJobInputSchema = z
   .strictObject({
     provider: ProviderSchema,
-    scheduled_at: JobInstantInputSchema.optional().describe("Default now; at most 366 days after the server's time"),
-    window_start: JobInstantInputSchema.describe("Not more than 24 h after the server's time"),
-    window_end: JobInstantInputSchema.describe("Not more than 24 h after the server's time"),
+    scheduled_at: JobInstantInputSchema.optional().describe(`RFC 3339, any offset; default now. Not before ${PLAUSIBLE_SINCE}, at most 366 days after the server's time`),
+    window_start: JobInstantInputSchema.describe(`RFC 3339, any offset. Not before ${PLAUSIBLE_SINCE}, nor more than 24 h after the server's time`),
+    window_end: JobInstantInputSchema.describe(`RFC 3339, any offset. Not before ${PLAUSIBLE_SINCE}, nor more than 24 h after the server's time`),
     max_attempts: z.number().int().min(1).max(100).default(DEFAULT_SYNC_MAX_ATTEMPTS),
   })
   .superRefine(checkWindow);
