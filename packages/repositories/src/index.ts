@@ -43,14 +43,14 @@ export {
   type SyncJobWriteOptions,
 } from './sync-job/sync-job.repository.ts';
 export { SYNC_JOB_RETRY_BASE_MS, SYNC_JOB_RETRY_MAX_MS, syncJobRetryDelayMs } from './sync-job/sync-job.backoff.ts';
-export {
-  HealthEntryRepository,
-  type HealthDay,
-  type HealthEntryDateRange,
-  type HealthEntryTimeRange,
-  type HealthEntryWrite,
-  type HealthEntryWriteOptions,
-} from './health-entry/health-entry.repository.ts';
+export { HealthEntryRepository } from './health-entry/health-entry.repository.ts';
+export type {
+  HealthDay,
+  HealthEntryDateRange,
+  HealthEntryTimeRange,
+  HealthEntryWrite,
+  HealthEntryWriteOptions,
+} from './health-entry/health-entry.types.ts';
 export type { HealthDateRange } from './health-entry/health-dates.ts';
 export {
   DailySummaryRepository,

@@ -38,10 +38,11 @@ import {
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { BaseRepository, type Page, type PageRequest, type QuerySpec, type SkippedItem } from '../base/base-repository.ts';
+import { BaseRepository, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
 import { invalidInput, validInput, validKey } from '../base/validate.ts';
 import { REPOSITORY_TOKENS, type RepositorySettings } from '../settings/repository-settings.ts';
 import { eachDate, validDate, validDateRange } from './health-dates.ts';
+import type { HealthDay, HealthEntryDateRange, HealthEntryTimeRange, HealthEntryWrite, HealthEntryWriteOptions } from './health-entry.types.ts';
 import { unchangedCondition } from './unchanged-condition.ts';
 
 const ENTITY = 'HealthEntry';
@@ -65,52 +66,6 @@ const StoredTableItemSchema: z.ZodType<HealthEntryTableItem> = z.unknown().trans
 
 /** Any item of the table as the entry it stands for: a medication index item becomes its entry (`healthEntryFromItem`). */
 const StoredHealthEntrySchema: z.ZodType<HealthEntry> = StoredTableItemSchema.transform(healthEntryFromItem);
-
-/** Times of one day, `HHMM`, inclusive at both ends. */
-export interface HealthEntryTimeRange {
-  /** Default `0000`. */
-  from?: string;
-  /** Default `2359`. */
-  to?: string;
-  /** Default ascending (earliest first). */
-  order?: 'asc' | 'desc';
-}
-
-/** Dates, `YYYY-MM-DD`, inclusive at both ends; either end may be left open. */
-export interface HealthEntryDateRange {
-  from?: string;
-  to?: string;
-  /** Default ascending (oldest date first). Within one date the index gives no time order. */
-  order?: 'asc' | 'desc';
-}
-
-export interface HealthEntryWriteOptions {
-  /**
-   * The entry as the caller last read it (`null`: the caller expects no
-   * entry). The write happens only if the stored entry is still exactly
-   * this, else `repository.conflict`. Absent: the repository reads the
-   * current entry itself, so only a writer racing within the call conflicts.
-   */
-  expected?: HealthEntry | null;
-}
-
-/** One entry for {@link HealthEntryRepository.saveMany}: where it goes and what a client would send to `save`. */
-export interface HealthEntryWrite {
-  date: string;
-  time: string;
-  input: unknown;
-}
-
-/** Everything stored on one date, read strongly consistent. */
-export interface HealthDay {
-  date: string;
-  /** The day's entries, in time order. */
-  entries: HealthEntry[];
-  /** The medication index items of the day's entries (see README, "Medication index"). */
-  medication_index_items: MedicationIndexItem[];
-  /** Items of the date that failed their schema (never in strict mode, which throws instead). */
-  skipped: SkippedItem[];
-}
 
 /** What is stored under an entry's key right now. */
 interface StoredState {
@@ -307,8 +262,7 @@ export class HealthEntryRepository {
    */
   async listByMedication(medication: string, range: HealthEntryDateRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
     // Case-insensitive: every entry is indexed under the lower-case form of each name (see healthEntryItems).
-    const match = medicationMatchName(medication);
-    const condition = validKey(ENTITY, () => healthEntryMedicationIndex.keyCondition(match, this.dateCondition(range)));
+    const condition = validKey(ENTITY, () => healthEntryMedicationIndex.keyCondition(medicationMatchName(medication), this.dateCondition(range)));
     return this.base.queryPage({ ...condition, descending: range.order === 'desc' }, page);
   }
 
