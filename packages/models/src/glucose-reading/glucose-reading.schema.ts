@@ -155,6 +155,7 @@ export const GlucoseReadingInputSchema = z
       glucose_value: unit === 'mmol/L' && rest.out_of_range === undefined ? mmolToMgdl(value) : value,
       glucose_unit: 'mg/dL' as const,
     };
+    // Checked here, not in a later refinement: only here is the unit the client sent still known.
     checkGlucoseValue(reading, ctx as unknown as z.RefinementCtx<typeof reading>, unit, value);
     return reading;
   })
