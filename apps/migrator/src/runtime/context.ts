@@ -44,7 +44,11 @@ export async function withContext<T>(env: EnvLike, command: (context: MigratorCo
 
   const local =
     settings.endpoint.mode === 'embedded'
-      ? await startLocalDynamoDB({ port: settings.endpoint.port, dataDir: resolve(env['VITALS_DATA_DIR'] ?? '.data', 'dynamodb') })
+      ? await startLocalDynamoDB({
+          port: settings.endpoint.port,
+          dataDir: resolve(env['VITALS_DATA_DIR'] ?? '.data', 'dynamodb'),
+          portSetting: 'DYNAMODB_LOCAL_PORT',
+        })
       : undefined;
   const config: DynamoDBConfig = settings.config;
   const container = new Container();
