@@ -1,18 +1,20 @@
 import { VitalsError } from '@vitals/dynamodb-core';
-import { JavaRequiredError } from '@vitals/local-dynamodb';
+import { JavaRequiredError, PortInUseError } from '@vitals/local-dynamodb';
+import { watchParent } from './process/parent-watch.ts';
 import { startServer } from './server.ts';
 
 /*
  * `npm start`: the API on an embedded, persisted DynamoDB Local (or the
- * DynamoDB the environment names), stopped gracefully by SIGINT/SIGTERM.
+ * DynamoDB the environment names), stopped gracefully by SIGINT/SIGTERM or
+ * when the process that started it (npm) is gone.
  */
 try {
   const server = await startServer(process.env, { announce: (line) => console.log(line) });
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing requests in flight, then stopping`);
+    console.log(`${reason}: finishing requests in flight, then stopping`);
     server.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -23,9 +25,19 @@ try {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  watchParent(() => stop('the process that started the API ended'));
 } catch (error) {
-  // Configuration and start-up failures are one clear message, not a stack.
-  const known = VitalsError.is(error, 'config.invalid') || error instanceof JavaRequiredError;
-  console.error(known || !(error instanceof Error) ? String(error instanceof Error ? error.message : error) : error.stack);
+  console.error(startFailure(error));
   process.exit(1);
+}
+
+/** Configuration and start-up failures are one clear line saying what to do, not a stack. */
+function startFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (code === 'EADDRINUSE') {
+    return `port ${port} is in use on ${address}: stop what holds it (another \`npm start\`?), or set PORT to a free port`;
+  }
+  const known = VitalsError.is(error, 'config.invalid') || error instanceof JavaRequiredError || error instanceof PortInUseError;
+  return known ? error.message : (error.stack ?? error.message);
 }

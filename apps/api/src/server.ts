@@ -54,7 +54,11 @@ export async function startServer(env: EnvLike, options: StartOptions): Promise<
   let container: Container | undefined;
   try {
     if (config.dynamodb.endpoint.mode === 'embedded') {
-      local = await startLocalDynamoDB({ port: config.dynamodb.endpoint.port, dataDir: join(config.data_dir, 'dynamodb') });
+      local = await startLocalDynamoDB({
+        port: config.dynamodb.endpoint.port,
+        dataDir: join(config.data_dir, 'dynamodb'),
+        portSetting: 'DYNAMODB_LOCAL_PORT',
+      });
     }
     container = await createApiContainer(config, logger, options.clock);
     if (!config.production) {
