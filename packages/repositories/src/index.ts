@@ -20,6 +20,15 @@ export {
   type RepositorySettings,
 } from './settings/repository-settings.ts';
 export { createMissingTables, type CreateTablesOptions } from './tables/create-tables.ts';
+export {
+  applyTablePlan,
+  ensureTables,
+  planTables,
+  type SkippedTableSetting,
+  type TableAction,
+  type TablePlan,
+  type TablePlanOptions,
+} from './tables/table-plan.ts';
 export { GlucoseReadingRepository, type ReadingRange } from './glucose-reading/glucose-reading.repository.ts';
 export {
   TokenCipher,

@@ -1,5 +1,6 @@
 import type { DynamoDBService } from '@vitals/dynamodb-core';
-import { allTables, toCreateTableInput, type TableDefinition } from '@vitals/models';
+import type { TableDefinition } from '@vitals/models';
+import { ensureTables } from './table-plan.ts';
 
 export interface CreateTablesOptions {
   prefix: string;
@@ -7,21 +8,12 @@ export interface CreateTablesOptions {
   tables?: readonly TableDefinition[];
 }
 
-/** Creates every table (all five by default) that does not exist yet; resolves with the names it created. */
+/**
+ * Creates every table (all five by default) that does not exist yet, with
+ * its GSIs and TTL, and brings existing ones in line the same way
+ * (`ensureTables`); resolves with the names of the tables it created.
+ */
 export async function createMissingTables(db: DynamoDBService, options: CreateTablesOptions): Promise<string[]> {
-  const existing = new Set(await db.listTables());
-  const created: string[] = [];
-  for (const definition of options.tables ?? allTables) {
-    const input = toCreateTableInput(definition, { prefix: options.prefix });
-    if (existing.has(input.TableName)) continue;
-    await db.createTable({
-      tableName: input.TableName,
-      keySchema: input.KeySchema,
-      attributeDefinitions: input.AttributeDefinitions,
-      globalSecondaryIndexes: input.GlobalSecondaryIndexes,
-      billingMode: options.billingMode,
-    });
-    created.push(input.TableName);
-  }
-  return created;
+  const { applied } = await ensureTables(db, options);
+  return applied.filter((action) => action.action === 'createTable').map((action) => action.table);
 }

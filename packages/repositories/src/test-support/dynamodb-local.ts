@@ -4,7 +4,7 @@ import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { repositoriesModule } from '../container/repositories.module.ts';
 import type { Clock, RepositorySettings } from '../settings/repository-settings.ts';
-import { createMissingTables } from '../tables/create-tables.ts';
+import { ensureTables } from '../tables/table-plan.ts';
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });
 
@@ -37,7 +37,7 @@ export async function testContainer(
     }),
   );
   const db = container.get(DynamoDBService);
-  await createMissingTables(db, { prefix: settings.table_prefix });
+  await ensureTables(db, { prefix: settings.table_prefix });
   return { container, db, settings };
 }
 
