@@ -1,14 +1,16 @@
 import { findFreePort } from '@vitals/local-dynamodb';
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   descendants,
   eventually,
   javaOnPort,
   killLeftovers,
   npmStart,
+  root,
   treeGone,
   waitFor,
   type Started,
@@ -110,5 +112,19 @@ describe('npm start (the process tree)', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`port ${dynamoPort} is in use.*DYNAMODB_LOCAL_PORT`));
     });
+  });
+
+  it('when started on a fresh data directory, applies the table definitions in full: `tables plan` has nothing to do', async () => {
+    await startAndWait();
+    // The CLI reuses the DynamoDB Local that `npm start` runs (same port, same data directory).
+    const stdout = await new Promise<string>((done, fail) =>
+      execFile(
+        resolve(root, 'node_modules/.bin/tsx'),
+        ['--tsconfig', resolve(root, 'tsconfig.base.json'), '--conditions=@vitals/source', resolve(root, 'apps/migrator/src/main.ts'), 'tables', 'plan', '--json'],
+        { cwd: root, env: { ...process.env, ...env } },
+        (error, out, err) => (error ? fail(new Error(`${error.message}\n${err}`)) : done(out)),
+      ),
+    );
+    expect((JSON.parse(stdout) as { details: { actions: unknown[] } }).details.actions).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { DynamoDBService, createLogger, type EnvLike, type LoggerOptions } from '@vitals/dynamodb-core';
 import { startLocalDynamoDB, type LocalDynamoDB } from '@vitals/local-dynamodb';
-import { createMissingTables, type Clock } from '@vitals/repositories';
+import { ensureTables, type Clock } from '@vitals/repositories';
 import type { Container } from 'inversify';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -62,8 +62,9 @@ export async function startServer(env: EnvLike, options: StartOptions): Promise<
     }
     container = await createApiContainer(config, logger, options.clock);
     if (!config.production) {
-      const created = await createMissingTables(container.get(DynamoDBService), { prefix: config.table_prefix });
-      if (created.length > 0) logger.info({ tables: created }, 'created missing tables');
+      // The definitions in full (GSIs, TTL), the same path as `tables apply`: `tables plan` then finds nothing to do.
+      const { applied } = await ensureTables(container.get(DynamoDBService), { prefix: config.table_prefix });
+      if (applied.length > 0) logger.info({ actions: applied }, 'applied the table definitions');
     }
     const server = createServer(
       {
