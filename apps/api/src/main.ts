@@ -8,6 +8,8 @@ import { startServer } from './server.ts';
  * DynamoDB the environment names), stopped gracefully by SIGINT/SIGTERM or
  * when the process that started it (npm) is gone.
  */
+// Taken first: npm may be gone before the server is up (the JVM takes seconds to start).
+const parent = process.ppid;
 try {
   const server = await startServer(process.env, { announce: (line) => console.log(line) });
   let stopping = false;
@@ -25,7 +27,7 @@ try {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
-  watchParent(() => stop('the process that started the API ended'));
+  watchParent(() => stop('the process that started the API ended'), { parent });
 } catch (error) {
   console.error(startFailure(error));
   process.exit(1);

@@ -24,4 +24,12 @@ describe(watchParent.name, () => {
     stop();
     expect(onGone).toHaveBeenCalledTimes(1);
   });
+
+  it('when the parent ended before the watch began, calls back at the first check', async () => {
+    const onGone = jest.fn();
+    const stop = watchParent(onGone, { intervalMs: 5, ppid: () => 1, parent: 42 });
+    await until(() => onGone.mock.calls.length > 0);
+    stop();
+    expect(onGone).toHaveBeenCalledTimes(1);
+  });
 });

@@ -3,11 +3,16 @@
  * this process being re-parented (to init or a subreaper). `npm start` needs
  * it: npm passes SIGINT/SIGTERM on to its script in some versions and not in
  * others, and when it exits without doing so, nothing else would tell the API
- * that its terminal session is over. Returns a function that stops watching.
+ * that its terminal session is over. `parent` is the parent process id taken
+ * at start-up (default: now). Returns a function that stops watching.
  */
-export function watchParent(onGone: () => void, options: { intervalMs?: number; ppid?: () => number } = {}): () => void {
+export function watchParent(
+  onGone: () => void,
+  options: { intervalMs?: number; ppid?: () => number; parent?: number } = {},
+): () => void {
   const ppid = options.ppid ?? (() => process.ppid);
-  const parent = ppid();
+  // A parent taken earlier (at start-up) catches one that ended before the watch began.
+  const parent = options.parent ?? ppid();
   const timer = setInterval(() => {
     if (ppid() === parent) return;
     clearInterval(timer);
