@@ -63,6 +63,7 @@ describe('startLocalDynamoDB', () => {
   });
 
   describe('when a data directory and fixed port are given', () => {
+    // Two JVM starts, each now behind its watchdog: on two shared, loaded cores that alone can pass 30 s.
     it('persists tables across a restart', async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'vitals-ddb-'));
       const port = await findFreePort();
@@ -74,7 +75,7 @@ describe('startLocalDynamoDB', () => {
       const second = await start({ port, dataDir });
       expect(second.reused).toBe(false);
       expect(await tableNames(second.endpoint)).toEqual(['persisted']);
-    });
+    }, 60_000);
   });
 
   describe('when DynamoDB already answers on the port', () => {
