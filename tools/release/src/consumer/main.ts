@@ -38,7 +38,7 @@ const input: GlucoseReadingInputBody = {
   device_info: { device_id: 'g7', serial_number: 'SN-1' },
 };
 const saved: GlucoseReading = await readings.save('consumer', input);
-const read: GlucoseReading | undefined = await readings.get('consumer', input.timestamp);
+const read: GlucoseReading | undefined = await readings.get('consumer', saved.timestamp);
 await db.deleteTable(tableName(glucoseReadingsTable, prefix));
 db.close();
 
