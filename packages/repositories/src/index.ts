@@ -30,6 +30,7 @@ export {
   type TablePlanOptions,
 } from './tables/table-plan.ts';
 export { GlucoseReadingRepository, type ReadingRange } from './glucose-reading/glucose-reading.repository.ts';
+export type { ReadingSaveCounts, ReadingSaveResult } from './glucose-reading/stored-reading.ts';
 export {
   TokenCipher,
   TokenKeyRingSchema,

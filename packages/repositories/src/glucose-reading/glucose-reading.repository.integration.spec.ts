@@ -155,6 +155,59 @@ describe(GlucoseReadingRepository.name, () => {
     });
   });
 
+  describe('saving readings the table already holds', () => {
+    it('when a reading is saved again unchanged, writes nothing: created_at and updated_at stay those of its first save', async () => {
+      clock.set('2026-03-07T10:00:00.000Z');
+      const first = await repository.saveMany('user-again', [input(1), input(2)]);
+      clock.set('2026-03-07T11:00:00.000Z');
+      const again = await repository.saveMany('user-again', [input(1), input(2)]);
+      expect(again).toEqual(first);
+      expect((await repository.listRange('user-again')).items).toEqual(first);
+      expect((await repository.listCreatedSince('user-again', '2026-03-07T10:30:00.000Z')).items).toEqual([]);
+    });
+
+    it('when a reading changed, replaces it keeping its created_at; updated_at and the TTL are the new save\'s', async () => {
+      clock.set('2026-03-08T10:00:00.000Z');
+      await repository.save('user-changed', input(1, 120));
+      clock.set('2026-03-08T12:00:00.000Z');
+      const saved = await repository.save('user-changed', input(1, 125));
+      const expected = {
+        glucose_value: 125,
+        created_at: '2026-03-08T10:00:00.000Z',
+        updated_at: '2026-03-08T12:00:00.000Z',
+        expires_at: Date.parse('2026-03-08T12:00:00.000Z') / 1_000 + 30 * 86_400,
+      };
+      expect(saved).toMatchObject(expected);
+      expect(await repository.get('user-changed', at(1))).toEqual(saved);
+    });
+
+    it('.saveManyParsedWithCounts says how many readings were new, changed and unchanged (a repeated timestamp counts once)', async () => {
+      const parse = (body: unknown) => GlucoseReadingInputSchema.parse(body);
+      clock.set('2026-03-09T10:00:00.000Z');
+      const first = await repository.saveManyParsedWithCounts('user-counts', [input(1), input(2), input(3), input(3)].map(parse));
+      expect(first.counts).toEqual({ new: 3, changed: 0, unchanged: 0 });
+      clock.set('2026-03-09T11:00:00.000Z');
+      const second = await repository.saveManyParsedWithCounts('user-counts', [input(1), input(2, 99), input(3), input(4)].map(parse));
+      expect(second.counts).toEqual({ new: 1, changed: 1, unchanged: 2 });
+      expect(second.readings.map((reading) => [reading.timestamp, reading.glucose_value, reading.created_at, reading.updated_at])).toEqual([
+        [at(1), 101, '2026-03-09T10:00:00.000Z', '2026-03-09T10:00:00.000Z'],
+        [at(2), 99, '2026-03-09T10:00:00.000Z', '2026-03-09T11:00:00.000Z'],
+        [at(3), 103, '2026-03-09T10:00:00.000Z', '2026-03-09T10:00:00.000Z'],
+        [at(4), 104, '2026-03-09T11:00:00.000Z', '2026-03-09T11:00:00.000Z'],
+      ]);
+      expect((await repository.listRange('user-counts')).items).toEqual(second.readings);
+    });
+
+    it('when the stored item is invalid, replaces it as changed', async () => {
+      await repository.saveMany('user-broken', [input(1)]);
+      const raw = (await repository.get('user-broken', at(1))) as GlucoseReading;
+      await db.putItem({ ...raw, glucose_value: 'high-ish' }, `${tablePrefix}bg_readings`);
+      const result = await repository.saveManyParsedWithCounts('user-broken', [GlucoseReadingInputSchema.parse(input(1))]);
+      expect(result.counts).toEqual({ new: 0, changed: 1, unchanged: 0 });
+      expect((await repository.get('user-broken', at(1)))?.glucose_value).toBe(101);
+    });
+  });
+
   describe('.listCreatedSince (user_id-created_at-index)', () => {
     it('returns only readings stored after the given instant, in storing order', async () => {
       clock.set('2026-03-06T10:00:00.000Z');

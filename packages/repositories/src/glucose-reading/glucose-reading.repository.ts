@@ -15,6 +15,7 @@ import { inject, injectable } from 'inversify';
 import { BaseRepository, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
 import { invalidInput, validInput, validKey } from '../base/validate.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
+import { planReadingWrite, type ReadingSaveCounts, type ReadingSaveResult } from './stored-reading.ts';
 
 const ENTITY = 'GlucoseReading';
 
@@ -29,14 +30,17 @@ export interface ReadingRange {
 
 /**
  * A user's CGM and manual glucose readings (`bg_readings`). Saving is
- * idempotent per user + timestamp: a re-sync overwrites, never duplicates.
+ * idempotent per user + timestamp: a re-sync overwrites, never duplicates,
+ * and re-saving a reading the table already holds writes nothing, so its
+ * `created_at` and `updated_at` still say when it first arrived and last
+ * changed (what `listCreatedSince` and incremental syncs rely on).
  */
 @injectable()
 export class GlucoseReadingRepository {
   private readonly base: BaseRepository<GlucoseReading>;
 
   constructor(
-    @inject(DynamoDBService) db: DynamoDBService,
+    @inject(DynamoDBService) private readonly db: DynamoDBService,
     @inject(DYNAMODB_CORE_TOKENS.Logger) logger: Logger,
     @inject(REPOSITORY_TOKENS.Settings) private readonly settings: RepositorySettings,
     @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
@@ -48,20 +52,21 @@ export class GlucoseReadingRepository {
     });
   }
 
-  /** Validates (mmol/L converted to mg/dL) and stores one reading; returns what was stored. */
+  /** Validates (mmol/L converted to mg/dL) and stores one reading, as `saveMany` does; returns the reading as stored. */
   async save(userId: string, input: unknown): Promise<GlucoseReading> {
-    const reading = this.toReadings(userId, [input])[0] as GlucoseReading;
-    await this.base.put(reading);
-    return reading;
+    const { readings } = await this.storeReadings(this.toReadings(userId, [input]));
+    return readings[0] as GlucoseReading;
   }
 
   /**
    * Validates every reading first (one bad reading rejects the call, naming
    * its index), then writes them all through the batch path. Repeated
-   * timestamps in one call keep the last.
+   * timestamps in one call keep the last. Resolves with the readings as
+   * stored: an unchanged one as it already was, a changed one with its
+   * first `created_at`.
    */
   async saveMany(userId: string, inputs: readonly unknown[]): Promise<GlucoseReading[]> {
-    return this.putReadings(this.toReadings(userId, inputs));
+    return (await this.storeReadings(this.toReadings(userId, inputs))).readings;
   }
 
   /**
@@ -74,10 +79,19 @@ export class GlucoseReadingRepository {
    * the last.
    */
   async saveManyParsed(userId: string, inputs: readonly GlucoseReadingInput[]): Promise<GlucoseReading[]> {
+    return (await this.saveManyParsedWithCounts(userId, inputs)).readings;
+  }
+
+  /**
+   * `saveManyParsed`, also saying what the table held before: how many
+   * readings were new, changed (replaced, `created_at` kept) or unchanged
+   * (not written at all). For importers that report what a run really did.
+   */
+  async saveManyParsedWithCounts(userId: string, inputs: readonly GlucoseReadingInput[]): Promise<ReadingSaveResult> {
     const stamp = this.stamper(userId);
     const issues = inputs.flatMap((input, index) => this.timeIssues(input, String(index)));
     if (issues.length > 0) throw invalidInput(ENTITY, issues);
-    return this.putReadings(inputs.map(stamp));
+    return this.storeReadings(inputs.map(stamp));
   }
 
   async get(userId: string, timestamp: string): Promise<GlucoseReading | undefined> {
@@ -124,11 +138,33 @@ export class GlucoseReadingRepository {
     return { ...condition, descending: range.order === 'desc' };
   }
 
-  private async putReadings(readings: GlucoseReading[]): Promise<GlucoseReading[]> {
-    const byTimestamp = new Map(readings.map((reading) => [reading.timestamp, reading]));
-    const unique = [...byTimestamp.values()];
-    await this.base.putMany(unique);
-    return unique;
+  /**
+   * One BatchGet of what is stored under the readings' keys (strongly
+   * consistent, so a save that just finished is seen), then one batch write
+   * of only the new and changed readings. Reading first costs a read unit
+   * per reading, but spares every write of an unchanged re-import and keeps
+   * its timestamps true. Concurrent savers of one timestamp still end with
+   * the last writer's reading, as an unconditional put did.
+   */
+  private async storeReadings(readings: readonly GlucoseReading[]): Promise<ReadingSaveResult> {
+    const unique = [...new Map(readings.map((reading) => [reading.timestamp, reading])).values()];
+    const counts: ReadingSaveCounts = { new: 0, changed: 0, unchanged: 0 };
+    if (unique.length === 0) return { readings: [], counts };
+    const stored = await this.db.batchGetItems(
+      unique.map((reading) => glucoseReadingKey(reading.user_id, reading.timestamp)),
+      this.base.tableName,
+      { consistentRead: true },
+    );
+    const storedByTimestamp = new Map(stored.map((item) => [item['timestamp'], item]));
+    const toWrite: GlucoseReading[] = [];
+    const result = unique.map((reading) => {
+      const plan = planReadingWrite(storedByTimestamp.get(reading.timestamp), reading);
+      counts[plan.outcome]++;
+      if (plan.write) toWrite.push(plan.reading);
+      return plan.reading;
+    });
+    if (toWrite.length > 0) await this.base.putMany(toWrite);
+    return { readings: result, counts };
   }
 
   /** Checks the user id, then stamps validated inputs as stored readings (`created_at` now, TTL from the settings). */
