@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, storedReadings, testService, uniquePrefix } from '../test-support/run-cli.ts';
@@ -11,6 +11,7 @@ const readingsOf = (prefix: string, user: string) => storedReadings(db, prefix, 
 interface JsonReport {
   read: number;
   written: number;
+  counts?: { new: number; changed: number; unchanged: number; overwritten_in_file: number };
   skipped: { where: string; reason: string }[];
   details: Record<string, unknown>;
 }
@@ -48,6 +49,33 @@ describe('vitals-migrate import clarity', () => {
     expect(await readingsOf(prefix, 'jane')).toHaveLength(1_500);
   });
 
+  it('reports readings new, changed and unchanged; re-importing an unchanged reading writes nothing and keeps its created_at and updated_at', async () => {
+    const file = join(dir, 'counts.csv');
+    await writeClarityFixture(file, { rows: 576 });
+    const first = await runCli(['import', 'clarity', file, '--user', 'counts', '--json'], env);
+    expect(JSON.parse(first.stdout)).toMatchObject({ read: 576, written: 576, counts: { new: 576, changed: 0, unchanged: 0, overwritten_in_file: 0 } });
+    const before = await readingsOf(prefix, 'counts');
+
+    const again = await runCli(['import', 'clarity', file, '--user', 'counts'], env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('read 576, written 0 (new 0, changed 0; unchanged 576), skipped 0');
+    expect(await readingsOf(prefix, 'counts')).toEqual(before);
+
+    // One value corrected in a later export: that reading changes, keeping when it was first stored.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.startsWith('105,'));
+    lines[at] = (lines[at] as string).replace(/,Android G7,\d+,/, ',Android G7,99,');
+    writeFileSync(file, lines.join('\n'));
+    const changed = await runCli(['import', 'clarity', file, '--user', 'counts', '--json'], env);
+    expect(JSON.parse(changed.stdout)).toMatchObject({ written: 1, counts: { new: 0, changed: 1, unchanged: 575 } });
+    const after = await readingsOf(prefix, 'counts');
+    const index = before.findIndex((reading, i) => reading['glucose_value'] !== after[i]?.['glucose_value']);
+    expect(index).toBeGreaterThanOrEqual(0);
+    expect(after[index]).toMatchObject({ glucose_value: 99, created_at: before[index]?.['created_at'] });
+    expect(after[index]?.['updated_at'] as string > (before[index]?.['updated_at'] as string)).toBe(true);
+    expect(after.filter((_, i) => i !== index)).toEqual(before.filter((_, i) => i !== index));
+  });
+
   it('reads mmol/L exports by their header and converts to mg/dL', async () => {
     const file = join(dir, 'mmol.csv');
     await writeClarityFixture(file, { rows: 20, unit: 'mmol/L' });
@@ -70,7 +98,9 @@ describe('vitals-migrate import clarity', () => {
   it('keeps both passes through the hour repeated when clocks go back, also in a strict run (two passes over the file)', async () => {
     const file = join(dir, 'fall-back.csv');
     const times = ['00:55', '01:00', '01:30', '01:55', '01:00', '01:30', '01:55', '02:00'];
-    const rows = times.map((time, i) => `${i + 1},2025-11-02T${time}:00,EGV,,,,Android G7,${100 + i},,,,0,${i},8TX123`);
+    // Transmitter Time in step with the readings, as in real exports: seconds since 04:55Z, plus the transmitter's age.
+    const seconds = [0, 300, 2_100, 3_600, 3_900, 5_700, 7_200, 7_500];
+    const rows = times.map((time, i) => `${i + 1},2025-11-02T${time}:00,EGV,,,,Android G7,${100 + i},,,,0,${900_000 + (seconds[i] as number)},8TX123`);
     writeFileSync(file, `${clarityHeader('mg/dL')}\n${rows.join('\n')}\n`);
     expect((await runCli(['import', 'clarity', file, '--user', 'fall', '--time-zone', 'America/New_York', '--strict'], env)).code).toBe(0);
     const stored = await readingsOf(prefix, 'fall');
@@ -128,7 +158,7 @@ describe('vitals-migrate import clarity', () => {
         writeFileSync(file, 'date,steps\n2025-01-01,1000\n');
         return file;
       },
-      /is not a Dexcom Clarity export/,
+      /not a Clarity export/,
     ],
   ])('%s is one clear error, exit 2, nothing written', async (_name, makeFile, message) => {
     const result = await runCli(['import', 'clarity', makeFile(), '--user', 'nobody'], env);

@@ -9,20 +9,17 @@ function digitsAt(text: string, start: number, length: number): number {
 }
 
 /**
- * UTC instant of a wall-clock time (`YYYY-MM-DDTHH:mm:ss`) in an IANA time
- * zone. Clarity exports local device time without an offset. Offsets are
- * cached per local hour, so a year of 5-minute readings costs ~9k lookups;
- * it runs once per row of an import, hence digits read in place rather
- * than through regex groups and string keys.
- *
- * The hour repeated when clocks go back is ambiguous: each of its wall
- * times is two instants. The converter is meant for rows in time order (as
- * exports are) and remembers the last instant it returned: an ambiguous time
- * is its first instant unless that is not after the last one, so the second
- * pass through the hour gets the second instants instead of overwriting the
- * first pass's readings.
+ * Every UTC instant (epoch ms, earliest first) that a wall-clock time
+ * (`YYYY-MM-DDTHH:mm:ss`, or with a space) can be in an IANA time zone, or
+ * `undefined` when it is no calendar time. Clarity exports local device time
+ * without an offset. Usually one instant; two in the hour repeated when
+ * clocks go back; in the hour skipped when they go forward, the one the
+ * offset in force just after gives. Offsets are cached per local hour, so a
+ * year of 5-minute readings costs ~9k lookups; it runs once per row of an
+ * import, hence digits read in place rather than through regex groups.
+ * Throws a `RangeError` for an unknown time zone.
  */
-export function localTimeConverter(timeZone: string): (local: string) => string | undefined {
+export function localTimeCandidates(timeZone: string): (local: string) => readonly number[] | undefined {
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -51,7 +48,6 @@ export function localTimeConverter(timeZone: string): (local: string) => string 
   };
   /** Offsets by local hour (the wall time read as UTC, in whole hours). */
   const cache = new Map<number, number[]>();
-  let last = Number.NEGATIVE_INFINITY;
   return (local) => {
     const text = local.trim();
     if (!SHAPE.test(text)) return undefined;
@@ -69,9 +65,42 @@ export function localTimeConverter(timeZone: string): (local: string) => string 
       offsets = offsetsOf(wall);
       cache.set(hourKey, offsets);
     }
-    const first = wall - (offsets[0] as number);
-    const instant = offsets.length > 1 && first <= last ? wall - (offsets[1] as number) : first;
-    last = instant;
-    return new Date(instant).toISOString();
+    return offsets.length === 1 ? [wall - (offsets[0] as number)] : offsets.map((offset) => wall - offset);
   };
+}
+
+/**
+ * The instant of an ambiguous wall time by row order, for exports without
+ * Transmitter Time: rows are meant to be in time order, so an ambiguous time
+ * is its first instant unless that is not after the last instant given,
+ * and the second pass through the repeated hour gets the second instants
+ * instead of overwriting the first pass's readings. Clarity sorts rows by
+ * local time, which interleaves the two passes: then this is wrong, and
+ * only Transmitter Time can tell (see `ClarityTimeline`).
+ */
+export function rowOrderInstant(candidates: readonly number[], last: number): number {
+  const first = candidates[0] as number;
+  return candidates.length > 1 && first <= last ? (candidates[1] as number) : first;
+}
+
+/** `localTimeCandidates` resolved by row order (`rowOrderInstant`), as ISO instants. */
+export function localTimeConverter(timeZone: string): (local: string) => string | undefined {
+  const candidatesOf = localTimeCandidates(timeZone);
+  let last = Number.NEGATIVE_INFINITY;
+  return (local) => {
+    const candidates = candidatesOf(local);
+    if (candidates === undefined) return undefined;
+    last = rowOrderInstant(candidates, last);
+    return new Date(last).toISOString();
+  };
+}
+
+/** Whether `zone` is a time zone this runtime knows (IANA names such as `Europe/Berlin`, or `UTC`). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -17,6 +17,15 @@ export interface Report {
   items_per_s: number;
   /** Peak resident memory of the process so far: imports stream, so it should not grow with the file. */
   peak_rss_mb: number;
+  /**
+   * What the writes did to the table, where the repository can tell (`import
+   * clarity`): readings new, changed (replaced) and unchanged (not written),
+   * and rows of the file whose reading a later row replaced at the same
+   * instant. `written` is then new + changed.
+   */
+  counts?: { new: number; changed: number; unchanged: number; overwritten_in_file: number };
+  /** What an operator should know about how the input was read (e.g. how ambiguous local times were placed). */
+  notes?: string[];
   /** Command-specific findings (a plan's actions, verification differences, …). */
   details?: Record<string, unknown>;
   /** 0 ok, 1 data/verification problems. */
@@ -42,11 +51,18 @@ const SHOWN_SKIPPED = 50;
 
 /** The human report (stderr keeps stdout clean for --json). */
 export function formatReport(report: Report): string {
+  const counts = report.counts;
+  const written =
+    counts === undefined
+      ? `written ${report.written}`
+      : `written ${report.written} (new ${counts.new}, changed ${counts.changed}; unchanged ${counts.unchanged}` +
+        `${counts.overwritten_in_file > 0 ? `; ${counts.overwritten_in_file} replaced by a later row of the file` : ''})`;
   const lines = [
     `${report.command}${report.dry_run ? ' (dry run: nothing written)' : ''}`,
-    `  read ${report.read}, written ${report.written}, skipped ${report.skipped.length}, ` +
+    `  read ${report.read}, ${written}, skipped ${report.skipped.length}, ` +
       `${(report.elapsed_ms / 1_000).toFixed(1)} s, ${report.items_per_s} items/s, peak RSS ${report.peak_rss_mb} MB`,
   ];
+  for (const note of report.notes ?? []) lines.push(`  note: ${note}`);
   for (const skip of report.skipped.slice(0, SHOWN_SKIPPED)) lines.push(`  skipped ${skip.where}: ${skip.reason}`);
   if (report.skipped.length > SHOWN_SKIPPED) lines.push(`  … and ${report.skipped.length - SHOWN_SKIPPED} more skipped (see --json)`);
   if (report.differences !== undefined) {

@@ -67,3 +67,58 @@ export async function writeClarityFixture(file: string, options: ClarityFixtureO
   out.end();
   await once(out, 'finish');
 }
+
+/** One EGV row of a hand-built export: the phone's local time, the value, and the transmitter's clock. */
+export interface ClarityRowSpec {
+  local: string;
+  value: number;
+  /** Transmitter Time (Long Integer), seconds on the transmitter's clock. */
+  tt: number;
+  transmitter?: string;
+}
+
+/**
+ * A small Clarity export (header, two metadata rows, the EGV rows in the
+ * order given — Clarity sorts by local time), with or without the
+ * Transmitter Time column (older exports have none). Resolves with the
+ * file's text and the line each row ends up on.
+ */
+export function clarityCsv(rows: readonly ClarityRowSpec[], options: { transmitterTime?: boolean } = {}): { text: string; lineOf: (row: ClarityRowSpec) => number } {
+  const withTime = options.transmitterTime ?? true;
+  const header = withTime ? clarityHeader('mg/dL') : clarityHeader('mg/dL').replace(',Transmitter Time (Long Integer)', '');
+  const lines = [header, '1,,FirstName,,Jane,,,,,,,,,', '2,,Device,,,G6 Mobile App,Android G6,,,,,,,'];
+  for (const [i, row] of rows.entries()) {
+    const time = withTime ? `,${row.tt}` : '';
+    lines.push(`${i + 3},${row.local},EGV,,,,Android G6,${row.value},,,,0${time},${row.transmitter ?? '8GH86L'}`);
+  }
+  return { text: `${lines.join('\n')}\n`, lineOf: (row) => rows.indexOf(row) + 4 };
+}
+
+/**
+ * Readings every 5 minutes from `startUtc` as a phone shows them: `local`
+ * turns an instant into the phone's wall time (`YYYY-MM-DDThh:mm:ss`), and
+ * `jitter(i)` seconds are added to the displayed time the way real exports
+ * wobble by a second. Sorted as Clarity sorts: by local time, and where two
+ * rows share a local second, the later reading first (as in the real 2020
+ * export, which starts the repeated hour with its second pass). `instants`
+ * are where the readings belong: the time each phone showed, in the zone
+ * it was in then.
+ */
+export function phoneSeries(
+  startUtc: string,
+  count: number,
+  local: (instantMs: number) => string,
+  jitter: (i: number) => number = () => 0,
+): { rows: ClarityRowSpec[]; instants: string[] } {
+  const start = Date.parse(startUtc);
+  const epoch = start - 5_000_000 * 1_000;
+  const shown = Array.from({ length: count }, (_, i) => start + i * 300_000 + jitter(i) * 1_000);
+  const made = shown.map((instant, i) => ({ local: local(instant), value: 100 + i, tt: (start + i * 300_000 - epoch) / 1_000 }));
+  const rows = [...made].sort((a, b) => (a.local < b.local ? -1 : a.local > b.local ? 1 : b.tt - a.tt));
+  return { rows, instants: shown.map((instant) => new Date(instant).toISOString()) };
+}
+
+/** Wall time of an instant under a fixed UTC offset in hours. */
+export function wallAt(offsetHours: number): (instantMs: number) => string {
+  return (instant) => new Date(instant + offsetHours * 3_600_000).toISOString().slice(0, 19);
+}
