@@ -25,8 +25,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const program = new Command('vitals-migrate')
     .description('Create and update the Vitals tables, and move real exports in with nothing lost.')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
-    .showHelpAfterError();
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // A usage error is one line, like every other error of the CLI; the help stays one flag away.
+      outputError: (text, write) => write(`vitals-migrate: ${text.trim().replace(/^error: /, '')} (see --help)\n`),
+    });
 
   const tables = program.command('tables').description('compare the table definitions with the endpoint, and create what is missing');
   for (const mode of ['plan', 'apply'] as const) {

@@ -1,6 +1,7 @@
 import type { EnvLike } from '@vitals/dynamodb-core';
-import { isHealthDate } from '@vitals/models';
+import { UserIdSchema, isHealthDate } from '@vitals/models';
 import { InvalidArgumentError, type Command } from 'commander';
+import { isTimeZone } from '../importers/local-time.ts';
 import type { Report } from '../report/report.ts';
 
 export interface Io {
@@ -38,5 +39,17 @@ export function yearArgument(value: string): number {
 /** A `YYYY-MM-DD` calendar date. */
 export function dateArgument(value: string): string {
   if (!isHealthDate(value)) throw new InvalidArgumentError('must be a YYYY-MM-DD calendar date');
+  return value;
+}
+
+/** `--time-zone`: a zone this runtime knows, so that a typo is a usage error before anything is read or written. */
+export function timeZoneArgument(value: string): string {
+  if (!isTimeZone(value)) throw new InvalidArgumentError('must be a known IANA time zone, e.g. Europe/Berlin, America/New_York or UTC');
+  return value;
+}
+
+/** `--user`: what the tables accept as a user id. */
+export function userArgument(value: string): string {
+  if (!UserIdSchema.safeParse(value).success) throw new InvalidArgumentError('must be 1..256 characters');
   return value;
 }

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { assertJsonFile } from '../entries/entries-file.ts';
 import { importEntries } from '../entries/entries.importer.ts';
+import { assertClarityFile } from '../importers/clarity-file.ts';
 import { importClarity } from '../importers/clarity.importer.ts';
 import { createProgress } from '../report/progress.ts';
 import { withContext } from '../runtime/context.ts';
-import { withCommonFlags, yearArgument, type CommandKit, type CommonFlags } from './command-kit.ts';
+import { timeZoneArgument, userArgument, withCommonFlags, yearArgument, type CommandKit, type CommonFlags } from './command-kit.ts';
 
 /**
  * `import entries <file> --year YYYY`: the health log's entries.json → health entries and daily summaries.
@@ -35,9 +36,11 @@ export function registerImportCommands(program: Command, kit: CommandKit): void 
       .command('clarity')
       .description('a Dexcom Clarity CSV export (mg/dL or mmol/L) → glucose readings of one user; re-importing adds nothing')
       .argument('<file>', 'the CSV export')
-      .requiredOption('--user <id>', 'the user the readings belong to')
-      .option('--time-zone <zone>', 'IANA time zone of the export\'s local timestamps', 'UTC'),
+      .requiredOption('--user <id>', 'the user the readings belong to', userArgument)
+      .option('--time-zone <zone>', 'IANA time zone of the export\'s local timestamps', timeZoneArgument, 'UTC'),
   ).action(async (file: string, flags: CommonFlags & { user: string; timeZone: string }) => {
+    // Every usage error (missing file, not a Clarity export) before connecting to anything.
+    await assertClarityFile(file);
     const report = await withContext(kit.io.env, (context) =>
       importClarity(context, file, {
         userId: flags.user,

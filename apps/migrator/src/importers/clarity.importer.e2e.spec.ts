@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, storedReadings, testService, uniquePrefix } from '../test-support/run-cli.ts';
@@ -149,27 +149,43 @@ describe('vitals-migrate import clarity', () => {
     expect(await readingsOf(prefix, 'dry')).toHaveLength(0);
   });
 
-  it.each([
-    ['a missing file', () => join(dir, 'missing.csv'), /no such file/],
-    [
-      'a CSV that is not a Clarity export',
-      () => {
-        const file = join(dir, 'other.csv');
-        writeFileSync(file, 'date,steps\n2025-01-01,1000\n');
-        return file;
-      },
-      /not a Clarity export/,
-    ],
-  ])('%s is one clear error, exit 2, nothing written', async (_name, makeFile, message) => {
-    const result = await runCli(['import', 'clarity', makeFile(), '--user', 'nobody'], env);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(message);
-    expect(await readingsOf(prefix, 'nobody')).toHaveLength(0);
+  describe('usage errors: one line on stderr, exit 2, nothing written', () => {
+    const csv = () => {
+      const file = join(dir, 'usage.csv');
+      writeFileSync(file, `${clarityHeader('mg/dL')}\n1,2025-01-01T00:00:00,EGV,,,,Android G7,100,,,,0,1000,8TX123\n`);
+      return file;
+    };
+    const write = (name: string, content: string) => () => {
+      const file = join(dir, name);
+      writeFileSync(file, content);
+      return file;
+    };
+    it.each<[string, () => string[], string | RegExp]>([
+      ['a missing file', () => [join(dir, 'missing.csv')], /missing\.csv: no such file$/],
+      ['a directory', () => [(mkdirSync(join(dir, 'a-dir'), { recursive: true }), join(dir, 'a-dir'))], /a-dir: not a file \(a directory\)$/],
+      ['an empty file', () => [write('empty.csv', '')()], /empty\.csv: not a Clarity export: the file is empty$/],
+      ['a CSV that is not a Clarity export', () => [write('other.csv', 'date,steps\n2025-01-01,1000\n')()], /other\.csv: not a Clarity export: no "Timestamp \(YYYY-MM-DDThh:mm:ss\)", no "Event Type", no "Glucose Value \(mg\/dL\)" or "Glucose Value \(mmol\/L\)" column$/],
+      ['a Clarity-like CSV without "Event Type"', () => [write('no-event.csv', 'Timestamp (YYYY-MM-DDThh:mm:ss),Glucose Value (mg/dL)\n2025-01-01T00:00:00,100\n')()], /not a Clarity export: no "Event Type" column$/],
+      ['a JSON file', () => [write('entries.json', '{"0523": {}}\n')()], /entries\.json: not a Clarity export: its first line is not CSV/],
+      ['an unknown --time-zone', () => [csv(), '--time-zone', 'Mars/Olympus'], /argument 'Mars\/Olympus' is invalid\. must be a known IANA time zone/],
+      ['--time-zone without a value', () => [csv(), '--time-zone'], /option '--time-zone <zone>' argument missing/],
+      ['an empty --user', () => [csv(), '--user', ''], /option '--user <id>' argument '' is invalid/],
+      ['an unknown option', () => [csv(), '--bogus'], /unknown option '--bogus'/],
+    ])('%s', async (_name, args, message) => {
+      const result = await runCli(['import', 'clarity', '--user', 'nobody', ...args()], env);
+      expect(result.code).toBe(2);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^vitals-migrate: /);
+      expect(lines[0]).toMatch(message);
+      expect(result.stdout).toBe('');
+      expect(await readingsOf(prefix, 'nobody')).toHaveLength(0);
+    });
   });
 
   it('without --user is a usage error', async () => {
     const result = await runCli(['import', 'clarity', join(dir, 'mgdl.csv')], env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("required option '--user <id>'");
+    expect(result.stderr).toBe("vitals-migrate: required option '--user <id>' not specified (see --help)\n");
   });
 });
