@@ -109,6 +109,20 @@ describe('readings routes', () => {
       expect(listed.items[0]).toMatchObject({ glucose_value: 95, updated_at: '2026-03-10T13:00:00.000Z' });
     });
 
+    it('when stored readings are posted again unchanged, answers them as stored: created_at and updated_at stay those of the first post', async () => {
+      clock.set('2026-03-10T14:00:00.000Z');
+      const bodies = cgmSeries('2026-03-03T12:00:00.000Z', 2, (index) => 120 + index);
+      const first = await api.call('POST', path, { token, body: bodies });
+      clock.set('2026-03-10T15:00:00.000Z');
+      const again = await api.call('POST', path, { token, body: bodies });
+      const single = await api.call('POST', path, { token, body: bodies[0] });
+      expect([again.status, single.status]).toEqual([201, 201]);
+      expect(again.body).toEqual(first.body);
+      expect(single.body).toEqual(first.body.items[0]);
+      expect(first.body.items[0]).toMatchObject({ created_at: '2026-03-10T14:00:00.000Z', updated_at: '2026-03-10T14:00:00.000Z' });
+      expect((await list('?from=2026-03-03T12:00:00.000Z&to=2026-03-03T12:05:00.000Z')).items).toEqual(first.body.items);
+    });
+
     it('when an array repeats a timestamp, keeps the last of them', async () => {
       const timestamp = '2026-03-04T06:00:00.000Z';
       const response = await api.call('POST', path, { token, body: [readingBody(timestamp, 80), readingBody(timestamp, 81)] });
