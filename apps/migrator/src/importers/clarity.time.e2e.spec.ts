@@ -39,6 +39,7 @@ describe('vitals-migrate import clarity: placing readings in time', () => {
     writeFileSync(file, csv.text);
     const result = await runCli(['import', 'clarity', file, '--user', user, '--time-zone', zone, '--json', ...(options.flags ?? [])], env);
     const stored = await storedReadings(db, prefix, user);
+    if (!result.stdout.startsWith('{')) throw new Error(`no report (exit ${result.code}): ${result.stderr}`);
     return {
       result,
       report: JSON.parse(result.stdout) as JsonReport,

@@ -18,6 +18,16 @@ export function uniquePrefix(): string {
   return `e2e-${randomUUID().slice(0, 8)}-`;
 }
 
+/**
+ * Nx sets FORCE_COLOR for the tasks it runs; beside NO_COLOR it makes Node
+ * print a warning on the child's stderr, which is not the CLI's output.
+ */
+function withoutForcedColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const plain = { ...env };
+  delete plain['FORCE_COLOR'];
+  return plain;
+}
+
 /** Runs `vitals-migrate` as a child process against the test run's DynamoDB Local. */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((done) => {
@@ -28,14 +38,14 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
         cwd: root,
         timeout: 120_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: {
+        env: withoutForcedColor({
           ...process.env,
           NO_COLOR: '1',
           DYNAMODB_ENDPOINT: testDynamoDBEndpoint(),
           AWS_ACCESS_KEY_ID: 'local',
           AWS_SECRET_ACCESS_KEY: 'local',
           ...env,
-        },
+        }),
       },
       (error, stdout, stderr) => {
         // A child killed (the timeout, a crash by signal) has no exit code: never let it pass for one.
