@@ -126,7 +126,7 @@ export async function importClarity(context: MigratorContext, file: string, opti
     let columns: ClarityColumns | undefined;
     const candidatesOf = localTimeCandidates(options.timeZone);
     const timeline = new ClarityTimeline<{ row: ClarityRow; local: string }>();
-    const repeats = new RepeatedInstants();
+    const repeats = new RepeatedInstants<GlucoseReadingInput>();
     const take = async (placed: PlacedRow<{ row: ClarityRow; local: string }>) => {
       const converted = convert(placed.row.payload.row, columns as ClarityColumns, placed.instant, now);
       if (!converted.ok) {
@@ -134,7 +134,7 @@ export async function importClarity(context: MigratorContext, file: string, opti
         return;
       }
       const { input } = converted;
-      const earlier = repeats.take({ line: placed.row.line, instant: placed.instant, says: `${input.glucose_value} ${input.out_of_range ?? ''}` });
+      const { earlier, ready } = repeats.take({ line: placed.row.line, instant: placed.instant, says: `${input.glucose_value} ${input.out_of_range ?? ''}` }, input);
       if (earlier !== undefined && collect) {
         overwrittenInFile++;
         if (earlier.says !== `${input.glucose_value} ${input.out_of_range ?? ''}`) {
@@ -145,7 +145,7 @@ export async function importClarity(context: MigratorContext, file: string, opti
           });
         }
       }
-      if (write) await writes.push(input);
+      if (write) for (const item of ready) await writes.push(item);
     };
     try {
       for await (const { record: row, info } of clarityRows(file)) {
@@ -168,6 +168,7 @@ export async function importClarity(context: MigratorContext, file: string, opti
         for (const placed of timeline.place({ ...timed, payload: { row, local } })) await take(placed);
       }
       for (const placed of timeline.finish()) await take(placed);
+      if (write) for (const item of repeats.drain()) await writes.push(item);
       await writes.finish();
     } finally {
       await writes.settle();

@@ -13,6 +13,7 @@ interface JsonReport {
   skipped: { where: string; reason: string }[];
   notes?: string[];
   details: { transmitter_time: boolean; time_placement: { ambiguous: number; by_transmitter_time: number; by_row_order: number } };
+  counts?: { new: number; changed: number; unchanged: number; overwritten_in_file: number };
 }
 
 /** Real exports wobble by a second between readings; this mix also makes rows of both passes share a local second. */
@@ -118,6 +119,33 @@ describe('vitals-migrate import clarity: placing readings in time', () => {
         }),
       );
       expect(stored).toHaveLength(36 - shared.length);
+    });
+  });
+
+  describe('a row repeated in the file, its two copies in different write chunks', () => {
+    // 1,000 readings go to the repository at a time, several chunks at once: the copies end one chunk and start the next.
+    const start = Date.parse('2025-03-01T00:00:00Z');
+    const rows: ClarityRowSpec[] = Array.from({ length: 1_200 }, (_, i) => ({
+      local: wallAt(0)(start + i * 300_000),
+      value: 70 + (i % 200),
+      tt: 1_000 + i * 300,
+    }));
+    const later = { ...(rows[999] as ClarityRowSpec), value: 333 };
+    rows.splice(1_000, 0, later);
+
+    it("stores the later copy's reading once, and a re-import of the file changes nothing", async () => {
+      const first = await importRows(rows, 'UTC');
+      expect(first.result.code).toBe(1);
+      expect(first.report.skipped).toEqual([{ where: `line ${first.lineOf(rows[999] as ClarityRowSpec)}`, reason: expect.stringMatching(/^replaced by line /) }]);
+      expect(first.report.counts).toEqual({ new: 1_200, changed: 0, unchanged: 0, overwritten_in_file: 1 });
+      expect(first.stored).toHaveLength(1_200);
+      expect(first.stored[999]).toEqual([new Date(start + 999 * 300_000).toISOString(), 333]);
+
+      const user = `user-${n}`;
+      const file = join(dir, `${user}.csv`);
+      const again = await runCli(['import', 'clarity', file, '--user', user, '--time-zone', 'UTC', '--json'], env);
+      expect(JSON.parse(again.stdout).counts).toEqual({ new: 0, changed: 0, unchanged: 1_200, overwritten_in_file: 1 });
+      expect((await storedReadings(db, prefix, user)).map((reading) => [reading['timestamp'], reading['glucose_value']])).toEqual(first.stored);
     });
   });
 });

@@ -11,27 +11,43 @@ const WINDOW_MS = 2 * 86_400_000;
 
 /**
  * Finds rows of one file that land on an instant an earlier row already
- * took (the later one's reading replaces the earlier one's in the table).
- * Holds only the last two days of instants, so memory stays flat however
- * long the export.
+ * took, and holds each row's item back until no later row can take its
+ * instant any more: only the last row of an instant is ever handed on to be
+ * written. Writing both and relying on their order would not do, since
+ * chunks are written several at a time and a re-import would rewrite the
+ * pair. Holds only the last two days of instants, so memory stays flat
+ * however long the export.
  */
-export class RepeatedInstants {
-  private readonly taken = new Map<number, PlacedReading>();
+export class RepeatedInstants<T> {
+  private readonly held = new Map<number, { reading: PlacedReading; item: T }>();
   private newest = Number.NEGATIVE_INFINITY;
 
-  /** Records `reading`; resolves with the earlier reading it replaces, if any. */
-  take(reading: PlacedReading): PlacedReading | undefined {
-    const earlier = this.taken.get(reading.instant);
-    this.taken.delete(reading.instant);
-    this.taken.set(reading.instant, reading);
+  /**
+   * Holds `item` (replacing the earlier row's at its instant); resolves with
+   * the earlier reading it replaces, if any, and the items now past the
+   * window, ready to be written.
+   */
+  take(reading: PlacedReading, item: T): { earlier: PlacedReading | undefined; ready: T[] } {
+    const earlier = this.held.get(reading.instant)?.reading;
+    this.held.delete(reading.instant);
+    this.held.set(reading.instant, { reading, item });
+    const ready: T[] = [];
     if (reading.instant > this.newest) {
       this.newest = reading.instant;
       const cutoff = this.newest - WINDOW_MS;
-      for (const [instant] of this.taken) {
+      for (const [instant, held] of this.held) {
         if (instant >= cutoff) break;
-        this.taken.delete(instant);
+        this.held.delete(instant);
+        ready.push(held.item);
       }
     }
-    return earlier;
+    return { earlier, ready };
+  }
+
+  /** Every item still held: the end of the file, where no later row can come. */
+  drain(): T[] {
+    const rest = [...this.held.values()].map((held) => held.item);
+    this.held.clear();
+    return rest;
   }
 }
