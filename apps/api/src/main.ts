@@ -5,8 +5,8 @@ import { startServer } from './server.ts';
 
 /*
  * `npm start`: the API on an embedded, persisted DynamoDB Local (or the
- * DynamoDB the environment names), stopped gracefully by SIGINT/SIGTERM or
- * when the process that started it (npm) is gone.
+ * DynamoDB the environment names), stopped gracefully by SIGINT/SIGTERM or,
+ * under `npm start`, when npm is gone.
  */
 // Taken first: npm may be gone before the server is up (the JVM takes seconds to start).
 const parent = process.ppid;
@@ -27,7 +27,8 @@ try {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
-  watchParent(() => stop('the process that started the API ended'), { parent });
+  // Only under `npm start`, whose end is the end of the session; a service launcher may well exit once the API is up.
+  if (process.env['npm_lifecycle_event'] === 'start') watchParent(() => stop('npm start ended'), { parent });
 } catch (error) {
   console.error(startFailure(error));
   process.exit(1);
