@@ -5,7 +5,7 @@ import { DEVICE, expectInvalid, manualClock } from '../test-support/route-fixtur
 const clock = manualClock('2026-05-02T12:00:00.000Z');
 
 /*
- * Formats real clients send (issue 12, point 7): RFC 3339 instants with any
+ * Formats real clients send: RFC 3339 instants with any
  * offset in bodies as in queries and paths, epoch milliseconds for a
  * reading's timestamp, Dexcom and Nightscout trend names, mmol/L messages in
  * mmol/L, and medication queries in any case.

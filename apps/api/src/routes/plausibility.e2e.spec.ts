@@ -3,7 +3,7 @@ import { DEVICE, expectInvalid, manualClock, readingBody } from '../test-support
 
 const clock = manualClock('2026-05-02T12:00:00.000Z');
 
-/* Issue 12, point 6: implausible times are a 400 naming the field, relative to the server's (injected) clock. */
+/* Implausible times are a 400 naming the field, relative to the server's (injected) clock. */
 describe('plausible times', () => {
   let api: TestApi;
   let token: string;

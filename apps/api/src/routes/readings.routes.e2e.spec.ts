@@ -173,7 +173,7 @@ describe('readings routes', () => {
       const response = await api.call('POST', path, {
         token,
         body: {
-          // No offset: RFC 3339 with any offset is accepted (issue 12), a local time is not.
+          // No offset: RFC 3339 with any offset is accepted, a local time is not.
           timestamp: '2026-03-06T00:00:00',
           glucose_value: '120',
           glucose_unit: 'mg',
@@ -398,7 +398,7 @@ describe('readings routes', () => {
     let token: string;
     beforeAll(async () => {
       token = await api.token(user);
-      // Readings more than 24 h after the server's clock are refused (issue 12): these are stored as of the next day.
+      // Readings more than 24 h after the server's clock are refused: these are stored as of the next day.
       clock.set('2026-04-02T12:00:00.000Z');
       await postReadings(
         api,

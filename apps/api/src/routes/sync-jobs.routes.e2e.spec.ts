@@ -228,7 +228,7 @@ describe('sync-jobs routes', () => {
       running = await schedule('sj-a', jobBody({ scheduled_at: '2001-01-15T00:00:00.000Z' }));
       const claimed = await api.container.get(SyncJobRepository).claim(running.job_id, 'worker-1', 60_000);
       expect(claimed?.status).toBe('running');
-      // Not yet due, and within the 366 days a job may be scheduled ahead of the clock (issue 12).
+      // Not yet due, and within the 366 days a job may be scheduled ahead of the clock.
       future = await schedule('sj-b', jobBody({ scheduled_at: '2027-01-01T00:00:00.000Z' }));
     });
 

@@ -17,7 +17,7 @@ interface JsonReport {
 }
 
 /*
- * Issue 12, point 6: a reading dated far in the future or before 1980 (a
+ * A reading dated far in the future or before 1980 (a
  * receiver with an unset clock) is a skipped row in the dry run and in the
  * real run alike — never a write that fails part-way.
  */
