@@ -7,15 +7,15 @@ export const SDK_LOGGER_STEP = 'loggerMiddleware';
 
 /**
  * Time limits of every DynamoDB call when the config sets none. DynamoDB
- * answers in milliseconds, but a file-backed DynamoDB Local on a starved
- * two-core machine was measured answering a batch of 16 concurrent requests
- * only after 7.6 s: 10 s per attempt trips on an endpoint that has stopped
- * answering, not on a slow one (a spurious timeout is retried, adding load
- * where there is already too much). 15 s in all still answers an API client
- * well before a load balancer's own timeout (typically 30-60 s) would; lower
- * both in production, where DynamoDB is never that slow.
+ * answers in milliseconds; DynamoDB Local on a starved two-core machine was
+ * measured taking seconds for a burst of 16 concurrent requests. 5 s per
+ * attempt trips on an endpoint that has stopped answering, not on a slow one
+ * (a spurious timeout is retried, adding load where there is already too
+ * much), and 8 s in all keeps an API answer to a DynamoDB that hangs within
+ * a few seconds (a batch counts its budget from the last answer, so a large
+ * batch that is progressing is not cut). Lower both against DynamoDB itself.
  */
-export const DEFAULT_TIMEOUTS = { connect_timeout_ms: 3_000, request_timeout_ms: 10_000, operation_timeout_ms: 15_000 } as const;
+export const DEFAULT_TIMEOUTS = { connect_timeout_ms: 3_000, request_timeout_ms: 5_000, operation_timeout_ms: 8_000 } as const;
 
 /** Dummy credentials for DynamoDB Local, which accepts any (the same ones embedded mode uses). */
 export const LOOPBACK_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
