@@ -1,45 +1,10 @@
 import { findFreePort } from '@vitals/local-dynamodb';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { npmStart, waitFor } from './test-support/process-tree.ts';
 
 jest.setTimeout(180_000);
-
-const root = resolve(__dirname, '../../..');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-/** `npm start` exactly as the README gives it, in its own process group (as a terminal runs it). */
-function npmStart(env: Record<string, string>): Started {
-  const child = spawn('npm', ['start'], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  return { child, output: () => text, exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]> };
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, started: Started, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (started.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`${what} did not happen; output:\n${started.output()}`);
-    }
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
 
 async function answers(url: string): Promise<boolean> {
   try {
