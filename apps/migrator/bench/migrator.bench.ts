@@ -92,13 +92,15 @@ for (const concurrency of [16, 32, 48]) {
 const ceilingPerSecond = Math.max(...Object.values(tuning));
 const barePerSecond = Math.max(...Object.values(bareTuning));
 
+// Ten years of readings must end before today: readings more than 24 h after the clock are refused as implausible.
+const FIXTURE_START = '2015-01-01T00:00:00';
 const oneYear = join(dir, 'one-year.csv');
-await writeClarityFixture(oneYear, { rows: ONE_YEAR });
+await writeClarityFixture(oneYear, { rows: ONE_YEAR, start: FIXTURE_START });
 const imported = await cli(['import', 'clarity', oneYear, '--user', 'bench-1x']);
 if (imported.written !== ONE_YEAR) throw new Error(`imported ${imported.written} of ${ONE_YEAR}`);
 
 const tenYears = join(dir, 'ten-years.csv');
-await writeClarityFixture(tenYears, { rows: ONE_YEAR * 10 });
+await writeClarityFixture(tenYears, { rows: ONE_YEAR * 10, start: FIXTURE_START });
 const imported10 = await cli(['import', 'clarity', tenYears, '--user', 'bench-10x']);
 if (imported10.written !== ONE_YEAR * 10) throw new Error(`imported ${imported10.written} of ${ONE_YEAR * 10}`);
 
