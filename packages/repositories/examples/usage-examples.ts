@@ -99,7 +99,7 @@ show('job cancelled', (await jobs.cancel(job.job_id)).status);
 show('job get', (await jobs.get(job.job_id))?.status);
 show('expired leases', (await jobs.listExpiredLeases(new Date().toISOString())).items.length);
 
-// ── health log (the reference document's four query patterns) ──────────
+// ── health log (its four query patterns: day, time range, medication, pain level) ──────────
 const entries = container.get(HealthEntryRepository);
 await entries.save('2025-05-23', '0800', { medications: { oxycodone: '5mg' }, pain: { back: '6-7-8' }, o2: '88', bpr: '129/59' });
 await entries.save('2025-05-23', '1300', { medications: { journavx: '100mg', oxycodone: '5mg' }, pain: { quads: '5' }, sleep: '7:39' });

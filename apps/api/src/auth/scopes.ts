@@ -1,4 +1,4 @@
-/** Every scope a bearer token may carry (DESIGN §5). */
+/** Every scope a bearer token may carry (the README's route table names the one each route needs). */
 export const SCOPES = [
   'readings:read',
   'readings:write',

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { DevSecrets } from './dev-secrets.ts';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
-/** Everything the API runs with, read from the environment once (DESIGN §2). */
+/** Everything the API runs with, read from the environment once (the README's configuration table). */
 export interface ApiConfig {
   production: boolean;
   /** API port; 0 lets the OS choose (tests). */

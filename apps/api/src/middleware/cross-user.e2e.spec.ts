@@ -215,7 +215,7 @@ describe('cross-user access', () => {
   });
 
   describe('every /v1/users/{user_id}/… route', () => {
-    it('when the sweep runs, it covers every user-scoped route of DESIGN §5', () => {
+    it('when the sweep runs, it covers every user-scoped route of the route table in the README', () => {
       expect(attacks.map((attack) => attack.key)).toEqual(
         expect.arrayContaining([
           'POST /v1/users/{user_id}/readings',

@@ -19,7 +19,7 @@ const DatePathSchema = z.strictObject({ date: HealthDateSchema });
 
 const ENTRY_SELECTORS = ['date', 'medication', 'pain_level'] as const;
 
-/** The reference document's three query patterns; exactly one selector, and only the bounds it takes. */
+/** The health log's three query patterns (by day, by medication, by pain level); exactly one selector, and only the bounds it takes. */
 const EntriesQuerySchema = z
   .strictObject({
     date: HealthDateSchema.optional().describe('Entries of one day (with optional `from`/`to` times)'),

@@ -11,7 +11,7 @@ import type { Skipped } from '../report/report.ts';
 /*
  * The health log's reference file, `entries.json`:
  * `{ MMDD: { HHMM: { Medications, Pain, Activities, o2, bpr, note, sleep } } }`.
- * Days carry no year (hence `--year`, DESIGN §8.1); both directions live here.
+ * Days carry no year (hence `--year`: without it next May's entries would overwrite this May's); both directions live here.
  */
 
 /** The file's field names and the entry fields they hold; nothing else may appear in a record. */

@@ -4,7 +4,7 @@ export interface Skipped {
   reason: string;
 }
 
-/** What every command reports when it ends (DESIGN §6): read, written, skipped with reasons, elapsed, rate. */
+/** What every command reports when it ends: read, written, skipped with reasons, elapsed, rate. */
 export interface Report {
   command: string;
   dry_run: boolean;

@@ -24,7 +24,7 @@ export interface MigratorContext {
 }
 
 /**
- * Reads the environment once (DESIGN §2), reuses or starts the embedded
+ * Reads the environment once (the variables of the README's configuration table), reuses or starts the embedded
  * DynamoDB Local (shared with `npm start`, data in `.data/dynamodb`), builds
  * the container, runs `command`, and always releases what it started.
  */

@@ -2,7 +2,7 @@ import { invalidConfig, validateDynamoDBConfig, type DynamoDBConfig } from './dy
 
 export type EnvLike = Readonly<Record<string, string | undefined>>;
 
-/** Where the configured endpoint points (DESIGN §2, `DYNAMODB_ENDPOINT`). */
+/** Where the configured endpoint points (`DYNAMODB_ENDPOINT`). */
 export type DynamoDBEndpointMode =
   /** A DynamoDB Local on 127.0.0.1:`port` that the app reuses or starts. */
   | { mode: 'embedded'; port: number }

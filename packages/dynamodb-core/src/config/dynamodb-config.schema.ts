@@ -11,7 +11,7 @@ const capacityUnits = z.number().int('must be an integer').min(1, 'must be at le
 /** Optional so a config without them stays as given; `createClients` applies DEFAULT_TIMEOUTS. */
 const timeoutMs = z.number().int('must be an integer').min(1, 'must be at least 1').max(600_000, 'must be at most 600000').optional();
 
-/** Configuration of a DynamoDBService; field names follow the reference document. */
+/** Configuration of a DynamoDBService; field names are snake_case, as in storage and on the wire. */
 export const DynamoDBConfigSchema = z
   .strictObject({
     region_name: z.string().regex(AWS_REGION_PATTERN, 'must be an AWS region such as us-east-1'),

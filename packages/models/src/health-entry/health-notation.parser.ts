@@ -2,8 +2,9 @@ import type { ParseLocation, ParseResult } from '../common/parse-result.ts';
 import { parseFailure } from '../common/parse-result.ts';
 
 /*
- * Parsers of the health log's raw notation (DESIGN §3). Each takes the value
- * as found plus where it was found, and returns the derived value or one
+ * Parsers of the health log's raw notation (pain `6-7-8`, blood pressure
+ * `129/59`, sleep `7:39`, O2 `97`). Each takes the value as found plus where
+ * it was found, and returns the derived value or one
  * problem whose message reads `0523/1300: pain.back "6-x-8" is not a pain level`.
  * Surrounding whitespace is tolerated; anything else off-format is a problem.
  */

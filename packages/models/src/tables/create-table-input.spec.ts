@@ -123,7 +123,7 @@ describe('create-table-input', () => {
       expect(() => toCreateTableInput(broken)).toThrow(expect.objectContaining({ code: 'models.invalidTableDefinition' }));
     });
 
-    it('when building every table of DESIGN §3, gives the documented keys and index names', () => {
+    it('when building every table, gives the documented keys and index names', () => {
       const summary = allTables.map((def) => {
         const input = toCreateTableInput(def);
         return [

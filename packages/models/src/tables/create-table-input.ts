@@ -46,7 +46,7 @@ export interface UpdateTimeToLiveInput {
   TimeToLiveSpecification: { AttributeName: string; Enabled: boolean };
 }
 
-/** How to create a table: prefix and billing (DESIGN §2: on-demand unless asked, capacity default 5). */
+/** How to create a table: prefix and billing (on-demand unless asked; provisioned capacity defaults to 5). */
 export const CreateTableOptionsSchema = z.strictObject({
   prefix: z.string().default(''),
   billingMode: z.enum(['PAY_PER_REQUEST', 'PROVISIONED']).default('PAY_PER_REQUEST'),

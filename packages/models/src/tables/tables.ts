@@ -74,7 +74,7 @@ export const dailySummariesTable = {
   globalSecondaryIndexes: [],
 } as const satisfies TableDefinition;
 
-/** Every table of DESIGN §3, in creation order. */
+/** Every table Vitals uses, in creation order. */
 export const allTables: readonly TableDefinition[] = [
   glucoseReadingsTable,
   userTokensTable,
