@@ -1,8 +1,7 @@
-import { findFreePort, startLocalDynamoDB, type LocalDynamoDB } from '@vitals/local-dynamodb';
+import { dynamoDBLocalProcesses, findFreePort, startLocalDynamoDB, type LocalDynamoDB } from '@vitals/local-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { BearerTokens } from './auth/bearer-tokens.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { dynamoDBLocalPid } from './test-support/java-process.ts';
 import { USER_SCOPES } from './test-support/test-api.ts';
 
 jest.setTimeout(180_000);
@@ -14,6 +13,13 @@ const reading = (minute: number) => ({
 });
 
 const TABLES_FIX = 'npm run migrate -- tables apply';
+
+/** The JVM serving `port`: the test stops and resumes it with signals to play a hung database. */
+function dynamoDBLocalPidOn(port: number): number {
+  const [java] = dynamoDBLocalProcesses(port);
+  if (java === undefined) throw new Error(`no DynamoDB Local process listens on port ${port}`);
+  return java.pid;
+}
 
 interface Answer {
   status: number;
@@ -78,7 +84,7 @@ describe('the API when DynamoDB fails under it', () => {
       await start();
       expect((await answer('/v1/users/alice/readings', { method: 'POST', body: JSON.stringify(reading(0)) })).status).toBe(201);
 
-      stoppedPid = dynamoDBLocalPid(local?.port as number);
+      stoppedPid = dynamoDBLocalPidOn(local?.port as number);
       process.kill(stoppedPid, 'SIGSTOP');
 
       const answers = await Promise.all([
