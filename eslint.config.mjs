@@ -1,7 +1,7 @@
 import nx from '@nx/eslint-plugin';
 
 /**
- * Allowed imports between projects (DESIGN §1): every project carries a
+ * Allowed imports between projects (the layers in docs/ARCHITECTURE.md): every project carries a
  * `scope:*` tag naming what it is, and may depend only on the scopes listed
  * here. An empty list means "nothing of ours".
  */

@@ -2,9 +2,10 @@
  * Shared Jest configuration for every project (swc, CommonJS output).
  *
  * - `@vitals/source` is tried first so sibling packages resolve to their
- *   TypeScript sources, never to a stale `dist/` (TOOLCHAIN pitfall 3).
- * - inversify 8 ships ESM only, so it is transformed too (pitfall 1).
- * - Decorator metadata is emitted as tsc would (pitfall 2).
+ *   TypeScript sources, never to a stale `dist/` that would test old code.
+ * - inversify 8 ships ESM only, so it is transformed too (Jest runs CommonJS).
+ * - Decorator metadata is emitted as tsc would, or inversify cannot see
+ *   constructor parameter types.
  */
 const path = require('node:path');
 
