@@ -8,12 +8,10 @@
 import {
   GlucoseReadingInputSchema,
   deriveHealthEntry,
-  glucoseReadingCreatedAtIndex,
-  glucoseReadingKey,
-  glucoseReadingsTable,
+  glucoseReadingEntity,
   glucoseStatistics,
+  healthEntryEntity,
   healthEntryItems,
-  healthEntryMedicationIndex,
   toCreateTableInput,
   toGlucoseReading,
 } from '../src/index.ts'; // consumers: '@vitals/models'
@@ -26,14 +24,17 @@ const input = GlucoseReadingInputSchema.parse({
   device_info: { device_id: 'g7', serial_number: 'SN1' },
 });
 const reading = toGlucoseReading('u1', input, new Date('2025-05-23T13:05:00.000Z'));
-console.log(reading.glucose_value, glucoseReadingKey(reading.user_id, reading.timestamp));
+console.log(reading.glucose_value, glucoseReadingEntity.keyOf(reading));
 // 112 { user_id: 'u1', timestamp: '2025-05-23T13:00:00.000Z' }
 
-// 2. Table definitions are data: a CreateTableCommandInput for `dev-bg_readings`.
-console.log(toCreateTableInput(glucoseReadingsTable, { prefix: 'dev-' }).TableName); // dev-bg_readings
+// 2. The entity holds its table as data: a CreateTableCommandInput, here with a deployment prefix.
+const create = toCreateTableInput(glucoseReadingEntity.table, { prefix: 'dev-' });
+console.log(create.TableName === glucoseReadingEntity.tableName('dev-'), create.KeySchema.map((key) => key.AttributeName));
+// true [ 'user_id', 'timestamp' ]
 
-// 3. Key conditions for a query (names aliased: `date`, `timestamp` are reserved words).
-console.log(glucoseReadingCreatedAtIndex.keyCondition('u1', { gte: '2025-05-23T00:00:00.000Z' }).KeyConditionExpression);
+// 3. Key conditions for a query, by index name (names aliased: `date`, `timestamp` are reserved words).
+const byCreatedAt = glucoseReadingEntity.indexes['user_id-created_at-index'];
+console.log(byCreatedAt.keyCondition('u1', { gte: '2025-05-23T00:00:00.000Z' }).keyConditionExpression);
 // #pk = :pk AND #sk >= :sk
 
 // 4. Raw health-log notation → derived attributes, with every problem reported.
@@ -55,7 +56,7 @@ if (!derived.ok) console.log(derived.errors.map((error) => error.message));
 const items = healthEntryItems(derived.value);
 console.log(items.entry.medication_taken, items.medication_index_items.map((item) => item.timestamp));
 // oxycodone [ 'med#journavx#1300' ]
-console.log(healthEntryMedicationIndex.keyCondition('journavx').IndexName); // medication-index
+console.log(healthEntryEntity.indexes['medication-index'].keyCondition('journavx').indexName); // medication-index
 
 // 6. Glucose statistics over a window.
 const stats = glucoseStatistics([reading], { from: '2025-05-23T00:00:00.000Z', to: '2025-05-24T00:00:00.000Z' });

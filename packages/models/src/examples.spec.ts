@@ -8,7 +8,7 @@ const root = resolve(__dirname, '../../..');
 /** What the README's example says it prints, line by line. */
 const EXPECTED = [
   "112 { user_id: 'u1', timestamp: '2025-05-23T13:00:00.000Z' }",
-  'dev-bg_readings',
+  "true [ 'user_id', 'timestamp' ]",
   '#pk = :pk AND #sk >= :sk',
   `[ '0523/1300: pain.back "6-x-8" is not a pain level' ]`,
   "oxycodone [ 'med#journavx#1300' ]",

@@ -31,14 +31,20 @@ export type {
   KeyAttributeType,
   TableDefinition,
 } from './tables/table-definition.ts';
-export {
-  allTables,
-  dailySummariesTable,
-  glucoseReadingsTable,
-  healthEntriesTable,
-  syncJobsTable,
-  userTokensTable,
-} from './tables/tables.ts';
+export { defineEntity } from './entity/define-entity.ts';
+export type {
+  AnyAttribute,
+  AnyEntity,
+  CommonAttribute,
+  Entity,
+  EntityConfig,
+  KeyBuilders,
+  KeyDeclaration,
+  KeyOf,
+  KeySchemas,
+  KeyValueOf,
+} from './entity/entity-types.ts';
+export { allEntities } from './entity/all-entities.ts';
 export {
   CreateTableOptionsSchema,
   tableName,
@@ -97,11 +103,7 @@ export type {
   GlucoseReadingInput,
   GlucoseReadingInputBody,
 } from './glucose-reading/glucose-reading.schema.ts';
-export {
-  glucoseReadingCreatedAtIndex,
-  glucoseReadingKey,
-  glucoseReadingPrimaryIndex,
-} from './glucose-reading/glucose-reading.keys.ts';
+export { glucoseReadingEntity } from './glucose-reading/glucose-reading.entity.ts';
 export {
   AGP_PERCENTILES,
   CGM_INTERVAL_MS,
@@ -124,7 +126,7 @@ export {
   toUserTokenMetadata,
 } from './user-token/user-token.schema.ts';
 export type { UserToken, UserTokenInput, UserTokenItem, UserTokenMetadata } from './user-token/user-token.schema.ts';
-export { userTokenKey, userTokenPrimaryIndex, userTokenProviderExpiresAtIndex } from './user-token/user-token.keys.ts';
+export { userTokenEntity } from './user-token/user-token.entity.ts';
 
 export {
   DEFAULT_SYNC_MAX_ATTEMPTS,
@@ -136,12 +138,7 @@ export {
   toSyncJob,
 } from './sync-job/sync-job.schema.ts';
 export type { SyncJob, SyncJobInput, SyncJobStatus } from './sync-job/sync-job.schema.ts';
-export {
-  syncJobKey,
-  syncJobPrimaryIndex,
-  syncJobStatusScheduledAtIndex,
-  syncJobUserScheduledAtIndex,
-} from './sync-job/sync-job.keys.ts';
+export { syncJobEntity } from './sync-job/sync-job.entity.ts';
 
 export {
   DIASTOLIC_RANGE,
@@ -183,16 +180,16 @@ export type {
   HealthEntryDerived,
   HealthEntryNotation,
 } from './health-entry/derive-health-entry.ts';
+export { healthEntryEntity } from './health-entry/health-entry.entity.ts';
 export {
-  HEALTH_ENTRY_TIME_RANGE,
   HealthEntrySortKeySchema,
   MEDICATION_INDEX_PREFIX,
+  isMedicationIndexTimestamp,
+} from './health-entry/health-entry-sort-key.schema.ts';
+export {
+  HEALTH_ENTRY_TIME_RANGE,
   healthEntriesOnDate,
   healthEntryKey,
-  healthEntryMedicationIndex,
-  healthEntryPainLevelIndex,
-  healthEntryPrimaryIndex,
-  isMedicationIndexTimestamp,
   medicationIndexItemKey,
   medicationIndexTimestamp,
 } from './health-entry/health-entry.keys.ts';
@@ -207,5 +204,5 @@ export type { HealthEntryItemKey, HealthEntryItems } from './health-entry/medica
 
 export { DailySummarySchema } from './daily-summary/daily-summary.schema.ts';
 export type { DailySummary } from './daily-summary/daily-summary.schema.ts';
-export { dailySummaryKey, dailySummaryPrimaryIndex } from './daily-summary/daily-summary.keys.ts';
+export { dailySummaryEntity } from './daily-summary/daily-summary.entity.ts';
 export { buildDailySummary } from './daily-summary/build-daily-summary.ts';

@@ -4,6 +4,7 @@ export type ModelErrorCode =
   | 'models.invalidTableName'
   | 'models.invalidTableOptions'
   | 'models.invalidTableDefinition'
+  | 'models.invalidEntityDefinition'
   | 'models.invalidHealthEntry'
   | 'models.invalidStatisticsWindow'
   | 'models.invalidTimeZone';

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { HealthDateSchema, IsoInstantSchema } from '../common/formats.schema.ts';
 
 /**
- * One day's aggregate of the health log, as stored in
- * `fusion-daily-summaries`. Values with nothing to aggregate (no pain
+ * One day's aggregate of the health log, as stored in the summaries
+ * table. Values with nothing to aggregate (no pain
  * recorded, no O2 reading, …) are `null`, never absent or NaN.
  */
 export const DailySummarySchema = z.strictObject({

@@ -1,7 +1,6 @@
 import { ModelError } from '../common/model-error.ts';
 import type { HealthEntry } from '../health-entry/health-entry.schema.ts';
 import { buildDailySummary } from './build-daily-summary.ts';
-import { dailySummaryKey, dailySummaryPrimaryIndex } from './daily-summary.keys.ts';
 import { DailySummarySchema } from './daily-summary.schema.ts';
 
 const now = new Date('2025-05-24T06:00:00.000Z');
@@ -121,14 +120,6 @@ describe('daily-summary', () => {
       ['a NaN mean', { ...summary, mean_systolic: Number.NaN }],
     ])('when the summary has %s, rejects it', (_label, item) => {
       expect(DailySummarySchema.safeParse(item).success).toBe(false);
-    });
-  });
-
-  describe('.dailySummaryKey', () => {
-    it('when given a date, returns the table key; an MMDD date throws', () => {
-      expect(dailySummaryKey('2025-05-23')).toEqual({ date: '2025-05-23' });
-      expect(() => dailySummaryKey('0523')).toThrow(ModelError);
-      expect(dailySummaryPrimaryIndex.keyCondition('2025-05-23').ExpressionAttributeNames).toEqual({ '#pk': 'date' });
     });
   });
 });

@@ -113,7 +113,7 @@ function checkGlucoseValue<T extends { glucose_value: number; out_of_range?: 'lo
   }
 }
 
-/** A glucose reading as stored in `bg_readings` (and returned by the API). */
+/** A glucose reading as stored in the readings table (and returned by the API). */
 export const GlucoseReadingSchema = z
   .strictObject({
     user_id: UserIdSchema,

@@ -1,14 +1,6 @@
 import { ModelError } from '../common/model-error.ts';
-import {
-  healthEntriesOnDate,
-  healthEntryKey,
-  healthEntryMedicationIndex,
-  healthEntryPainLevelIndex,
-  healthEntryPrimaryIndex,
-  isMedicationIndexTimestamp,
-  medicationIndexItemKey,
-  medicationIndexTimestamp,
-} from './health-entry.keys.ts';
+import { isMedicationIndexTimestamp } from './health-entry-sort-key.schema.ts';
+import { healthEntriesOnDate, healthEntryKey, medicationIndexItemKey, medicationIndexTimestamp } from './health-entry.keys.ts';
 
 describe('health-entry.keys', () => {
   describe('.healthEntryKey', () => {
@@ -51,48 +43,20 @@ describe('health-entry.keys', () => {
   describe('.healthEntriesOnDate', () => {
     it('when no range is given, bounds the sort key to 0000..2359 so index items are excluded', () => {
       expect(healthEntriesOnDate('2025-05-23')).toEqual({
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :sk AND :sk_hi',
-        ExpressionAttributeNames: { '#pk': 'date', '#sk': 'timestamp' },
-        ExpressionAttributeValues: { ':pk': '2025-05-23', ':sk': '0000', ':sk_hi': '2359' },
+        keyConditionExpression: '#pk = :pk AND #sk BETWEEN :sk AND :sk_hi',
+        expressionAttributeNames: { '#pk': 'date', '#sk': 'timestamp' },
+        expressionAttributeValues: { ':pk': '2025-05-23', ':sk': '0000', ':sk_hi': '2359' },
       });
     });
 
     it('when a range is given, uses it; bad or reversed bounds throw', () => {
-      expect(healthEntriesOnDate('2025-05-23', { from: '1200', to: '1800' }).ExpressionAttributeValues).toEqual({
+      expect(healthEntriesOnDate('2025-05-23', { from: '1200', to: '1800' }).expressionAttributeValues).toEqual({
         ':pk': '2025-05-23',
         ':sk': '1200',
         ':sk_hi': '1800',
       });
       expect(() => healthEntriesOnDate('2025-05-23', { from: '1800', to: '1200' })).toThrow(ModelError);
       expect(() => healthEntriesOnDate('2025-05-23', { to: 'med#zzz#9999' })).toThrow(ModelError);
-    });
-  });
-
-  describe('.healthEntryPrimaryIndex', () => {
-    it('when given either sort-key form, accepts it', () => {
-      expect(healthEntryPrimaryIndex.sort('med#journavx#1300')).toEqual({ timestamp: 'med#journavx#1300' });
-      expect(() => healthEntryPrimaryIndex.sort('med#journavx')).toThrow(ModelError);
-    });
-  });
-
-  describe('.healthEntryMedicationIndex / .healthEntryPainLevelIndex', () => {
-    it('when querying by medication over dates, targets medication-index', () => {
-      expect(
-        healthEntryMedicationIndex.keyCondition('oxycodone', { between: ['2025-05-20', '2025-05-30'] }),
-      ).toEqual({
-        IndexName: 'medication-index',
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :sk AND :sk_hi',
-        ExpressionAttributeNames: { '#pk': 'medication_taken', '#sk': 'date' },
-        ExpressionAttributeValues: { ':pk': 'oxycodone', ':sk': '2025-05-20', ':sk_hi': '2025-05-30' },
-      });
-    });
-
-    it('when querying by pain level, uses a number 0..10', () => {
-      expect(healthEntryPainLevelIndex.keyCondition(8)).toMatchObject({
-        IndexName: 'pain-level-index',
-        ExpressionAttributeValues: { ':pk': 8 },
-      });
-      expect(() => healthEntryPainLevelIndex.partition(11)).toThrow(ModelError);
     });
   });
 });

@@ -129,7 +129,7 @@ export const HealthEntryInputSchema = z
   });
 
 /**
- * A health-log entry as stored in `fusion-health-entries` (the main item):
+ * A health-log entry as stored in the health-log table (the main item):
  * key `date` + `timestamp` (HHMM), raw notation as recorded, derived
  * attributes where they parsed. Raw strings are not re-checked on read, so
  * an entry stored with a value that did not parse still loads.
@@ -192,7 +192,7 @@ export const MedicationIndexItemSchema = z
     }
   });
 
-/** Anything `fusion-health-entries` holds: an entry or a medication index item. */
+/** Anything the health-log table holds: an entry or a medication index item. */
 export const HealthEntryTableItemSchema = z.union([HealthEntrySchema, MedicationIndexItemSchema]);
 
 export type HealthEntryInput = z.infer<typeof HealthEntryInputSchema>;
@@ -201,7 +201,7 @@ export type MedicationIndexItem = z.infer<typeof MedicationIndexItemSchema>;
 export type HealthEntryTableItem = z.infer<typeof HealthEntryTableItemSchema>;
 
 /**
- * Parses an item read from `fusion-health-entries`, choosing the schema by
+ * Parses an item read from the health-log table, choosing the schema by
  * the `entry_timestamp` marker so a bad item gets that schema's precise
  * issues rather than a bare "Invalid input" from the union.
  */

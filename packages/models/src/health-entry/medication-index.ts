@@ -10,7 +10,7 @@ export interface HealthEntryItems {
   readonly medication_index_items: readonly MedicationIndexItem[];
 }
 
-/** Primary key of any item of `fusion-health-entries`. */
+/** Primary key of any item of the health-log table (an entry or an index item). */
 export interface HealthEntryItemKey {
   readonly date: string;
   readonly timestamp: string;

@@ -45,7 +45,7 @@ export const SyncJobInputSchema = z
   })
   .superRefine(checkWindow);
 
-/** A sync job as stored in `sync_jobs`. */
+/** A sync job as stored in the jobs table. */
 export const SyncJobSchema = z
   .strictObject({
     job_id: SyncJobIdSchema,

@@ -1,5 +1,3 @@
-import { ModelError } from '../common/model-error.ts';
-import { syncJobKey, syncJobStatusScheduledAtIndex, syncJobUserScheduledAtIndex } from './sync-job.keys.ts';
 import { SyncJobInputSchema, SyncJobSchema, toSyncJob } from './sync-job.schema.ts';
 import type { SyncJob } from './sync-job.schema.ts';
 
@@ -93,24 +91,6 @@ describe('sync-job', () => {
       expect(created).toEqual({ ...job, scheduled_at: '2025-05-23T12:00:00.000Z' });
       expect(SyncJobSchema.safeParse(created).success).toBe(true);
       expect(toSyncJob(JOB_ID, 'u1', { ...input, scheduled_at: job.scheduled_at }, new Date(0), 5).expires_at).toBe(5);
-    });
-  });
-
-  describe('.syncJobKey / indexes', () => {
-    it('when building keys, returns the table key and GSI conditions', () => {
-      expect(syncJobKey(JOB_ID)).toEqual({ job_id: JOB_ID });
-      expect(() => syncJobKey('job-1')).toThrow(ModelError);
-      expect(
-        syncJobStatusScheduledAtIndex.keyCondition('pending', { lte: '2025-05-23T13:00:00.000Z' }),
-      ).toEqual({
-        IndexName: 'status-scheduled_at-index',
-        KeyConditionExpression: '#pk = :pk AND #sk <= :sk',
-        ExpressionAttributeNames: { '#pk': 'status', '#sk': 'scheduled_at' },
-        ExpressionAttributeValues: { ':pk': 'pending', ':sk': '2025-05-23T13:00:00.000Z' },
-      });
-      expect(() => syncJobStatusScheduledAtIndex.partition('queued' as 'pending')).toThrow(ModelError);
-      expect(syncJobUserScheduledAtIndex.indexName).toBe('user_id-scheduled_at-index');
-      expect(syncJobUserScheduledAtIndex.partition('u1')).toEqual({ user_id: 'u1' });
     });
   });
 });

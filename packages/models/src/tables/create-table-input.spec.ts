@@ -1,36 +1,35 @@
 import { ModelError } from '../common/model-error.ts';
 import { tableName, toCreateTableInput, toUpdateTimeToLiveInput } from './create-table-input.ts';
 import type { TableDefinition } from './table-definition.ts';
-import {
-  allTables,
-  dailySummariesTable,
-  glucoseReadingsTable,
-  healthEntriesTable,
-  syncJobsTable,
-  userTokensTable,
-} from './tables.ts';
+import { dailySummaryEntity } from '../daily-summary/daily-summary.entity.ts';
+import { allEntities } from '../entity/all-entities.ts';
+import { glucoseReadingEntity } from '../glucose-reading/glucose-reading.entity.ts';
+import { healthEntryEntity } from '../health-entry/health-entry.entity.ts';
+import { syncJobEntity } from '../sync-job/sync-job.entity.ts';
+import { userTokenEntity } from '../user-token/user-token.entity.ts';
+
 
 describe('create-table-input', () => {
   describe('.tableName', () => {
     it('when given a prefix, puts it in front of the table name', () => {
-      expect(tableName(glucoseReadingsTable, 'dev-')).toBe('dev-bg_readings');
+      expect(tableName(glucoseReadingEntity.table, 'dev-')).toBe('dev-bg_readings');
     });
 
     it('when given no prefix, returns the bare name', () => {
-      expect(tableName(healthEntriesTable)).toBe('fusion-health-entries');
+      expect(tableName(healthEntryEntity.table)).toBe('fusion-health-entries');
     });
 
     it('when the prefix makes the name invalid for DynamoDB, throws models.invalidTableName', () => {
-      expect(() => tableName(glucoseReadingsTable, 'dev env/')).toThrow(
+      expect(() => tableName(glucoseReadingEntity.table, 'dev env/')).toThrow(
         expect.objectContaining({ code: 'models.invalidTableName' }),
       );
-      expect(() => tableName(glucoseReadingsTable, 'x'.repeat(250))).toThrow(ModelError);
+      expect(() => tableName(glucoseReadingEntity.table, 'x'.repeat(250))).toThrow(ModelError);
     });
   });
 
   describe('.toCreateTableInput', () => {
     it('when on-demand (the default), emits keys, attribute definitions and ALL-projected GSIs without throughput', () => {
-      expect(toCreateTableInput(healthEntriesTable, { prefix: 'test-' })).toEqual({
+      expect(toCreateTableInput(healthEntryEntity.table, { prefix: 'test-' })).toEqual({
         TableName: 'test-fusion-health-entries',
         KeySchema: [
           { AttributeName: 'date', KeyType: 'HASH' },
@@ -65,7 +64,7 @@ describe('create-table-input', () => {
     });
 
     it('when provisioned, puts the capacity on the table and on every GSI', () => {
-      const input = toCreateTableInput(syncJobsTable, {
+      const input = toCreateTableInput(syncJobEntity.table, {
         billingMode: 'PROVISIONED',
         readCapacityUnits: 10,
         writeCapacityUnits: 3,
@@ -84,21 +83,21 @@ describe('create-table-input', () => {
     });
 
     it('when provisioned without capacities, uses 5 read and 5 write units', () => {
-      expect(toCreateTableInput(dailySummariesTable, { billingMode: 'PROVISIONED' }).ProvisionedThroughput).toEqual({
+      expect(toCreateTableInput(dailySummaryEntity.table, { billingMode: 'PROVISIONED' }).ProvisionedThroughput).toEqual({
         ReadCapacityUnits: 5,
         WriteCapacityUnits: 5,
       });
     });
 
     it('when the table has no GSI, omits GlobalSecondaryIndexes (CreateTable rejects an empty list)', () => {
-      const input = toCreateTableInput(dailySummariesTable);
+      const input = toCreateTableInput(dailySummaryEntity.table);
       expect(input).not.toHaveProperty('GlobalSecondaryIndexes');
       expect(input).not.toHaveProperty('ProvisionedThroughput');
       expect(input.AttributeDefinitions).toEqual([{ AttributeName: 'date', AttributeType: 'S' }]);
     });
 
     it('when a GSI sort key is numeric, defines it as N', () => {
-      expect(toCreateTableInput(userTokensTable).AttributeDefinitions).toContainEqual({
+      expect(toCreateTableInput(userTokenEntity.table).AttributeDefinitions).toContainEqual({
         AttributeName: 'expires_at',
         AttributeType: 'N',
       });
@@ -109,7 +108,7 @@ describe('create-table-input', () => {
       [{ billingMode: 'PROVISIONED' as const, writeCapacityUnits: 1.5 }],
       [{ billingMode: 'ON_DEMAND' as unknown as 'PROVISIONED' }],
     ])('when options are invalid (%p), throws models.invalidTableOptions', (options) => {
-      expect(() => toCreateTableInput(glucoseReadingsTable, options)).toThrow(
+      expect(() => toCreateTableInput(glucoseReadingEntity.table, options)).toThrow(
         expect.objectContaining({ code: 'models.invalidTableOptions' }),
       );
     });
@@ -124,8 +123,8 @@ describe('create-table-input', () => {
     });
 
     it('when building every table, gives the documented keys and index names', () => {
-      const summary = allTables.map((def) => {
-        const input = toCreateTableInput(def);
+      const summary = allEntities.map((entity) => {
+        const input = toCreateTableInput(entity.table);
         return [
           input.TableName,
           input.KeySchema.map((key) => `${key.AttributeName}:${key.KeyType}`).join(','),
@@ -144,17 +143,17 @@ describe('create-table-input', () => {
 
   describe('.toUpdateTimeToLiveInput', () => {
     it('when the table has a TTL attribute, enables TTL on it', () => {
-      expect(toUpdateTimeToLiveInput(glucoseReadingsTable, 'dev-')).toEqual({
+      expect(toUpdateTimeToLiveInput(glucoseReadingEntity.table, 'dev-')).toEqual({
         TableName: 'dev-bg_readings',
         TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
       });
-      expect(toUpdateTimeToLiveInput(syncJobsTable)?.TimeToLiveSpecification.AttributeName).toBe('expires_at');
+      expect(toUpdateTimeToLiveInput(syncJobEntity.table)?.TimeToLiveSpecification.AttributeName).toBe('expires_at');
     });
 
     it('when the table has none, returns undefined', () => {
-      expect(toUpdateTimeToLiveInput(userTokensTable)).toBeUndefined();
-      expect(toUpdateTimeToLiveInput(healthEntriesTable)).toBeUndefined();
-      expect(toUpdateTimeToLiveInput(dailySummariesTable)).toBeUndefined();
+      expect(toUpdateTimeToLiveInput(userTokenEntity.table)).toBeUndefined();
+      expect(toUpdateTimeToLiveInput(healthEntryEntity.table)).toBeUndefined();
+      expect(toUpdateTimeToLiveInput(dailySummaryEntity.table)).toBeUndefined();
     });
   });
 });

@@ -37,10 +37,10 @@ describe('index-keys', () => {
 
     it('when querying a partition only, aliases the name and value', () => {
       expect(orders.keyCondition('c1')).toEqual({
-        IndexName: 'customer-placed_at-index',
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': 'customer' },
-        ExpressionAttributeValues: { ':pk': 'c1' },
+        indexName: 'customer-placed_at-index',
+        keyConditionExpression: '#pk = :pk',
+        expressionAttributeNames: { '#pk': 'customer' },
+        expressionAttributeValues: { ':pk': 'c1' },
       });
     });
 
@@ -53,15 +53,15 @@ describe('index-keys', () => {
       [{ beginsWith: '20' }, 'begins_with(#sk, :sk)'],
     ])('when the sort condition is %p, emits %s', (condition, expression) => {
       const input = orders.keyCondition('c1', condition);
-      expect(input.KeyConditionExpression).toBe(`#pk = :pk AND ${expression}`);
-      expect(input.ExpressionAttributeNames).toEqual({ '#pk': 'customer', '#sk': 'placed_at' });
-      expect(input.ExpressionAttributeValues[':sk']).toBe(Object.values(condition)[0]);
+      expect(input.keyConditionExpression).toBe(`#pk = :pk AND ${expression}`);
+      expect(input.expressionAttributeNames).toEqual({ '#pk': 'customer', '#sk': 'placed_at' });
+      expect(input.expressionAttributeValues[':sk']).toBe(Object.values(condition)[0]);
     });
 
     it('when the sort condition is between, binds both bounds', () => {
       expect(orders.keyCondition('c1', { between: ['2020', '2025'] })).toMatchObject({
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :sk AND :sk_hi',
-        ExpressionAttributeValues: { ':pk': 'c1', ':sk': '2020', ':sk_hi': '2025' },
+        keyConditionExpression: '#pk = :pk AND #sk BETWEEN :sk AND :sk_hi',
+        expressionAttributeValues: { ':pk': 'c1', ':sk': '2020', ':sk_hi': '2025' },
       });
     });
 
@@ -74,11 +74,11 @@ describe('index-keys', () => {
   });
 
   describe('.definePartitionKeys', () => {
-    it('when the key is the table key, has no IndexName', () => {
+    it('when the key is the table key, has no indexName', () => {
       expect(counters.keyCondition(3)).toEqual({
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': 'level' },
-        ExpressionAttributeValues: { ':pk': 3 },
+        keyConditionExpression: '#pk = :pk',
+        expressionAttributeNames: { '#pk': 'level' },
+        expressionAttributeValues: { ':pk': 3 },
       });
       expect(counters.partition(3)).toEqual({ level: 3 });
       expect(() => counters.partition(1.5)).toThrow(ModelError);

@@ -15,16 +15,17 @@ export type SortCondition<V extends KeyValue> =
   | { readonly beginsWith: string };
 
 /**
- * The key-condition part of a lib-dynamodb `QueryCommandInput`. Placeholders
+ * The key-condition part of a query, named as `@vitals/dynamodb-core`'s
+ * query parameters are (camelCase), so it spreads into them. Placeholders
  * are `#pk`/`#sk` and `:pk`/`:sk`/`:sk_hi`, so callers adding a filter must
  * pick other names. Names are always aliased: `date` and `timestamp` are
  * reserved words.
  */
 export interface KeyConditionInput {
-  IndexName?: string;
-  KeyConditionExpression: string;
-  ExpressionAttributeNames: Record<string, string>;
-  ExpressionAttributeValues: Record<string, KeyValue>;
+  indexName?: string;
+  keyConditionExpression: string;
+  expressionAttributeNames: Record<string, string>;
+  expressionAttributeValues: Record<string, KeyValue>;
 }
 
 /** A key attribute of an index: its name and the schema every value must pass. */
@@ -72,8 +73,8 @@ function single<N extends string, V extends KeyValue>(name: N, value: V): { read
   return { [name]: value } as { readonly [K in N]: V };
 }
 
-function withIndexName(indexName: string | undefined): { IndexName?: string } {
-  return indexName === undefined ? {} : { IndexName: indexName };
+function withIndexName(indexName: string | undefined): { indexName?: string } {
+  return indexName === undefined ? {} : { indexName };
 }
 
 /** Defines the key builders of a partition-key-only table or index. */
@@ -90,9 +91,9 @@ export function definePartitionKeys<P extends string, PV extends KeyValue>(defin
     partition: build,
     keyCondition: (value) => ({
       ...withIndexName(indexName),
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': partition.name },
-      ExpressionAttributeValues: { ':pk': checkKeyValue(partition, value, context) },
+      keyConditionExpression: '#pk = :pk',
+      expressionAttributeNames: { '#pk': partition.name },
+      expressionAttributeValues: { ':pk': checkKeyValue(partition, value, context) },
     }),
   };
 }
@@ -151,9 +152,9 @@ export function defineCompositeKeys<P extends string, PV extends KeyValue, S ext
       const tail = sortExpression(condition, (value: SV) => checkKeyValue(sort, value, context), context);
       return {
         ...head,
-        KeyConditionExpression: `${head.KeyConditionExpression} AND ${tail.expression}`,
-        ExpressionAttributeNames: { ...head.ExpressionAttributeNames, '#sk': sort.name },
-        ExpressionAttributeValues: { ...head.ExpressionAttributeValues, ...tail.values },
+        keyConditionExpression: `${head.keyConditionExpression} AND ${tail.expression}`,
+        expressionAttributeNames: { ...head.expressionAttributeNames, '#sk': sort.name },
+        expressionAttributeValues: { ...head.expressionAttributeValues, ...tail.values },
       };
     },
   };

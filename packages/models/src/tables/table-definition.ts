@@ -16,7 +16,7 @@ export interface GlobalSecondaryIndexDefinition {
 
 /** A table as data: the single source for creating, diffing and querying it. */
 export interface TableDefinition {
-  /** Name without the deployment prefix, e.g. `bg_readings`. */
+  /** Name without the deployment prefix (an entity's `table`). */
   readonly name: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;

@@ -37,7 +37,7 @@ const managed = {
 export const UserTokenSchema = UserTokenInputSchema.extend(managed);
 
 /**
- * A token set as stored in `user_tokens`: both tokens AES-256-GCM ciphertext
+ * A token set as stored in the token sets table: both tokens AES-256-GCM ciphertext
  * (opaque strings) and `key_id` naming the key that encrypted them.
  */
 export const UserTokenItemSchema = UserTokenInputSchema.omit({ access_token: true, refresh_token: true }).extend({

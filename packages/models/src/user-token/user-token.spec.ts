@@ -1,6 +1,4 @@
-import { ModelError } from '../common/model-error.ts';
 import { omit } from '../common/omit.ts';
-import { userTokenKey, userTokenPrimaryIndex, userTokenProviderExpiresAtIndex } from './user-token.keys.ts';
 import {
   UserTokenInputSchema,
   UserTokenItemSchema,
@@ -84,26 +82,6 @@ describe('user-token', () => {
       expect(toUserTokenMetadata({ ...input, ...managed })).toEqual(expected);
       expect(JSON.stringify(toUserTokenMetadata({ ...input, ...managed }))).not.toContain('secret');
       expect(UserTokenMetadataSchema.safeParse(toUserTokenMetadata(item)).success).toBe(true);
-    });
-  });
-
-  describe('.userTokenKey', () => {
-    it('when given user and provider, returns the table key; a bad provider throws', () => {
-      expect(userTokenKey('u1', 'dexcom')).toEqual({ user_id: 'u1', provider: 'dexcom' });
-      expect(() => userTokenKey('u1', 'Dexcom')).toThrow(ModelError);
-      expect(userTokenPrimaryIndex.keyCondition('u1')).toMatchObject({ ExpressionAttributeValues: { ':pk': 'u1' } });
-    });
-  });
-
-  describe('.userTokenProviderExpiresAtIndex', () => {
-    it('when finding tokens expiring before a time, uses the numeric expires_at sort key', () => {
-      expect(userTokenProviderExpiresAtIndex.keyCondition('dexcom', { lt: 1_780_000_000 })).toEqual({
-        IndexName: 'provider-expires_at-index',
-        KeyConditionExpression: '#pk = :pk AND #sk < :sk',
-        ExpressionAttributeNames: { '#pk': 'provider', '#sk': 'expires_at' },
-        ExpressionAttributeValues: { ':pk': 'dexcom', ':sk': 1_780_000_000 },
-      });
-      expect(() => userTokenProviderExpiresAtIndex.sort(1.5)).toThrow(ModelError);
     });
   });
 });

@@ -1,0 +1,18 @@
+import { defineEntity } from '../entity/define-entity.ts';
+import { GlucoseReadingSchema } from './glucose-reading.schema.ts';
+
+/**
+ * Glucose readings: one per user and instant, in the `bg_readings` table.
+ * `user_id-created_at-index` lists a user's readings in the order they were
+ * stored (incremental syncs); `expires_at` is the TTL.
+ */
+export const glucoseReadingEntity = defineEntity({
+  name: 'GlucoseReading',
+  table: 'bg_readings',
+  schema: GlucoseReadingSchema,
+  key: { partition: 'user_id', sort: 'timestamp' },
+  indexes: {
+    'user_id-created_at-index': { partition: 'user_id', sort: 'created_at' },
+  },
+  ttlAttribute: 'expires_at',
+});
