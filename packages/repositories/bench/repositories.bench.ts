@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBService, createLogger } from '@vitals/dynamodb-core';
 import { figures, interleaved, round, startLocalDynamoDB } from '@vitals/local-dynamodb';
+import { glucoseReadingEntity } from '@vitals/models';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pino } from 'pino';
@@ -46,6 +47,7 @@ const rawClient = new DynamoDBClient({
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 });
 const raw = DynamoDBDocumentClient.from(rawClient);
+const rawTable = glucoseReadingEntity.tableName(settings.table_prefix);
 
 let rawCount = 0;
 let pageCount = 0;
@@ -56,7 +58,7 @@ const contenders = {
   raw: async () => {
     const output = await raw.send(
       new QueryCommand({
-        TableName: 'bench-bg_readings',
+        TableName: rawTable,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': 'user_id' },
         ExpressionAttributeValues: { ':pk': USER },

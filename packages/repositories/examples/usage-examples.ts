@@ -9,7 +9,7 @@
  * access pattern, and deletes the tables again.
  */
 import { DynamoDBService, createLogger, dynamoDBCoreModule } from '@vitals/dynamodb-core';
-import { allTables, tableName } from '@vitals/models';
+import { allEntities, userTokenEntity } from '@vitals/models';
 import { Container } from 'inversify';
 import { randomBytes } from 'node:crypto';
 import {
@@ -69,7 +69,7 @@ const stored = await tokens.save('alice', 'dexcom', {
 });
 show('token saved (metadata only)', { version: stored.version, has_token: 'access_token' in stored });
 show('token get (decrypted)', (await tokens.get('alice', 'dexcom'))?.access_token);
-const raw = await db.getItem({ user_id: 'alice', provider: 'dexcom' }, `${prefix}user_tokens`);
+const raw = await db.getItem(userTokenEntity.key({ user_id: 'alice', provider: 'dexcom' }), userTokenEntity.tableName(prefix));
 show('raw item holds plaintext', JSON.stringify(raw).includes('access-secret'));
 show('tokens expiring before', (await tokens.listExpiringBefore('dexcom', expiresAt + 1)).items.map((t) => t.user_id));
 show('token rotation needed', (await tokens.rotate('alice', 'dexcom'))?.rotated);
@@ -124,6 +124,6 @@ show('summary get', (await summaries.get('2025-05-24'))?.entry_count);
 show('entry deleted (with its index items)', (await entries.delete('2025-05-23', '1300'))?.timestamp);
 show('entries with journavx after delete', (await entries.listByMedication('journavx')).items.map((e) => e.date));
 
-for (const definition of allTables) await db.deleteTable(tableName(definition, prefix));
+for (const entity of allEntities) await db.deleteTable(entity.tableName(prefix));
 await container.unbindAll();
 console.log('done');

@@ -20,12 +20,12 @@ export interface EntityDefinition<T> {
   schema: z.ZodType<T>;
 }
 
-/** The key-condition part of a query, as the models' key builders produce it, plus what a repository adds. */
+/** The key-condition part of a query, as the entities' key builders produce it, plus what a repository adds. */
 export interface QuerySpec {
-  IndexName?: string;
-  KeyConditionExpression: string;
-  ExpressionAttributeNames: Record<string, string>;
-  ExpressionAttributeValues: Record<string, unknown>;
+  indexName?: string;
+  keyConditionExpression: string;
+  expressionAttributeNames: Record<string, string>;
+  expressionAttributeValues: Record<string, unknown>;
   filterExpression?: string;
   descending?: boolean;
   /** Strongly consistent reads (base table only): writes that just completed are visible. */
@@ -242,25 +242,18 @@ export class BaseRepository<T> {
   private scopeOf(spec: QuerySpec): QueryScope {
     return {
       table: this.tableName,
-      index: spec.IndexName,
-      keyCondition: spec.KeyConditionExpression,
-      values: spec.ExpressionAttributeValues,
+      index: spec.indexName,
+      keyCondition: spec.keyConditionExpression,
+      values: spec.expressionAttributeValues,
       filter: spec.filterExpression,
       descending: spec.descending === true,
     };
   }
 
+  /** The spec's fields are the query's own (camelCase, as the key builders name them); only `descending` is translated. */
   private queryParams(spec: QuerySpec) {
-    return {
-      tableName: this.tableName,
-      indexName: spec.IndexName,
-      keyConditionExpression: spec.KeyConditionExpression,
-      filterExpression: spec.filterExpression,
-      expressionAttributeNames: spec.ExpressionAttributeNames,
-      expressionAttributeValues: spec.ExpressionAttributeValues,
-      scanIndexForward: spec.descending !== true,
-      consistentRead: spec.consistentRead,
-    };
+    const { descending, ...query } = spec;
+    return { ...query, tableName: this.tableName, scanIndexForward: descending !== true };
   }
 
   private conflictOr(error: unknown, key: Key, expectedVersion: number | undefined): unknown {

@@ -10,8 +10,7 @@ import {
 import {
   DailySummarySchema,
   buildDailySummary,
-  dailySummariesTable,
-  dailySummaryKey,
+  dailySummaryEntity,
   isHealthDate,
   type DailySummary,
   type HealthEntry,
@@ -32,7 +31,7 @@ import { unchangedCondition } from '../health-entry/unchanged-condition.ts';
 import { decodeCursor, encodeCursor, type QueryScope } from '../pagination/cursor.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
 
-const ENTITY = 'DailySummary';
+const ENTITY = dailySummaryEntity.name;
 
 /** Longest range `listRange` reads: a leap year. The table has no sort key, so a range is one BatchGet key per day. */
 export const MAX_SUMMARY_RANGE_DAYS = 366;
@@ -66,7 +65,7 @@ export interface SummaryRebuildReport {
 }
 
 /**
- * One aggregate per health-log day (`fusion-daily-summaries`, key `date`
+ * One aggregate per health-log day (the summaries table, key `date`
  * only). A range is read with BatchGet over its days (at most
  * {@link MAX_SUMMARY_RANGE_DAYS}), never a Scan. Summaries are rebuilt from
  * the day's entries; a day without entries has no summary.
@@ -85,7 +84,7 @@ export class DailySummaryRepository {
     @inject(HealthEntryRepository) private readonly entries: HealthEntryRepository,
   ) {
     this.log = logger.child({ component: 'DailySummaryRepository' });
-    this.base = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: dailySummariesTable, schema: DailySummarySchema });
+    this.base = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: dailySummaryEntity.table, schema: DailySummarySchema });
     this.tableName = this.base.tableName;
   }
 
@@ -96,18 +95,18 @@ export class DailySummaryRepository {
    */
   async save(input: unknown, options: DailySummaryWriteOptions = {}): Promise<DailySummary> {
     const summary: DailySummary = { ...validInput(DailySummaryInputSchema, input, ENTITY), updated_at: this.clock.now().toISOString() };
-    const key = dailySummaryKey(summary.date);
+    const key = dailySummaryEntity.key({ date: summary.date });
     await this.write(summary, key, await this.currentState(key, options));
     return summary;
   }
 
   async get(date: string): Promise<DailySummary | undefined> {
-    return this.base.get(validKey(ENTITY, () => dailySummaryKey(date)));
+    return this.base.get(validKey(ENTITY, () => dailySummaryEntity.key({ date })));
   }
 
   /** Deletes a day's summary; resolves with it, or undefined when there was none. */
   async delete(date: string): Promise<DailySummary | undefined> {
-    return this.base.delete(validKey(ENTITY, () => dailySummaryKey(date)));
+    return this.base.delete(validKey(ENTITY, () => dailySummaryEntity.key({ date })));
   }
 
   /**
@@ -134,7 +133,7 @@ export class DailySummaryRepository {
     while (read < dates.length && items.length < limit) {
       const chunk = dates.slice(read, read + Math.min(BATCH_GET_LIMIT, limit));
       const raws = await this.db.batchGetItems(
-        chunk.map((date) => dailySummaryKey(date)),
+        chunk.map((date) => dailySummaryEntity.key({ date })),
         this.tableName,
       );
       const parsed = this.base.parseItems(raws);
@@ -182,7 +181,7 @@ export class DailySummaryRepository {
   }
 
   private async rebuildDay(date: string): Promise<{ date: string; summary?: DailySummary; removed: boolean }> {
-    const key = validKey(ENTITY, () => dailySummaryKey(date));
+    const key = validKey(ENTITY, () => dailySummaryEntity.key({ date }));
     for (let attempt = 1; ; attempt++) {
       try {
         const current = await this.currentState(key, {});

@@ -2,10 +2,7 @@ import { DYNAMODB_CORE_TOKENS, DynamoDBService, VitalsError, type Logger } from 
 import {
   GlucoseReadingInputSchema,
   GlucoseReadingSchema,
-  glucoseReadingCreatedAtIndex,
-  glucoseReadingKey,
-  glucoseReadingPrimaryIndex,
-  glucoseReadingsTable,
+  glucoseReadingEntity,
   readingTimeProblem,
   toGlucoseReading,
   type GlucoseReading,
@@ -17,7 +14,9 @@ import { invalidInput, validInput, validKey } from '../base/validate.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
 import { planReadingWrite, type ReadingSaveCounts, type ReadingSaveResult } from './stored-reading.ts';
 
-const ENTITY = 'GlucoseReading';
+const ENTITY = glucoseReadingEntity.name;
+const { primary } = glucoseReadingEntity;
+const byCreatedAt = glucoseReadingEntity.indexes['user_id-created_at-index'];
 
 export interface ReadingRange {
   /** Inclusive lower bound (an instant); absent = from the first reading. */
@@ -29,7 +28,7 @@ export interface ReadingRange {
 }
 
 /**
- * A user's CGM and manual glucose readings (`bg_readings`). Saving is
+ * A user's CGM and manual glucose readings (the readings table). Saving is
  * idempotent per user + timestamp: a re-sync overwrites, never duplicates,
  * and re-saving a reading the table already holds writes nothing, so its
  * `created_at` and `updated_at` still say when it first arrived and last
@@ -47,7 +46,7 @@ export class GlucoseReadingRepository {
   ) {
     this.base = new BaseRepository(db, logger.child({ component: 'GlucoseReadingRepository' }), settings, {
       entity: ENTITY,
-      table: glucoseReadingsTable,
+      table: glucoseReadingEntity.table,
       schema: GlucoseReadingSchema,
     });
   }
@@ -95,12 +94,12 @@ export class GlucoseReadingRepository {
   }
 
   async get(userId: string, timestamp: string): Promise<GlucoseReading | undefined> {
-    return this.base.get(validKey(ENTITY, () => glucoseReadingKey(userId, timestamp)));
+    return this.base.get(validKey(ENTITY, () => glucoseReadingEntity.key({ user_id: userId, timestamp })));
   }
 
   /** Deletes one reading; resolves with it, or undefined when there was none. */
   async delete(userId: string, timestamp: string): Promise<GlucoseReading | undefined> {
-    return this.base.delete(validKey(ENTITY, () => glucoseReadingKey(userId, timestamp)));
+    return this.base.delete(validKey(ENTITY, () => glucoseReadingEntity.key({ user_id: userId, timestamp })));
   }
 
   /** One page of a user's readings in a time range, oldest or newest first. */
@@ -120,7 +119,7 @@ export class GlucoseReadingRepository {
 
   /** Readings stored (created) after `since`, in storing order: what an incremental sync has not seen yet. */
   async listCreatedSince(userId: string, since: string, page: PageRequest = {}): Promise<Page<GlucoseReading>> {
-    const query = validKey(ENTITY, () => glucoseReadingCreatedAtIndex.keyCondition(userId, { gt: since }));
+    const query = validKey(ENTITY, () => byCreatedAt.keyCondition(userId, { gt: since }));
     return this.base.queryPage(query, page);
   }
 
@@ -134,7 +133,7 @@ export class GlucoseReadingRepository {
           : to !== undefined
             ? { lte: to }
             : undefined;
-    const condition = validKey(ENTITY, () => glucoseReadingPrimaryIndex.keyCondition(userId, sort));
+    const condition = validKey(ENTITY, () => primary.keyCondition(userId, sort));
     return { ...condition, descending: range.order === 'desc' };
   }
 
@@ -151,7 +150,7 @@ export class GlucoseReadingRepository {
     const counts: ReadingSaveCounts = { new: 0, changed: 0, unchanged: 0 };
     if (unique.length === 0) return { readings: [], counts };
     const stored = await this.db.batchGetItems(
-      unique.map((reading) => glucoseReadingKey(reading.user_id, reading.timestamp)),
+      unique.map((reading) => glucoseReadingEntity.key(reading)),
       this.base.tableName,
       { consistentRead: true },
     );
@@ -169,7 +168,7 @@ export class GlucoseReadingRepository {
 
   /** Checks the user id, then stamps validated inputs as stored readings (`created_at` now, TTL from the settings). */
   private stamper(userId: string): (input: GlucoseReadingInput) => GlucoseReading {
-    validKey(ENTITY, () => glucoseReadingPrimaryIndex.partition(userId));
+    validKey(ENTITY, () => primary.partition(userId));
     const now = this.clock.now();
     const retention = this.settings.glucose_retention_days;
     const expiresAt = retention === undefined ? undefined : Math.floor(now.getTime() / 1_000) + retention * 86_400;

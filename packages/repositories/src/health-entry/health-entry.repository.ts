@@ -13,14 +13,11 @@ import {
   deriveHealthEntry,
   diffHealthEntryItems,
   healthEntriesOnDate,
-  healthEntriesTable,
+  healthEntryEntity,
   healthEntryFromItem,
   healthEntryItemKeys,
   healthEntryItems,
   healthEntryKey,
-  healthEntryMedicationIndex,
-  healthEntryPainLevelIndex,
-  healthEntryPrimaryIndex,
   isHealthTime,
   isMedicationIndexItem,
   isMedicationName,
@@ -45,7 +42,8 @@ import { eachDate, validDate, validDateRange } from './health-dates.ts';
 import type { HealthDay, HealthEntryDateRange, HealthEntryTimeRange, HealthEntryWrite, HealthEntryWriteOptions } from './health-entry.types.ts';
 import { unchangedCondition } from './unchanged-condition.ts';
 
-const ENTITY = 'HealthEntry';
+const ENTITY = healthEntryEntity.name;
+const { primary, indexes } = healthEntryEntity;
 
 /** DynamoDB's limit of actions in one TransactWriteItems call. */
 const TRANSACTION_LIMIT = 100;
@@ -56,7 +54,7 @@ const BULK_REQUESTS_AT_ONCE = 8;
 /** Every attribute an entry item may carry: what "unchanged" compares. */
 const ENTRY_ATTRIBUTES = Object.keys(HealthEntrySchema.shape);
 
-/** Any item of `fusion-health-entries` read back as it is stored, parsed with the schema its marker calls for (precise issues). */
+/** Any item of the health-log table read back as it is stored, parsed with the schema its marker calls for (precise issues). */
 const StoredTableItemSchema: z.ZodType<HealthEntryTableItem> = z.unknown().transform((raw, ctx) => {
   const result = parseHealthEntryTableItem(raw);
   if (result.success) return result.data;
@@ -76,7 +74,7 @@ interface StoredState {
 }
 
 /**
- * The health log (`fusion-health-entries`): one entry per date + `HHMM`,
+ * The health log (its table): one entry per date + `HHMM`,
  * stored as the entry item plus one medication index item per additional
  * medication, so that `medication-index` finds an entry under every
  * medication it lists. Every write replaces all of an entry's items in one
@@ -98,10 +96,10 @@ export class HealthEntryRepository {
     this.log = logger.child({ component: 'HealthEntryRepository' });
     this.base = new BaseRepository(db, this.log, settings, {
       entity: ENTITY,
-      table: healthEntriesTable,
+      table: healthEntryEntity.table,
       schema: StoredHealthEntrySchema,
     });
-    this.items = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: healthEntriesTable, schema: StoredTableItemSchema });
+    this.items = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: healthEntryEntity.table, schema: StoredTableItemSchema });
     this.tableName = this.base.tableName;
   }
 
@@ -196,15 +194,9 @@ export class HealthEntryRepository {
    * as they are stored. What the migrator's `verify` compares a file with.
    */
   async readDay(date: string): Promise<HealthDay> {
-    const query = validKey(ENTITY, () => healthEntryPrimaryIndex.keyCondition(date));
+    const query = validKey(ENTITY, () => primary.keyCondition(date));
     const day: HealthDay = { date, entries: [], medication_index_items: [], skipped: [] };
-    for await (const page of this.db.queryPages({
-      tableName: this.tableName,
-      keyConditionExpression: query.KeyConditionExpression,
-      expressionAttributeNames: query.ExpressionAttributeNames,
-      expressionAttributeValues: query.ExpressionAttributeValues,
-      consistentRead: true,
-    })) {
+    for await (const page of this.db.queryPages({ ...query, tableName: this.tableName, consistentRead: true })) {
       const { items, skipped } = this.items.parseItems(page.items);
       for (const item of items) {
         if (isMedicationIndexItem(item)) day.medication_index_items.push(item);
@@ -218,7 +210,7 @@ export class HealthEntryRepository {
 
   /** The medication index items stored on `date` (one strongly consistent Query of the `med#` sort keys). */
   private async indexItemsOn(date: string): Promise<MedicationIndexItem[]> {
-    const query = validKey(ENTITY, () => healthEntryPrimaryIndex.keyCondition(date, { beginsWith: MEDICATION_INDEX_PREFIX }));
+    const query = validKey(ENTITY, () => primary.keyCondition(date, { beginsWith: MEDICATION_INDEX_PREFIX }));
     const items: MedicationIndexItem[] = [];
     for await (const item of this.items.queryAll({ ...query, consistentRead: true })) if (isMedicationIndexItem(item)) items.push(item);
     return items;
@@ -262,13 +254,13 @@ export class HealthEntryRepository {
    */
   async listByMedication(medication: string, range: HealthEntryDateRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
     // Case-insensitive: every entry is indexed under the lower-case form of each name (see healthEntryItems).
-    const condition = validKey(ENTITY, () => healthEntryMedicationIndex.keyCondition(medicationMatchName(medication), this.dateCondition(range)));
+    const condition = validKey(ENTITY, () => indexes['medication-index'].keyCondition(medicationMatchName(medication), this.dateCondition(range)));
     return this.base.queryPage({ ...condition, descending: range.order === 'desc' }, page);
   }
 
   /** Reference query 4: one page of the entries whose highest pain level is `level` (0..10), optionally between two dates. */
   async listByPainLevel(level: number, range: HealthEntryDateRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
-    const condition = validKey(ENTITY, () => healthEntryPainLevelIndex.keyCondition(level, this.dateCondition(range)));
+    const condition = validKey(ENTITY, () => indexes['pain-level-index'].keyCondition(level, this.dateCondition(range)));
     return this.base.queryPage({ ...condition, descending: range.order === 'desc' }, page);
   }
 

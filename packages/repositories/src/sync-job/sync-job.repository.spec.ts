@@ -7,7 +7,7 @@ import {
   type Page,
   type QueryParams,
 } from '@vitals/dynamodb-core';
-import type { SyncJob } from '@vitals/models';
+import { syncJobEntity, type SyncJob } from '@vitals/models';
 import { SyncJobRepository } from './sync-job.repository.ts';
 
 const NOW = '2026-04-01T12:00:00.000Z';
@@ -57,7 +57,7 @@ function fakeDb(outcomes: Record<string, Outcome>) {
       if (outcome === 'completedMeanwhile') {
         throw new VitalsError('dynamodb.conditionFailed', 'updateItem: the condition was not met', {
           operation: 'updateItem',
-          table: 'sync_jobs',
+          table: syncJobEntity.table.name,
           existing_item: { ...pending(jobId), status: 'completed', attempts: 1, version: 3 },
         });
       }

@@ -12,11 +12,8 @@ import {
   SyncJobInputSchema,
   SyncJobSchema,
   VersionSchema,
-  syncJobKey,
-  syncJobStatusScheduledAtIndex,
+  syncJobEntity,
   syncJobTimeProblems,
-  syncJobUserScheduledAtIndex,
-  syncJobsTable,
   toSyncJob,
   type SyncJob,
   type SyncJobStatus,
@@ -30,7 +27,9 @@ import '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
 import { syncJobRetryDelayMs } from './sync-job.backoff.ts';
 
-const ENTITY = 'SyncJob';
+const ENTITY = syncJobEntity.name;
+const byStatus = syncJobEntity.indexes['status-scheduled_at-index'];
+const byUser = syncJobEntity.indexes['user_id-scheduled_at-index'];
 
 /** Longest lease a claim or heartbeat may take: one day. */
 export const SYNC_JOB_MAX_LEASE_MS = 86_400_000;
@@ -71,7 +70,7 @@ interface Transition {
 const FINISHED: readonly SyncJobStatus[] = ['completed', 'failed', 'cancelled'];
 
 /**
- * Sync jobs (`sync_jobs`) and their life cycle:
+ * Sync jobs (the jobs table) and their life cycle:
  *
  * ```
  * pending ──claim──▶ running ──complete──▶ completed
@@ -100,7 +99,7 @@ export class SyncJobRepository {
     @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
   ) {
     this.log = logger.child({ component: 'SyncJobRepository' });
-    this.base = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: syncJobsTable, schema: SyncJobSchema });
+    this.base = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: syncJobEntity.table, schema: SyncJobSchema });
   }
 
   /**
@@ -108,7 +107,7 @@ export class SyncJobRepository {
    * version 1. `scheduled_at` left out means now.
    */
   async create(userId: string, input: unknown): Promise<SyncJob> {
-    validKey(ENTITY, () => syncJobUserScheduledAtIndex.partition(userId));
+    validKey(ENTITY, () => byUser.partition(userId));
     const valid = validInput(SyncJobInputSchema, input, ENTITY);
     const now = this.clock.now();
     // A window in the future or a job years ahead is a client's mistake: refused with the field named.
@@ -127,7 +126,7 @@ export class SyncJobRepository {
 
   /** One page of a user's jobs by `scheduled_at`. */
   async listByUser(userId: string, page: PageRequest = {}, options: SyncJobListOptions = {}): Promise<Page<SyncJob>> {
-    const condition = validKey(ENTITY, () => syncJobUserScheduledAtIndex.keyCondition(userId));
+    const condition = validKey(ENTITY, () => byUser.keyCondition(userId));
     return this.base.queryPage({ ...condition, descending: options.order === 'desc' }, page);
   }
 
@@ -146,7 +145,7 @@ export class SyncJobRepository {
    */
   async listByStatus(status: SyncJobStatus, scheduledBy?: string, page: PageRequest = {}): Promise<Page<SyncJob>> {
     const condition = validKey(ENTITY, () =>
-      syncJobStatusScheduledAtIndex.keyCondition(status, scheduledBy === undefined ? undefined : { lte: scheduledBy }),
+      byStatus.keyCondition(status, scheduledBy === undefined ? undefined : { lte: scheduledBy }),
     );
     return this.base.queryPage(condition, page);
   }
@@ -157,12 +156,12 @@ export class SyncJobRepository {
    */
   async listExpiredLeases(now: string, page: PageRequest = {}): Promise<Page<SyncJob>> {
     const at = validInput(IsoInstantSchema, now, ENTITY, 'now');
-    const condition = validKey(ENTITY, () => syncJobStatusScheduledAtIndex.keyCondition('running'));
+    const condition = validKey(ENTITY, () => byStatus.keyCondition('running'));
     const spec: QuerySpec = {
       ...condition,
       filterExpression: '#lease_expires_at < :now',
-      ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#lease_expires_at': 'lease_expires_at' },
-      ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ':now': at },
+      expressionAttributeNames: { ...condition.expressionAttributeNames, '#lease_expires_at': 'lease_expires_at' },
+      expressionAttributeValues: { ...condition.expressionAttributeValues, ':now': at },
     };
     return this.base.queryPage(spec, page);
   }
@@ -406,7 +405,7 @@ export class SyncJobRepository {
   // ── internals ────────────────────────────────────────────────────────
 
   private key(jobId: string): Key {
-    return validKey(ENTITY, () => syncJobKey(jobId));
+    return validKey(ENTITY, () => syncJobEntity.key({ job_id: jobId }));
   }
 
   private validLease(owner: string, leaseMs: number): void {

@@ -1,6 +1,6 @@
 import { DynamoDBService, createLogger } from '@vitals/dynamodb-core';
 import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
-import { glucoseReadingsTable, userTokensTable } from '@vitals/models';
+import { glucoseReadingEntity, syncJobEntity, userTokenEntity } from '@vitals/models';
 import { randomUUID } from 'node:crypto';
 import { createMissingTables } from './create-tables.ts';
 import { ensureTables, planTables } from './table-plan.ts';
@@ -19,8 +19,8 @@ describe('table plan', () => {
       const options = { prefix: prefix() };
       const { applied } = await ensureTables(db, options);
       expect(applied.filter((action) => action.action === 'createTable')).toHaveLength(5);
-      expect(applied).toContainEqual({ table: `${options.prefix}bg_readings`, action: 'enableTimeToLive', attribute: 'expires_at' });
-      expect((await db.describeTableSettings(`${options.prefix}sync_jobs`)).ttl_attribute).toBe('expires_at');
+      expect(applied).toContainEqual({ table: glucoseReadingEntity.tableName(options.prefix), action: 'enableTimeToLive', attribute: 'expires_at' });
+      expect((await db.describeTableSettings(syncJobEntity.tableName(options.prefix))).ttl_attribute).toBe('expires_at');
 
       expect(await planTables(db, options)).toEqual({ actions: [], skipped: [] });
       expect(await ensureTables(db, options)).toEqual({ applied: [], skipped: [] });
@@ -29,8 +29,8 @@ describe('table plan', () => {
 
   describe('createMissingTables', () => {
     it('when creating a table with a TTL attribute, enables TTL too, and resolves with the names it created', async () => {
-      const options = { prefix: prefix(), tables: [glucoseReadingsTable, userTokensTable] };
-      expect(await createMissingTables(db, options)).toEqual([`${options.prefix}bg_readings`, `${options.prefix}user_tokens`]);
+      const options = { prefix: prefix(), tables: [glucoseReadingEntity.table, userTokenEntity.table] };
+      expect(await createMissingTables(db, options)).toEqual([glucoseReadingEntity.tableName(options.prefix), userTokenEntity.tableName(options.prefix)]);
       expect(await planTables(db, options)).toEqual({ actions: [], skipped: [] });
       expect(await createMissingTables(db, options)).toEqual([]);
     });

@@ -1,5 +1,8 @@
 import { VitalsError, type DynamoDBService } from '@vitals/dynamodb-core';
-import { allTables, toCreateTableInput, type TableDefinition } from '@vitals/models';
+import { allEntities, toCreateTableInput, type TableDefinition } from '@vitals/models';
+
+/** Every entity's table, in creation order. */
+const entityTables: readonly TableDefinition[] = allEntities.map((entity) => entity.table);
 
 /** What to bring an endpoint in line with, and which optional settings to ask for. */
 export interface TablePlanOptions {
@@ -11,7 +14,7 @@ export interface TablePlanOptions {
   pitr?: boolean;
   /** Also enable deletion protection. */
   deletionProtection?: boolean;
-  /** Default: all five tables. */
+  /** Default: every entity's table (`allEntities`). */
   tables?: readonly TableDefinition[];
 }
 
@@ -37,7 +40,7 @@ export interface TablePlan {
 /** What differs between the definitions (under `prefix`) and the endpoint: tables, GSIs, TTL and the settings asked for. Reads only. */
 export async function planTables(db: DynamoDBService, options: TablePlanOptions): Promise<TablePlan> {
   const plan: TablePlan = { actions: [], skipped: [] };
-  for (const definition of options.tables ?? allTables) {
+  for (const definition of options.tables ?? entityTables) {
     const table = toCreateTableInput(definition, { prefix: options.prefix }).TableName;
     const existing = await db.describeTable(table);
     if (existing === undefined) {
@@ -86,7 +89,7 @@ export async function applyTablePlan(
   const applied: TableAction[] = [];
   const skipped = [...plan.skipped];
   const inputs = new Map(
-    (options.tables ?? allTables).map((definition) => {
+    (options.tables ?? entityTables).map((definition) => {
       const input = toCreateTableInput(definition, { prefix: options.prefix });
       return [input.TableName, input];
     }),

@@ -1,5 +1,5 @@
 import { VitalsError, type DynamoDBService, type Item, type Logger } from '@vitals/dynamodb-core';
-import type { UserTokenInput } from '@vitals/models';
+import { userTokenEntity, type UserTokenInput } from '@vitals/models';
 import type { Container } from 'inversify';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
@@ -89,7 +89,7 @@ describe(UserTokenRepository.name, () => {
 
   beforeAll(async () => {
     ({ container, db, settings } = await testContainer({}, { clock, logger }));
-    table = `${settings.table_prefix}user_tokens`;
+    table = userTokenEntity.tableName(settings.table_prefix);
     repository = withRing(ringA);
   });
   afterAll(() => container.unbindAll());

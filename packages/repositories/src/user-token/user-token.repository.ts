@@ -5,9 +5,7 @@ import {
   UserTokenItemSchema,
   VersionSchema,
   toUserTokenMetadata,
-  userTokenKey,
-  userTokenProviderExpiresAtIndex,
-  userTokensTable,
+  userTokenEntity,
   type UserToken,
   type UserTokenInput,
   type UserTokenItem,
@@ -21,7 +19,7 @@ import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../setti
 import { TokenCipher, USER_TOKEN_KEYS, type TokenKeyRing } from './token-cipher.ts';
 import './user-token.errors.ts';
 
-const ENTITY = 'UserToken';
+const ENTITY = userTokenEntity.name;
 
 type TokenField = 'access_token' | 'refresh_token';
 type TokenKey = { user_id: string; provider: string };
@@ -47,11 +45,11 @@ const StoredVersionSchema = z.object({ version: VersionSchema, created_at: IsoIn
  * left out on purpose, so a backup restored under another prefix still opens.
  */
 function sealContext(key: TokenKey, field: TokenField): string {
-  return JSON.stringify([userTokensTable.name, key.user_id, key.provider, field]);
+  return JSON.stringify([userTokenEntity.table.name, key.user_id, key.provider, field]);
 }
 
 /**
- * A user's OAuth token sets, one per provider (`user_tokens`). Access and
+ * A user's OAuth token sets, one per provider (the token sets table). Access and
  * refresh tokens are stored only as AES-256-GCM ciphertext with the id of
  * the key that sealed them; they come back in the clear only from
  * {@link UserTokenRepository.get}, for the code that calls the provider. Everything else returns
@@ -79,7 +77,7 @@ export class UserTokenRepository {
     this.log = logger.child({ component: 'UserTokenRepository' });
     this.base = new BaseRepository(db, this.log, settings, {
       entity: ENTITY,
-      table: userTokensTable,
+      table: userTokenEntity.table,
       schema: UserTokenItemSchema,
     });
   }
@@ -100,7 +98,7 @@ export class UserTokenRepository {
    * Resolves with the metadata of what was stored; never the tokens.
    */
   async save(userId: string, provider: string, input: unknown, expectedVersion?: UserTokenExpectedVersion): Promise<UserTokenMetadata> {
-    const key = validKey(ENTITY, () => userTokenKey(userId, provider));
+    const key = validKey(ENTITY, () => userTokenEntity.key({ user_id: userId, provider }));
     const token = validInput(UserTokenInputSchema, input, ENTITY);
     validInput(ExpectedVersionSchema, expectedVersion, ENTITY, 'expected_version');
 
@@ -138,7 +136,7 @@ export class UserTokenRepository {
    * version, else `repository.conflict` and nothing is deleted.
    */
   async delete(userId: string, provider: string, expectedVersion?: number): Promise<UserTokenMetadata | undefined> {
-    const key = validKey(ENTITY, () => userTokenKey(userId, provider));
+    const key = validKey(ENTITY, () => userTokenEntity.key({ user_id: userId, provider }));
     validInput(VersionSchema.optional(), expectedVersion, ENTITY, 'expected_version');
     const condition =
       expectedVersion === undefined
@@ -171,7 +169,7 @@ export class UserTokenRepository {
    * one set it is about to refresh.
    */
   async listExpiringBefore(provider: string, before: number, page: PageRequest = {}): Promise<Page<UserTokenMetadata>> {
-    const query = validKey(ENTITY, () => userTokenProviderExpiresAtIndex.keyCondition(provider, { lt: before }));
+    const query = validKey(ENTITY, () => userTokenEntity.indexes['provider-expires_at-index'].keyCondition(provider, { lt: before }));
     const result = await this.base.queryPage(query, page);
     return { ...result, items: result.items.map(toUserTokenMetadata) };
   }
@@ -210,7 +208,7 @@ export class UserTokenRepository {
 
   private async getItem(userId: string, provider: string): Promise<UserTokenItem | undefined> {
     // Strongly consistent: a refresher must never act on a refresh token that was already replaced.
-    return this.base.get(validKey(ENTITY, () => userTokenKey(userId, provider)), { consistentRead: true });
+    return this.base.get(validKey(ENTITY, () => userTokenEntity.key({ user_id: userId, provider })), { consistentRead: true });
   }
 
   /**
