@@ -20,7 +20,7 @@
  * wrong item count, statistics differing from the baseline's).
  */
 import { figures, interleaved, percentile, round, startLocalDynamoDB, type Figures, type LocalDynamoDB } from '@vitals/local-dynamodb';
-import { glucoseReadingsTable, glucoseStatistics, tableName, type GlucoseReading, type GlucoseStatistics } from '@vitals/models';
+import { glucoseReadingEntity, glucoseStatistics, type GlucoseReading, type GlucoseStatistics } from '@vitals/models';
 import { GlucoseReadingRepository, MAX_PAGE_LIMIT } from '@vitals/repositories';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ const STATS_RUNS = Number(process.env['BENCH_API_STATS_RUNS'] ?? 15);
 const RESULTS = resolve(import.meta.dirname, '../../../bench-results/api.json');
 
 const PREFIX = 'bench-';
-const TABLE = tableName(glucoseReadingsTable, PREFIX);
+const TABLE = glucoseReadingEntity.tableName(PREFIX);
 const FIVE_MINUTES = 300_000;
 const DAY_MS = 86_400_000;
 const PAGE_USER = 'bench-day';

@@ -4,15 +4,15 @@
  * on a fresh DynamoDB Local, and peak RSS for a 10× larger file against the
  * 1× file's (imports stream: memory should stay flat).
  *
- * The ceiling writes into a table made from the same definition as
- * `bg_readings` (its GSI costs DynamoDB Local a second write per item), so
+ * The ceiling writes into a table made from the readings entity's own
+ * definition (its GSI costs DynamoDB Local a second write per item), so
  * the ratio measures what the import adds, not what the table costs. The
  * same loop into a bare table (keys only) is reported beside it.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { round, startLocalDynamoDB } from '@vitals/local-dynamodb';
-import { glucoseReadingsTable, toCreateTableInput } from '@vitals/models';
+import { glucoseReadingEntity, toCreateTableInput } from '@vitals/models';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,9 +43,9 @@ async function cli(args: string[]): Promise<Report> {
 await cli(['tables', 'apply']);
 
 // The ceiling: the same readings, already built, written by a hand-tuned parallel BatchWrite loop.
-const CEILING = 'ceiling-bg_readings';
+const CEILING = glucoseReadingEntity.tableName('ceiling-');
 const BARE = 'bare';
-await rawClient.send(new CreateTableCommand(toCreateTableInput(glucoseReadingsTable, { prefix: 'ceiling-' })));
+await rawClient.send(new CreateTableCommand(toCreateTableInput(glucoseReadingEntity.table, { prefix: 'ceiling-' })));
 await rawClient.send(
   new CreateTableCommand({
     TableName: BARE,
@@ -113,7 +113,7 @@ const results = {
   package: '@vitals/migrator',
   when: new Date().toISOString(),
   import_clarity_1x: { rows: ONE_YEAR, items_per_s: imported.items_per_s, elapsed_ms: imported.elapsed_ms, peak_rss_mb: imported.peak_rss_mb },
-  raw_batchwrite_ceiling: { table: 'bg_readings definition (keys, GSI, TTL)', items_per_s: Math.round(ceilingPerSecond), tuning },
+  raw_batchwrite_ceiling: { table: `${glucoseReadingEntity.table.name} definition (keys, GSI, TTL)`, items_per_s: Math.round(ceilingPerSecond), tuning },
   ratio_vs_ceiling: round(imported.items_per_s / ceilingPerSecond),
   raw_batchwrite_bare_table: { table: 'keys only', items_per_s: Math.round(barePerSecond), tuning: bareTuning },
   ratio_vs_bare_table: round(imported.items_per_s / barePerSecond),

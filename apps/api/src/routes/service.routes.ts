@@ -1,5 +1,5 @@
 import { DynamoDBService } from '@vitals/dynamodb-core';
-import { allTables, tableName } from '@vitals/models';
+import { allEntities } from '@vitals/models';
 import express, { Router } from 'express';
 import type { Container } from 'inversify';
 import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path.js';
@@ -32,7 +32,7 @@ export function serviceRoutes(container: Container, document: object): Router {
   const prefix = container.get(API_TOKENS.Config).table_prefix;
   const readiness = new ReadinessCheck(
     container.get(DynamoDBService),
-    allTables.map((table) => tableName(table, prefix)),
+    allEntities.map((entity) => entity.tableName(prefix)),
     { cacheMs: READINESS_CACHE_MS, deadlineMs: READINESS_DEADLINE_MS },
   );
   const body = JSON.stringify(document);

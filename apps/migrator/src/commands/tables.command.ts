@@ -1,5 +1,5 @@
 import type { DynamoDBService } from '@vitals/dynamodb-core';
-import { allTables } from '@vitals/models';
+import { allEntities } from '@vitals/models';
 import { applyTablePlan, planTables, type TablePlanOptions } from '@vitals/repositories';
 import { finishReport, type Report } from '../report/report.ts';
 
@@ -29,13 +29,13 @@ export async function tablesCommand(
   const name = options.apply ? 'tables apply' : 'tables plan';
   if (!options.apply || options.dryRun) {
     return finishReport(
-      { command: name, dry_run: options.dryRun, read: allTables.length, written: 0, skipped: plan.skipped, details: { actions: plan.actions } },
+      { command: name, dry_run: options.dryRun, read: allEntities.length, written: 0, skipped: plan.skipped, details: { actions: plan.actions } },
       started,
     );
   }
   const result = await applyTablePlan(db, planOptions, plan);
   return finishReport(
-    { command: name, dry_run: false, read: allTables.length, written: result.applied.length, skipped: result.skipped, details: { actions: result.applied } },
+    { command: name, dry_run: false, read: allEntities.length, written: result.applied.length, skipped: result.skipped, details: { actions: result.applied } },
     started,
   );
 }

@@ -1,3 +1,4 @@
+import { dailySummaryEntity, healthEntryEntity } from '@vitals/models';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +30,8 @@ async function freshTables(): Promise<{ env: Record<string, string>; prefix: str
 }
 
 const scanAll = (table: string) => db.scan({ tableName: table });
-const entryItems = async (prefix: string) => scanAll(`${prefix}fusion-health-entries`);
-const summaryItems = async (prefix: string) => scanAll(`${prefix}fusion-daily-summaries`);
+const entryItems = async (prefix: string) => scanAll(healthEntryEntity.tableName(prefix));
+const summaryItems = async (prefix: string) => scanAll(dailySummaryEntity.tableName(prefix));
 
 afterAll(() => db.close());
 
@@ -199,8 +200,8 @@ describe('vitals-migrate import / verify / export entries', () => {
       const file = join(dir, 'week.json');
       await writeEntriesFixture(file, { days: 7, entriesPerDay: 4 });
       expect((await runCli(['import', 'entries', file, '--year', '2025'], env)).code).toBe(0);
-      const entries = `${prefix}fusion-health-entries`;
-      const summaries = `${prefix}fusion-daily-summaries`;
+      const entries = healthEntryEntity.tableName(prefix);
+      const summaries = dailySummaryEntity.tableName(prefix);
 
       await db.deleteItem({ date: '2025-01-02', timestamp: '0600' }, entries);
       await db.putItem({ date: '2025-01-03', timestamp: '2300', medications: {}, pain: {}, activities: {}, note: 'not in the file' }, entries);
@@ -245,7 +246,7 @@ describe('vitals-migrate import / verify / export entries', () => {
       const file = join(dir, 'three.json');
       await writeEntriesFixture(file, { days: 3, entriesPerDay: 2 });
       await runCli(['import', 'entries', file, '--year', '2025'], env);
-      const summaries = `${prefix}fusion-daily-summaries`;
+      const summaries = dailySummaryEntity.tableName(prefix);
       await db.deleteItem({ date: '2025-01-02' }, summaries);
       await db.putItem({ ...(await db.getItem({ date: '2025-01-03' }, summaries)), date: '2025-03-01' }, summaries);
 
@@ -278,8 +279,8 @@ describe('vitals-migrate import / verify / export entries', () => {
       const file = join(dir, 'two.json');
       await writeEntriesFixture(file, { days: 2, entriesPerDay: 2 });
       await runCli(['import', 'entries', file, '--year', '2025'], env);
-      await db.putItem({ date: '2025-01-02', timestamp: '0900', medications: 'not a map', pain: {}, activities: {} }, `${prefix}fusion-health-entries`);
-      const summaries = `${prefix}fusion-daily-summaries`;
+      await db.putItem({ date: '2025-01-02', timestamp: '0900', medications: 'not a map', pain: {}, activities: {} }, healthEntryEntity.tableName(prefix));
+      const summaries = dailySummaryEntity.tableName(prefix);
       await db.deleteItem({ date: '2025-01-01' }, summaries);
 
       const strict = await runCli(['summaries', 'rebuild', '--strict', '--json'], env);

@@ -18,7 +18,7 @@ const CHUNKS_IN_FLIGHT = 3;
 const SUMMARIES_AT_ONCE = 16;
 
 /**
- * Streams an `entries.json` file into `fusion-health-entries` (with derived
+ * Streams an `entries.json` file into the health-log table (with derived
  * attributes and medication index items) and rebuilds the summary of every
  * day it wrote. Bad records are reported with their `MMDD/HHMM` path while
  * the valid ones go in; with `strict`, any bad record aborts before a single

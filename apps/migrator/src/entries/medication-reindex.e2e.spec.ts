@@ -1,4 +1,4 @@
-import { healthEntryItems, type HealthEntry } from '@vitals/models';
+import { healthEntryEntity, healthEntryItems, type HealthEntry } from '@vitals/models';
 import { runCli, testService, uniquePrefix } from '../test-support/run-cli.ts';
 
 jest.setTimeout(120_000);
@@ -29,7 +29,7 @@ describe('vitals-migrate entries reindex', () => {
     const prefix = uniquePrefix();
     const env = { TABLE_PREFIX: prefix };
     expect((await runCli(['tables', 'apply'], env)).code).toBe(0);
-    const table = `${prefix}fusion-health-entries`;
+    const table = healthEntryEntity.tableName(prefix);
     const items = healthEntryItems(entry);
     const oldForm = [items.entry, ...items.medication_index_items.filter((item) => Object.hasOwn(entry.medications, item.medication_taken))];
     expect(oldForm.map((item) => item.timestamp)).toEqual(['0800', 'med#Paracetamol#0800']);

@@ -88,7 +88,7 @@ function timeNotes(findings: TimelineFindings, hasTransmitterTime: boolean): str
 }
 
 /**
- * Streams a Clarity CSV export into `bg_readings`: metadata and non-EGV rows
+ * Streams a Clarity CSV export into the readings table: metadata and non-EGV rows
  * are passed over, EGV rows become readings (Low/High → 39/401 with
  * `out_of_range`, mmol/L converted, rate of change → trend), placed in time
  * by their local time and Transmitter Time (`ClarityTimeline`). Bad rows,

@@ -1,3 +1,4 @@
+import { glucoseReadingEntity } from '@vitals/models';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ describe('vitals-migrate import clarity with implausible timestamps', () => {
       report: expect.objectContaining({ read: 4, written: 2, skipped: expected }),
     });
     const stored = await db.query({
-      tableName: `${prefix}bg_readings`,
+      tableName: glucoseReadingEntity.tableName(prefix),
       keyConditionExpression: 'user_id = :u',
       expressionAttributeValues: { ':u': 'clock' },
     });

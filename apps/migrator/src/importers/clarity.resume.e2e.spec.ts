@@ -1,3 +1,4 @@
+import { glucoseReadingEntity } from '@vitals/models';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ describe('vitals-migrate import clarity, killed partway', () => {
 
   const stored = () =>
     db.query({
-      tableName: `${prefix}bg_readings`,
+      tableName: glucoseReadingEntity.tableName(prefix),
       keyConditionExpression: 'user_id = :u',
       expressionAttributeValues: { ':u': 'kill' },
       projectionExpression: '#ts, glucose_value',

@@ -1,5 +1,6 @@
 import { DynamoDBService, createLogger } from '@vitals/dynamodb-core';
 import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
+import { glucoseReadingEntity } from '@vitals/models';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -105,7 +106,7 @@ export function testService(): DynamoDBService {
 /** Every stored reading of `user` under `prefix`, in time order. */
 export function storedReadings(db: DynamoDBService, prefix: string, user: string): Promise<Record<string, unknown>[]> {
   return db.query({
-    tableName: `${prefix}bg_readings`,
+    tableName: glucoseReadingEntity.tableName(prefix),
     keyConditionExpression: 'user_id = :u',
     expressionAttributeValues: { ':u': user },
   });

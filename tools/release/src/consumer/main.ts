@@ -6,7 +6,7 @@
  * and round-trips one glucose reading, then prints what it saw as JSON.
  */
 import { DynamoDBService, createLogger, dynamoDBCoreModule } from '@vitals/dynamodb-core';
-import { glucoseReadingsTable, tableName, type GlucoseReading, type GlucoseReadingInputBody } from '@vitals/models';
+import { glucoseReadingEntity, type GlucoseReading, type GlucoseReadingInputBody } from '@vitals/models';
 import { GlucoseReadingRepository, createMissingTables, repositoriesModule } from '@vitals/repositories';
 import { Container } from 'inversify';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +28,7 @@ await container.load(
 );
 
 const db = container.get(DynamoDBService);
-const created = await createMissingTables(db, { prefix, tables: [glucoseReadingsTable] });
+const created = await createMissingTables(db, { prefix, tables: [glucoseReadingEntity.table] });
 const readings = container.get(GlucoseReadingRepository);
 const input: GlucoseReadingInputBody = {
   timestamp: '2026-03-01T08:05:00.000Z',
@@ -39,7 +39,7 @@ const input: GlucoseReadingInputBody = {
 };
 const saved: GlucoseReading = await readings.save('consumer', input);
 const read: GlucoseReading | undefined = await readings.get('consumer', saved.timestamp);
-await db.deleteTable(tableName(glucoseReadingsTable, prefix));
+await db.deleteTable(glucoseReadingEntity.tableName(prefix));
 db.close();
 
-console.log(JSON.stringify({ created, expectedTable: tableName(glucoseReadingsTable, prefix), saved, read }));
+console.log(JSON.stringify({ created, expectedTable: glucoseReadingEntity.tableName(prefix), saved, read }));
