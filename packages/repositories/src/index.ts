@@ -11,7 +11,16 @@ export {
   type QuerySpec,
   type SkippedItem,
 } from './base/base-repository.ts';
-export { invalidInput, validInput, validKey } from './base/validate.ts';
+export { validInput, validKey } from './base/validate.ts';
+export {
+  conflict,
+  invalidInput,
+  invalidItem,
+  invalidTransition,
+  notFound,
+  type ConflictOptions,
+  type InvalidItemOptions,
+} from './errors/repository-errors.ts';
 export { decodeCursor, encodeCursor, type QueryScope } from './pagination/cursor.ts';
 export {
   REPOSITORY_TOKENS,

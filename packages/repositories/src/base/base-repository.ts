@@ -9,7 +9,7 @@ import {
 } from '@vitals/dynamodb-core';
 import { tableName, type TableDefinition } from '@vitals/models';
 import type { z } from 'zod';
-import '../errors/repository-errors.ts';
+import { conflict, invalidInput, invalidItem, schemaIssues } from '../errors/repository-errors.ts';
 import { decodeCursor, encodeCursor, type QueryScope } from '../pagination/cursor.ts';
 import type { RepositorySettings } from '../settings/repository-settings.ts';
 
@@ -130,11 +130,7 @@ export class BaseRepository<T> {
     const parsed = this.parseOne(updated);
     if (parsed === undefined) {
       // The write happened; what it left behind does not pass the schema, and the caller must know.
-      throw new VitalsError('repository.invalidItem', `${this.definition.entity} ${JSON.stringify(key)} is invalid after an update`, {
-        entity: this.definition.entity,
-        key,
-        issues: ['the updated item does not pass its schema'],
-      });
+      throw invalidItem(this.definition.entity, key, ['the updated item does not pass its schema'], { afterUpdate: true });
     }
     return parsed;
   }
@@ -143,10 +139,8 @@ export class BaseRepository<T> {
   async queryPage(spec: QuerySpec, request: PageRequest = {}): Promise<Page<T>> {
     const limit = request.limit ?? DEFAULT_PAGE_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-      throw new VitalsError('repository.invalidInput', `limit must be an integer 1..${MAX_PAGE_LIMIT}`, {
-        entity: this.definition.entity,
-        issues: [{ path: 'limit', message: `must be an integer 1..${MAX_PAGE_LIMIT}` }],
-      });
+      const issues = [{ path: 'limit', message: `must be an integer 1..${MAX_PAGE_LIMIT}` }];
+      throw invalidInput(this.definition.entity, issues, undefined, `limit must be an integer 1..${MAX_PAGE_LIMIT}`);
     }
     const scope = this.scopeOf(spec);
     const startKey =
@@ -218,15 +212,9 @@ export class BaseRepository<T> {
         items.push(result.data);
         continue;
       }
-      const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`);
+      const issues = schemaIssues(result.error.issues);
       const key = this.keyOf(raw);
-      if (this.settings.strict) {
-        throw new VitalsError(
-          'repository.invalidItem',
-          `${this.definition.entity} ${JSON.stringify(key)} in ${this.tableName} is invalid: ${issues.join('; ')}`,
-          { entity: this.definition.entity, key, issues },
-        );
-      }
+      if (this.settings.strict) throw invalidItem(this.definition.entity, key, issues, { table: this.tableName });
       skipped.push({ key, issues });
     }
   }
@@ -258,17 +246,7 @@ export class BaseRepository<T> {
 
   private conflictOr(error: unknown, key: Key, expectedVersion: number | undefined): unknown {
     if (!VitalsError.is(error, 'dynamodb.conditionFailed')) return error;
-    const actual = error.details.existing_item?.['version'];
-    return new VitalsError(
-      'repository.conflict',
-      `${this.definition.entity} ${JSON.stringify(key)} was changed by someone else`,
-      {
-        entity: this.definition.entity,
-        key,
-        expected_version: expectedVersion,
-        actual_version: typeof actual === 'number' ? actual : undefined,
-      },
-      { cause: error },
-    );
+    const versions = { expected: expectedVersion, actual: error.details.existing_item?.['version'] };
+    return conflict(this.definition.entity, key, { versions, cause: error });
   }
 }

@@ -1,7 +1,6 @@
-import { VitalsError } from '@vitals/dynamodb-core';
 import { ModelError } from '@vitals/models';
 import type { z } from 'zod';
-import '../errors/repository-errors.ts';
+import { invalidInput } from '../errors/repository-errors.ts';
 
 /** Parses repository input; every problem becomes one `repository.invalidInput` error with a path per issue. */
 export function validInput<S extends z.ZodType>(schema: S, input: unknown, entity: string, pathPrefix = ''): z.output<S> {
@@ -24,17 +23,4 @@ export function validKey<K>(entity: string, build: () => K): K {
     }
     throw error;
   }
-}
-
-export function invalidInput(
-  entity: string,
-  issues: { path: string; message: string }[],
-  cause?: unknown,
-): VitalsError<'repository.invalidInput'> {
-  return new VitalsError(
-    'repository.invalidInput',
-    `Invalid ${entity}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
-    { entity, issues },
-    { cause },
-  );
 }

@@ -24,7 +24,8 @@ import {
   type PageRequest,
   type SkippedItem,
 } from '../base/base-repository.ts';
-import { invalidInput, validInput, validKey } from '../base/validate.ts';
+import { validInput, validKey } from '../base/validate.ts';
+import { conflict, invalidInput } from '../errors/repository-errors.ts';
 import { HealthEntryRepository } from '../health-entry/health-entry.repository.ts';
 import { eachDate, validDateRange, type HealthDateRange } from '../health-entry/health-dates.ts';
 import { unchangedCondition } from '../health-entry/unchanged-condition.ts';
@@ -233,12 +234,7 @@ export class DailySummaryRepository {
 
   private conflictOr(error: unknown, key: Key): unknown {
     if (!VitalsError.is(error, 'dynamodb.conditionFailed')) return error;
-    return new VitalsError(
-      'repository.conflict',
-      `${ENTITY} ${JSON.stringify(key)} was changed by someone else`,
-      { entity: ENTITY, key },
-      { cause: error },
-    );
+    return conflict(ENTITY, key, { cause: error });
   }
 
   /**

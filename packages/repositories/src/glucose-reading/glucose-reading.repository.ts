@@ -10,7 +10,8 @@ import {
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
 import { BaseRepository, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
-import { invalidInput, validInput, validKey } from '../base/validate.ts';
+import { validInput, validKey } from '../base/validate.ts';
+import { invalidInput } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
 import { planReadingWrite, type ReadingSaveCounts, type ReadingSaveResult } from './stored-reading.ts';
 

@@ -1,5 +1,5 @@
 import { isHealthDate } from '@vitals/models';
-import { invalidInput } from '../base/validate.ts';
+import { invalidInput } from '../errors/repository-errors.ts';
 
 const DAY_MS = 86_400_000;
 

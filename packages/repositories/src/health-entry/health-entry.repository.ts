@@ -36,7 +36,8 @@ import {
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { BaseRepository, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
-import { invalidInput, validInput, validKey } from '../base/validate.ts';
+import { validInput, validKey } from '../base/validate.ts';
+import { conflict, invalidInput } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type RepositorySettings } from '../settings/repository-settings.ts';
 import { eachDate, validDate, validDateRange } from './health-dates.ts';
 import type { HealthDay, HealthEntryDateRange, HealthEntryTimeRange, HealthEntryWrite, HealthEntryWriteOptions } from './health-entry.types.ts';
@@ -381,12 +382,7 @@ export class HealthEntryRepository {
         VitalsError.is(error, 'dynamodb.transactionCanceled') &&
         error.details.reasons.some((reason) => reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict');
       if (!lostRace) throw error;
-      throw new VitalsError(
-        'repository.conflict',
-        `${ENTITY} ${JSON.stringify(key)} was changed by someone else`,
-        { entity: ENTITY, key },
-        { cause: error },
-      );
+      throw conflict(ENTITY, key, { cause: error });
     }
   }
 }

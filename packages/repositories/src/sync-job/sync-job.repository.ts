@@ -22,8 +22,8 @@ import { inject, injectable } from 'inversify';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BaseRepository, MAX_PAGE_LIMIT, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
-import { invalidInput, validInput, validKey } from '../base/validate.ts';
-import '../errors/repository-errors.ts';
+import { validInput, validKey } from '../base/validate.ts';
+import { invalidInput } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
 import { syncJobRetryDelayMs } from './sync-job.backoff.ts';
 

@@ -1,4 +1,4 @@
-import type { Key } from '@vitals/dynamodb-core';
+import { VitalsError, type Key } from '@vitals/dynamodb-core';
 
 /** Why a stored token ciphertext could not be opened. */
 export type TokenDecryptionFailure =
@@ -25,4 +25,22 @@ declare module '@vitals/dynamodb-core' {
       field?: 'access_token' | 'refresh_token';
     };
   }
+}
+
+/**
+ * A `repository.decryptionFailed` from the cipher, which sees only a
+ * ciphertext, placed at the item and field the ciphertext was read from.
+ */
+export function decryptionFailedAt(
+  error: VitalsError<'repository.decryptionFailed'>,
+  entity: string,
+  key: Key,
+  field: 'access_token' | 'refresh_token',
+): VitalsError<'repository.decryptionFailed'> {
+  return new VitalsError(
+    'repository.decryptionFailed',
+    `${entity} ${JSON.stringify(key)} ${field}: ${error.message}`,
+    { ...error.details, entity, key, field },
+    { cause: error },
+  );
 }

@@ -15,9 +15,10 @@ import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { BaseRepository, type Page, type PageRequest } from '../base/base-repository.ts';
 import { validInput, validKey } from '../base/validate.ts';
+import { conflict, invalidItem, schemaIssues } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
 import { TokenCipher, USER_TOKEN_KEYS, type TokenKeyRing } from './token-cipher.ts';
-import './user-token.errors.ts';
+import { decryptionFailedAt } from './user-token.errors.ts';
 
 const ENTITY = userTokenEntity.name;
 
@@ -151,13 +152,8 @@ export class UserTokenRepository {
       return deleted === undefined ? undefined : toUserTokenMetadata(deleted);
     } catch (error) {
       if (!VitalsError.is(error, 'dynamodb.conditionFailed')) throw error;
-      const actual = error.details.existing_item?.['version'];
-      throw new VitalsError(
-        'repository.conflict',
-        `${ENTITY} ${JSON.stringify(key)} was changed by someone else`,
-        { entity: ENTITY, key, expected_version: expectedVersion, actual_version: typeof actual === 'number' ? actual : undefined },
-        { cause: error },
-      );
+      const versions = { expected: expectedVersion, actual: error.details.existing_item?.['version'] };
+      throw conflict(ENTITY, key, { versions, cause: error });
     }
   }
 
@@ -226,12 +222,7 @@ export class UserTokenRepository {
     if (raw === undefined) return undefined;
     const result = StoredVersionSchema.safeParse(raw);
     if (result.success) return result.data;
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`);
-    throw new VitalsError(
-      'repository.invalidItem',
-      `${ENTITY} ${JSON.stringify(key)} in ${this.base.tableName} is invalid: ${issues.join('; ')}`,
-      { entity: ENTITY, key, issues },
-    );
+    throw invalidItem(ENTITY, key, schemaIssues(result.error.issues), { table: this.base.tableName });
   }
 
   private seal(
@@ -266,12 +257,7 @@ export class UserTokenRepository {
     } catch (error) {
       if (!VitalsError.is(error, 'repository.decryptionFailed')) throw error;
       const key: Key = { user_id: item.user_id, provider: item.provider };
-      throw new VitalsError(
-        'repository.decryptionFailed',
-        `${ENTITY} ${JSON.stringify(key)} ${field}: ${error.message}`,
-        { ...error.details, entity: ENTITY, key, field },
-        { cause: error },
-      );
+      throw decryptionFailedAt(error, ENTITY, key, field);
     }
   }
 }
