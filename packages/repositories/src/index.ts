@@ -54,13 +54,8 @@ export {
   type UserTokenExpectedVersion,
 } from './user-token/user-token.repository.ts';
 export { repositoriesModule, type RepositoriesModuleOptions } from './container/repositories.module.ts';
-export {
-  SYNC_JOB_LAST_ERROR_MAX_LENGTH,
-  SYNC_JOB_MAX_LEASE_MS,
-  SyncJobRepository,
-  type SyncJobListOptions,
-  type SyncJobWriteOptions,
-} from './sync-job/sync-job.repository.ts';
+export { SyncJobRepository, type SyncJobListOptions, type SyncJobWriteOptions } from './sync-job/sync-job.repository.ts';
+export { SYNC_JOB_LAST_ERROR_MAX_LENGTH, SYNC_JOB_MAX_LEASE_MS } from './sync-job/sync-job.transitions.ts';
 export { SYNC_JOB_RETRY_BASE_MS, SYNC_JOB_RETRY_MAX_MS, syncJobRetryDelayMs } from './sync-job/sync-job.backoff.ts';
 export { HealthEntryRepository } from './health-entry/health-entry.repository.ts';
 export type {

@@ -23,19 +23,26 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BaseRepository, MAX_PAGE_LIMIT, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
 import { validInput, validKey } from '../base/validate.ts';
-import { invalidInput } from '../errors/repository-errors.ts';
+import { invalidInput, invalidItem, schemaIssues } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
-import { syncJobRetryDelayMs } from './sync-job.backoff.ts';
+import {
+  SYNC_JOB_MAX_LEASE_MS,
+  cancelWrite,
+  claimUpdate,
+  completeWrite,
+  expireUpdate,
+  failWrite,
+  failedClaim,
+  failedUpdate,
+  heartbeatWrite,
+  isLostClaim,
+  refusalOf,
+  type SyncJobWrite,
+} from './sync-job.transitions.ts';
 
 const ENTITY = syncJobEntity.name;
 const byStatus = syncJobEntity.indexes['status-scheduled_at-index'];
 const byUser = syncJobEntity.indexes['user_id-scheduled_at-index'];
-
-/** Longest lease a claim or heartbeat may take: one day. */
-export const SYNC_JOB_MAX_LEASE_MS = 86_400_000;
-
-/** Longest `last_error` kept; a longer error message is cut to this many characters. */
-export const SYNC_JOB_LAST_ERROR_MAX_LENGTH = 4_096;
 
 /** claimDue reads this many candidates per job it still wants, so racing workers spread over a wider window. */
 const CANDIDATES_PER_WANTED_JOB = 4;
@@ -58,17 +65,6 @@ export interface SyncJobListOptions {
   order?: 'asc' | 'desc';
 }
 
-/** What an update requires of the stored job, to explain a failed condition. */
-interface Transition {
-  from: readonly SyncJobStatus[];
-  to: SyncJobStatus;
-  /** The lease owner the job must have. */
-  owner?: string;
-  expectedVersion?: number;
-}
-
-const FINISHED: readonly SyncJobStatus[] = ['completed', 'failed', 'cancelled'];
-
 /**
  * Sync jobs (the jobs table) and their life cycle:
  *
@@ -85,7 +81,8 @@ const FINISHED: readonly SyncJobStatus[] = ['completed', 'failed', 'cancelled'];
  * `repository.invalidTransition` (its status does not allow it), or
  * `repository.conflict` (another worker holds the lease, or the job is no
  * longer at `expectedVersion`). A finished job gets `expires_at` from
- * `sync_job_retention_days`.
+ * `sync_job_retention_days`. The updates, their conditions and the reading
+ * of a refusal are decided in `sync-job.transitions.ts`; this class does the I/O.
  */
 @injectable()
 export class SyncJobRepository {
@@ -182,41 +179,16 @@ export class SyncJobRepository {
     const key = this.key(jobId);
     this.validLease(owner, leaseMs);
     const now = this.clock.now();
-    const at = now.toISOString();
-    const outcome = await this.tryUpdate(
-      key,
-      updateParams(
-        'SET #status = :running, #lease_owner = :owner, #lease_expires_at = :lease_until, ' +
-          '#started_at = if_not_exists(#started_at, :now), #attempts = #attempts + :one, ' +
-          '#version = #version + :one, #updated_at = :now',
-        '#attempts < #max_attempts AND ((#status = :pending AND #scheduled_at <= :now) OR ' +
-          '(#status = :running AND #lease_expires_at < :now))',
-        {
-          ':running': 'running',
-          ':pending': 'pending',
-          ':owner': owner,
-          ':lease_until': new Date(now.getTime() + leaseMs).toISOString(),
-          ':now': at,
-          ':one': 1,
-        },
-      ),
-    );
+    const outcome = await this.tryUpdate(key, claimUpdate(owner, leaseMs, now));
     if ('job' in outcome) {
       this.log.info({ job_id: jobId, attempts: outcome.job.attempts, lease_owner: owner }, 'sync job claimed');
       return outcome.job;
     }
 
-    const existing = outcome.existing;
-    if (existing === undefined) throw notFound(key, outcome.error);
-    const status = String(existing['status']);
-    if ((FINISHED as readonly string[]).includes(status)) throw invalidTransition(key, status, 'running', outcome.error);
-    const claimable =
-      (status === 'pending' && String(existing['scheduled_at']) <= at) ||
-      (status === 'running' && String(existing['lease_expires_at']) < at);
-    if (claimable && Number(existing['attempts']) >= Number(existing['max_attempts'])) {
-      await this.failExhausted(key, existing, now);
-    }
-    this.log.debug({ job_id: jobId, status }, 'sync job not claimed');
+    const failed = failedClaim(key, outcome.existing, now, outcome.error);
+    if ('refusal' in failed) throw failed.refusal;
+    if (failed.exhausted) await this.failExhausted(key, outcome.existing as Item, now);
+    this.log.debug({ job_id: jobId, status: failed.status }, 'sync job not claimed');
     return undefined;
   }
 
@@ -252,23 +224,7 @@ export class SyncJobRepository {
     const key = this.key(jobId);
     this.validLease(owner, leaseMs);
     const { expectedVersion } = this.validOptions(options);
-    const now = this.clock.now();
-    return this.update(
-      key,
-      updateParams(
-        'SET #lease_expires_at = :lease_until, #version = #version + :one, #updated_at = :now',
-        `#status = :running AND #lease_owner = :owner${versionClause(expectedVersion)}`,
-        {
-          ':running': 'running',
-          ':owner': owner,
-          ':lease_until': new Date(now.getTime() + leaseMs).toISOString(),
-          ':now': now.toISOString(),
-          ':one': 1,
-          ':expected_version': expectedVersion,
-        },
-      ),
-      { from: ['running'], to: 'running', owner, expectedVersion },
-    );
+    return this.update(key, heartbeatWrite(owner, leaseMs, this.clock.now(), expectedVersion));
   }
 
   /**
@@ -283,27 +239,7 @@ export class SyncJobRepository {
       ENTITY,
     );
     const { expectedVersion } = this.validOptions(options);
-    const now = this.clock.now();
-    const finish = this.finishing(now);
-    const job = await this.update(
-      key,
-      updateParams(
-        `SET #status = :completed, #records_synced = :records_synced, ${finish.set}, #version = #version + :one, ` +
-          '#updated_at = :now REMOVE #lease_owner, #lease_expires_at',
-        `#status = :running AND #lease_owner = :owner${versionClause(expectedVersion)}`,
-        {
-          ':completed': 'completed',
-          ':running': 'running',
-          ':owner': owner,
-          ':records_synced': recordsSynced,
-          ':now': now.toISOString(),
-          ':one': 1,
-          ':expected_version': expectedVersion,
-          ...finish.values,
-        },
-      ),
-      { from: ['running'], to: 'completed', owner, expectedVersion },
-    );
+    const job = await this.update(key, completeWrite(owner, recordsSynced, this.clock.now(), this.retentionDays, expectedVersion));
     this.log.info({ job_id: jobId, attempts: job.attempts, records_synced: recordsSynced }, 'sync job completed');
     return job;
   }
@@ -319,43 +255,16 @@ export class SyncJobRepository {
     const key = this.key(jobId);
     validInput(z.strictObject({ owner: OwnerSchema, error: z.string() }), { owner, error }, ENTITY);
     const { expectedVersion } = this.validOptions(options);
-    const transition: Transition = { from: ['running'], to: 'failed', owner, expectedVersion };
 
     // The backoff depends on `attempts`, which an update expression cannot branch on: read, then
     // update on condition that attempts and owner are still what was read.
     const current = await this.db.getItem(key, this.base.tableName, { consistentRead: true });
-    const refusal = refusalOf(key, current, transition);
+    const refusal = refusalOf(key, current, { change: 'fail', owner, expectedVersion });
     if (refusal !== undefined) throw refusal;
     const job = this.parsed(current as Item, key);
 
-    const now = this.clock.now();
-    const retry = job.attempts < job.max_attempts;
-    const finish = this.finishing(now);
-    const updated = await this.update(
-      key,
-      updateParams(
-        retry
-          ? 'SET #status = :pending, #scheduled_at = :retry_at, #last_error = :error, #version = #version + :one, ' +
-              '#updated_at = :now REMOVE #lease_owner, #lease_expires_at'
-          : `SET #status = :failed, #last_error = :error, ${finish.set}, #version = #version + :one, ` +
-              '#updated_at = :now REMOVE #lease_owner, #lease_expires_at',
-        `#status = :running AND #lease_owner = :owner AND #attempts = :attempts${versionClause(expectedVersion)}`,
-        {
-          ':pending': 'pending',
-          ':failed': 'failed',
-          ':running': 'running',
-          ':owner': owner,
-          ':attempts': job.attempts,
-          ':retry_at': new Date(now.getTime() + syncJobRetryDelayMs(Math.max(job.attempts, 1))).toISOString(),
-          ':error': error.slice(0, SYNC_JOB_LAST_ERROR_MAX_LENGTH),
-          ':now': now.toISOString(),
-          ':one': 1,
-          ':expected_version': expectedVersion,
-          ...finish.values,
-        },
-      ),
-      transition,
-    );
+    const write = failWrite(job, owner, error, this.clock.now(), this.retentionDays, expectedVersion);
+    const updated = await this.update(key, write);
     this.log.info(
       {
         job_id: jobId,
@@ -364,7 +273,7 @@ export class SyncJobRepository {
         max_attempts: updated.max_attempts,
         scheduled_at: updated.scheduled_at,
       },
-      retry ? 'sync job attempt failed, retry scheduled' : 'sync job failed',
+      write.retry ? 'sync job attempt failed, retry scheduled' : 'sync job failed',
     );
     return updated;
   }
@@ -378,26 +287,7 @@ export class SyncJobRepository {
   async cancel(jobId: string, options: SyncJobWriteOptions = {}): Promise<SyncJob> {
     const key = this.key(jobId);
     const { expectedVersion } = this.validOptions(options);
-    const now = this.clock.now();
-    const finish = this.finishing(now);
-    const job = await this.update(
-      key,
-      updateParams(
-        `SET #status = :cancelled, ${finish.set}, #version = #version + :one, #updated_at = :now ` +
-          'REMOVE #lease_owner, #lease_expires_at',
-        `#status IN (:pending, :running)${versionClause(expectedVersion)}`,
-        {
-          ':cancelled': 'cancelled',
-          ':pending': 'pending',
-          ':running': 'running',
-          ':now': now.toISOString(),
-          ':one': 1,
-          ':expected_version': expectedVersion,
-          ...finish.values,
-        },
-      ),
-      { from: ['pending', 'running'], to: 'cancelled', expectedVersion },
-    );
+    const job = await this.update(key, cancelWrite(this.clock.now(), this.retentionDays, expectedVersion));
     this.log.info({ job_id: jobId }, 'sync job cancelled');
     return job;
   }
@@ -416,14 +306,8 @@ export class SyncJobRepository {
     return validInput(WriteOptionsSchema, options, ENTITY, 'options');
   }
 
-  /** What every finished job gets: when it finished, and when it expires. */
-  private finishing(now: Date): { set: string; values: Record<string, unknown> } {
-    const days = this.settings.sync_job_retention_days;
-    if (days === undefined) return { set: '#completed_at = :now', values: {} };
-    return {
-      set: '#completed_at = :now, #expires_at = :expires_at',
-      values: { ':expires_at': Math.floor(now.getTime() / 1_000) + days * 86_400 },
-    };
+  private get retentionDays(): number | undefined {
+    return this.settings.sync_job_retention_days;
   }
 
   /** Tries candidates listed page by page until `won` holds `limit` jobs or the listing ends. */
@@ -447,7 +331,7 @@ export class SyncJobRepository {
         for (const result of results) {
           if (result.status === 'fulfilled' && result.value !== undefined) won.push(result.value);
         }
-        const failure = results.find((result) => result.status === 'rejected' && !isLostRace(result.reason));
+        const failure = results.find((result) => result.status === 'rejected' && !isLostClaim(result.reason));
         if (failure !== undefined) {
           this.log.error(
             { lease_owner: owner, claimed: won.map((job) => job.job_id) },
@@ -463,28 +347,7 @@ export class SyncJobRepository {
 
   /** A job left claimable with no attempts left (its last lease expired) is failed, not run again. */
   private async failExhausted(key: Key, existing: Item, now: Date): Promise<void> {
-    const finish = this.finishing(now);
-    const attempt = `${String(existing['attempts'])} of ${String(existing['max_attempts'])}`;
-    const error =
-      existing['status'] === 'running'
-        ? `attempt ${attempt} did not finish: its lease expired at ${String(existing['lease_expires_at'])}`
-        : `no attempts left (${attempt})`;
-    const outcome = await this.tryUpdate(
-      key,
-      updateParams(
-        `SET #status = :failed, #last_error = :error, ${finish.set}, #version = #version + :one, #updated_at = :now ` +
-          'REMOVE #lease_owner, #lease_expires_at',
-        '#version = :seen_version',
-        {
-          ':failed': 'failed',
-          ':error': error,
-          ':seen_version': existing['version'],
-          ':now': now.toISOString(),
-          ':one': 1,
-          ...finish.values,
-        },
-      ),
-    );
+    const outcome = await this.tryUpdate(key, expireUpdate(existing, now, this.retentionDays));
     // A lost condition means someone else changed the job first; whatever they did stands.
     if ('job' in outcome) {
       this.log.info({ job_id: key['job_id'], attempts: outcome.job.attempts }, 'sync job failed: lease expired on its last attempt');
@@ -492,13 +355,10 @@ export class SyncJobRepository {
   }
 
   /** An update whose failed condition is explained by the stored job. */
-  private async update(key: Key, params: UpdateParams, transition: Transition): Promise<SyncJob> {
-    const outcome = await this.tryUpdate(key, params);
+  private async update(key: Key, write: SyncJobWrite): Promise<SyncJob> {
+    const outcome = await this.tryUpdate(key, write.update);
     if ('job' in outcome) return outcome.job;
-    throw (
-      refusalOf(key, outcome.existing, transition, outcome.error) ??
-      conflict(key, transition.expectedVersion, outcome.existing, outcome.error)
-    );
+    throw failedUpdate(key, outcome.existing, write.requires, outcome.error);
   }
 
   private async tryUpdate(
@@ -517,106 +377,8 @@ export class SyncJobRepository {
   private parsed(raw: Item, key: Key): SyncJob {
     const job = this.base.parseOne(raw);
     if (job !== undefined) return job;
-    const issues = (SyncJobSchema.safeParse(raw).error?.issues ?? []).map(
-      (issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`,
-    );
-    throw new VitalsError('repository.invalidItem', `${ENTITY} ${JSON.stringify(key)} is invalid: ${issues.join('; ')}`, {
-      entity: ENTITY,
-      key,
-      issues,
-    });
+    throw invalidItem(ENTITY, key, schemaIssues(SyncJobSchema.safeParse(raw).error?.issues ?? []));
   }
-}
-
-/** Why the stored job does not allow `transition`, or undefined when it does. */
-function refusalOf(key: Key, existing: Item | undefined, transition: Transition, cause?: unknown): VitalsError | undefined {
-  if (existing === undefined) return notFound(key, cause);
-  if (transition.expectedVersion !== undefined && existing['version'] !== transition.expectedVersion) {
-    return conflict(key, transition.expectedVersion, existing, cause);
-  }
-  const status = String(existing['status']);
-  if (!(transition.from as readonly string[]).includes(status)) return invalidTransition(key, status, transition.to, cause);
-  if (transition.owner !== undefined && existing['lease_owner'] !== transition.owner) {
-    return new VitalsError(
-      'repository.conflict',
-      `${ENTITY} ${JSON.stringify(key)} is leased to another worker`,
-      conflictDetails(key, transition.expectedVersion, existing),
-      { cause },
-    );
-  }
-  return undefined;
-}
-
-function notFound(key: Key, cause?: unknown): VitalsError<'repository.notFound'> {
-  return new VitalsError(
-    'repository.notFound',
-    `${ENTITY} ${JSON.stringify(key)} does not exist`,
-    { entity: ENTITY, key },
-    { cause },
-  );
-}
-
-function invalidTransition(
-  key: Key,
-  from: string,
-  to: SyncJobStatus,
-  cause?: unknown,
-): VitalsError<'repository.invalidTransition'> {
-  return new VitalsError(
-    'repository.invalidTransition',
-    `${ENTITY} ${JSON.stringify(key)} is ${from} and cannot become ${to}`,
-    { entity: ENTITY, key, from, to },
-    { cause },
-  );
-}
-
-function conflict(
-  key: Key,
-  expectedVersion: number | undefined,
-  existing: Item | undefined,
-  cause?: unknown,
-): VitalsError<'repository.conflict'> {
-  return new VitalsError(
-    'repository.conflict',
-    `${ENTITY} ${JSON.stringify(key)} was changed by someone else`,
-    conflictDetails(key, expectedVersion, existing),
-    { cause },
-  );
-}
-
-function conflictDetails(key: Key, expectedVersion: number | undefined, existing: Item | undefined) {
-  const actual = existing?.['version'];
-  return {
-    entity: ENTITY,
-    key,
-    expected_version: expectedVersion,
-    actual_version: typeof actual === 'number' ? actual : undefined,
-  };
-}
-
-/** A claim lost to another worker between listing and claiming (the listing is eventually consistent). */
-function isLostRace(error: unknown): boolean {
-  return VitalsError.is(error, 'repository.notFound') || VitalsError.is(error, 'repository.invalidTransition');
-}
-
-function versionClause(expectedVersion: number | undefined): string {
-  return expectedVersion === undefined ? '' : ' AND #version = :expected_version';
-}
-
-/**
- * Update parameters whose attribute names are the `#name` tokens of the
- * expressions (attribute names are snake_case identifiers), and whose
- * values are those of `values` the expressions use: DynamoDB rejects unused ones.
- */
-function updateParams(update: string, condition: string, values: Record<string, unknown>): UpdateParams {
-  const text = `${update} ${condition}`;
-  const used = new Set(text.match(/:\w+/g) ?? []);
-  return {
-    updateExpression: update,
-    conditionExpression: condition,
-    expressionAttributeNames: Object.fromEntries([...new Set(text.match(/#\w+/g) ?? [])].map((token) => [token, token.slice(1)])),
-    expressionAttributeValues: Object.fromEntries(Object.entries(values).filter(([token]) => used.has(token))),
-  };
 }
 
 function shuffled<T>(items: readonly T[]): T[] {
