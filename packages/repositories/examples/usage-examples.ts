@@ -16,6 +16,7 @@ import {
   DailySummaryRepository,
   GlucoseReadingRepository,
   HealthEntryRepository,
+  HealthLogService,
   SyncJobRepository,
   UserTokenRepository,
   createMissingTables,
@@ -123,6 +124,19 @@ show('summaries of a range', (await summaries.listRange('2025-05-20', '2025-05-3
 show('summary get', (await summaries.get('2025-05-24'))?.entry_count);
 show('entry deleted (with its index items)', (await entries.delete('2025-05-23', '1300'))?.timestamp);
 show('entries with journavx after delete', (await entries.listByMedication('journavx')).items.map((e) => e.date));
+
+// ── the health log service: entry writes that keep their day's summary current ──────────
+const health = container.get(HealthLogService);
+await health.saveEntry('2025-06-01', '0800', { medications: { tylenol: '500mg' }, pain: { knee: '4' } });
+await health.saveEntry('2025-06-01', '2000', { pain: { knee: '6' } });
+show('summary after saveEntry', await summaries.get('2025-06-01').then((s) => [s?.entry_count, s?.max_pain_level]));
+await health.deleteEntry('2025-06-01', '2000');
+show('summary after deleteEntry', await summaries.get('2025-06-01').then((s) => [s?.entry_count, s?.max_pain_level]));
+const imported = await health.importDays([
+  { date: '2025-06-02', time: '0800', input: { pain: { back: '5' } } },
+  { date: '2025-06-03', time: '0900', input: { note: 'rest day' } },
+]);
+show('days imported, summaries rebuilt', [imported.entries.length, (await summaries.listRange('2025-06-02', '2025-06-03')).items.map((s) => s.date)]);
 
 for (const entity of allEntities) await db.deleteTable(entity.tableName(prefix));
 await container.unbindAll();

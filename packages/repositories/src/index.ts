@@ -72,3 +72,4 @@ export {
   type DailySummaryWriteOptions,
   type SummaryRebuildReport,
 } from './daily-summary/daily-summary.repository.ts';
+export { HealthLogService, type HealthLogImport } from './health-log/health-log.service.ts';

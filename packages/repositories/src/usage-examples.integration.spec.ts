@@ -62,6 +62,9 @@ describe('examples/usage-examples.ts (every access pattern, against DynamoDB Loc
       'summary get': 1,
       'entry deleted (with its index items)': '1300',
       'entries with journavx after delete': ['2025-05-24'],
+      'summary after saveEntry': [2, 6],
+      'summary after deleteEntry': [1, 4],
+      'days imported, summaries rebuilt': [2, ['2025-06-02', '2025-06-03']],
     });
     expect(stdout.trim().endsWith('done')).toBe(true);
   }, 90_000);

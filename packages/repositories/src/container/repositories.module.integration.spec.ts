@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DailySummaryRepository } from '../daily-summary/daily-summary.repository.ts';
 import { GlucoseReadingRepository } from '../glucose-reading/glucose-reading.repository.ts';
 import { HealthEntryRepository } from '../health-entry/health-entry.repository.ts';
+import { HealthLogService } from '../health-log/health-log.service.ts';
 import { SyncJobRepository } from '../sync-job/sync-job.repository.ts';
 import { testContainer } from '../test-support/dynamodb-local.ts';
 import { UserTokenRepository } from '../user-token/user-token.repository.ts';
@@ -16,6 +17,7 @@ describe(repositoriesModule.name, () => {
       SyncJobRepository,
       HealthEntryRepository,
       DailySummaryRepository,
+      HealthLogService,
     ]) {
       expect(container.get<object>(repository)).toBe(container.get<object>(repository));
     }

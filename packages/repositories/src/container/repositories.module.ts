@@ -6,6 +6,7 @@ import { UserTokenRepository } from '../user-token/user-token.repository.ts';
 import { SyncJobRepository } from '../sync-job/sync-job.repository.ts';
 import { HealthEntryRepository } from '../health-entry/health-entry.repository.ts';
 import { DailySummaryRepository } from '../daily-summary/daily-summary.repository.ts';
+import { HealthLogService } from '../health-log/health-log.service.ts';
 
 export interface RepositoriesModuleOptions {
   settings: RepositorySettings;
@@ -16,7 +17,7 @@ export interface RepositoriesModuleOptions {
 }
 
 /**
- * Binds every repository as a singleton, with the shared settings and clock.
+ * Binds every repository and the health-log service as singletons, with the shared settings and clock.
  * Load it after `dynamoDBCoreModule`, which provides the DynamoDBService and Logger.
  */
 export function repositoriesModule(options: RepositoriesModuleOptions): ContainerModule {
@@ -33,5 +34,6 @@ export function repositoriesModule(options: RepositoriesModuleOptions): Containe
     bind(SyncJobRepository).toSelf().inSingletonScope();
     bind(HealthEntryRepository).toSelf().inSingletonScope();
     bind(DailySummaryRepository).toSelf().inSingletonScope();
+    bind(HealthLogService).toSelf().inSingletonScope();
   });
 }
