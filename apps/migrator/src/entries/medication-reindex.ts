@@ -1,4 +1,3 @@
-import { DynamoDBService } from '@vitals/dynamodb-core';
 import { healthEntryItems, type MedicationIndexItem } from '@vitals/models';
 import { DailySummaryRepository, HealthEntryRepository } from '@vitals/repositories';
 import { finishReport, type Report, type Skipped } from '../report/report.ts';
@@ -59,7 +58,7 @@ export async function reindexMedications(context: MigratorContext, options: Rein
     await inFlight.drain();
   }
   added.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.reason < b.reason ? -1 : 1));
-  if (!options.dryRun && missing.length > 0) await context.container.get(DynamoDBService).batchWriteItems(missing, entries.tableName);
+  if (!options.dryRun && missing.length > 0) await entries.putIndexItems(missing);
   return finishReport(
     {
       command: `entries reindex${options.from === undefined ? '' : ` --from ${options.from}`}${options.to === undefined ? '' : ` --to ${options.to}`}`,

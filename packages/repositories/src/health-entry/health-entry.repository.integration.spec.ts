@@ -1,6 +1,6 @@
 import type { VitalsError } from '@vitals/dynamodb-core';
 import { DynamoDBService } from '@vitals/dynamodb-core';
-import type { HealthEntry } from '@vitals/models';
+import { healthEntryItems, type HealthEntry } from '@vitals/models';
 import type { Container } from 'inversify';
 import type { Page, PageRequest } from '../base/base-repository.ts';
 import type { RepositorySettings } from '../settings/repository-settings.ts';
@@ -364,6 +364,16 @@ describe(HealthEntryRepository.name, () => {
       const day = await repository.readDay('2025-07-04');
       expect(day.entries.map(keyOf)).toEqual(['2025-07-04/0800']);
       expect(day.skipped).toEqual([{ key: { date: '2025-07-04', timestamp: '0900' }, issues: [expect.stringContaining('medications')] }]);
+    });
+
+    it('when an entry lacks an index item: putIndexItems writes it back and the medication query finds the entry again', async () => {
+      const [entry] = await repository.saveMany([{ date: '2025-07-05', time: '0800', input: { medications: { 'bulk-f': '1', 'bulk-g': '2' } } }]);
+      await db.deleteItem({ date: '2025-07-05', timestamp: 'med#bulk-g#0800' }, repository.tableName);
+      expect((await repository.listByMedication('bulk-g')).items).toEqual([]);
+      const items = healthEntryItems(entry as HealthEntry).medication_index_items;
+      await repository.putIndexItems(items);
+      expect((await repository.readDay('2025-07-05')).medication_index_items).toEqual(items);
+      expect((await repository.listByMedication('bulk-g')).items).toEqual([entry]);
     });
   });
 

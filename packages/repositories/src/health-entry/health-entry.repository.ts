@@ -217,6 +217,11 @@ export class HealthEntryRepository {
     return items;
   }
 
+  /** Writes medication index items as given (the batch path, last writer wins): restores those stored entries lack (`entries reindex`). */
+  async putIndexItems(items: readonly MedicationIndexItem[]): Promise<void> {
+    await this.items.putMany(items);
+  }
+
   async get(date: string, time: string): Promise<HealthEntry | undefined> {
     return this.base.get(validKey(ENTITY, () => healthEntryKey(date, time)));
   }
@@ -381,8 +386,7 @@ export class HealthEntryRepository {
       const lostRace =
         VitalsError.is(error, 'dynamodb.transactionCanceled') &&
         error.details.reasons.some((reason) => reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict');
-      if (!lostRace) throw error;
-      throw conflict(ENTITY, key, { cause: error });
+      throw lostRace ? conflict(ENTITY, key, { cause: error }) : error;
     }
   }
 }
