@@ -7,7 +7,7 @@ import {
   MedicationNameSchema,
   PAIN_LEVEL_MAX,
 } from '@vitals/models';
-import { DailySummaryRepository, HealthEntryRepository, MAX_SUMMARY_RANGE_DAYS } from '@vitals/repositories';
+import { DailySummaryRepository, HealthEntryRepository, HealthLogService, MAX_SUMMARY_RANGE_DAYS } from '@vitals/repositories';
 import type { Container } from 'inversify';
 import { z } from 'zod';
 import { ApiProblem } from '../middleware/problem-details.ts';
@@ -72,9 +72,11 @@ const SummariesQuerySchema = z
 
 /**
  * The recovery health log (one person's): entries by date and time, the
- * reference queries, and daily summaries kept current by every write.
+ * reference queries, and daily summaries — kept current by every write,
+ * which goes through HealthLogService.
  */
 export function healthLogRoutes(container: Container): Route[] {
+  const health = container.get(HealthLogService);
   const entries = container.get(HealthEntryRepository);
   const summaries = container.get(DailySummaryRepository);
   return [
@@ -91,9 +93,7 @@ export function healthLogRoutes(container: Container): Route[] {
       body: HealthEntryInputSchema,
       responses: { 200: { description: 'The stored entry with its derived attributes', schema: HealthEntrySchema } },
       handle: async ({ params, body }) => {
-        const entry = await entries.save(params.date, params.time, body);
-        await summaries.rebuild(params.date);
-        return { status: 200, body: entry };
+        return { status: 200, body: await health.saveEntry(params.date, params.time, body) };
       },
     }),
     defineRoute({
@@ -123,9 +123,8 @@ export function healthLogRoutes(container: Container): Route[] {
       params: EntryPathSchema,
       responses: { 204: { description: 'Deleted' } },
       handle: async ({ params }) => {
-        const deleted = await entries.delete(params.date, params.time);
+        const deleted = await health.deleteEntry(params.date, params.time);
         if (deleted === undefined) throw new ApiProblem('notFound', 'No entry at this date and time');
-        await summaries.rebuild(params.date);
         return { status: 204 };
       },
     }),

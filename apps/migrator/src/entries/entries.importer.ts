@@ -1,4 +1,4 @@
-import { DailySummaryRepository, HealthEntryRepository } from '@vitals/repositories';
+import { HealthLogService } from '@vitals/repositories';
 import type { Report, Skipped } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
 import { ChunkedWrites } from '../runtime/chunked-writes.ts';
@@ -10,29 +10,27 @@ export interface EntriesImportOptions extends ImportRunOptions {
   year: number;
 }
 
-/** Entries handed to the repository's batch path at a time: whole days, at least this many entries together. */
+/** Entries handed to `HealthLogService.importDays` at a time: whole days, at least this many entries together. */
 const CHUNK_ENTRIES = 1_000;
 /** Chunks being written (entries, then their days' summaries) while the file is read on. */
 const CHUNKS_IN_FLIGHT = 3;
-/** Day summaries rebuilt at once within a chunk. */
-const SUMMARIES_AT_ONCE = 16;
 
 /**
  * Streams an `entries.json` file into the health-log table (with derived
  * attributes and medication index items) and rebuilds the summary of every
  * day it wrote. Bad records are reported with their `MMDD/HHMM` path while
  * the valid ones go in; with `strict`, any bad record aborts before a single
- * write. Whole days go through the repository's batch path about a thousand
- * entries at a time, several chunks in flight; each day's summary is then
- * rebuilt from what the table holds. Every write is idempotent, so a
- * re-run — after a kill at any moment — finishes the job with nothing lost
- * or doubled. `file` must have passed `assertJsonFile` (the command checks
- * it before starting DynamoDB, so a bad file fails fast and writes nothing).
+ * write. Whole days go through `HealthLogService.importDays` (the
+ * repository's batch path, then each day's summary rebuilt from what the
+ * table holds) about a thousand entries at a time, several chunks in
+ * flight. Every write is idempotent, so a re-run — after a kill at any
+ * moment — finishes the job with nothing lost or doubled. `file` must have
+ * passed `assertJsonFile` (the command checks it before starting DynamoDB,
+ * so a bad file fails fast and writes nothing).
  */
 export async function importEntries(context: MigratorContext, file: string, options: EntriesImportOptions): Promise<Report> {
   const started = performance.now();
-  const entries = context.container.get(HealthEntryRepository);
-  const summaries = context.container.get(DailySummaryRepository);
+  const health = context.container.get(HealthLogService);
   const skipped: Skipped[] = [];
   let read = 0;
   let written = 0;
@@ -41,13 +39,9 @@ export async function importEntries(context: MigratorContext, file: string, opti
   /** Writes whole days: their entries through one batch call, then each day's summary from what the table holds. */
   const writeChunk = async (days: readonly FileDay[]) => {
     const chunk = days.flatMap((day) => day.entries);
-    await entries.saveMany(chunk.map(({ date, time, input }) => ({ date, time, input })));
-    const dates = days.map((day) => day.date as string);
-    for (let start = 0; start < dates.length; start += SUMMARIES_AT_ONCE) {
-      await Promise.all(dates.slice(start, start + SUMMARIES_AT_ONCE).map((date) => summaries.rebuild(date)));
-    }
+    const imported = await health.importDays(chunk.map(({ date, time, input }) => ({ date, time, input })));
     written += chunk.length;
-    summariesRebuilt += dates.length;
+    summariesRebuilt += imported.dates.length;
     options.progress.increment(chunk.length);
   };
 
