@@ -83,25 +83,25 @@ function compare(latencies: Record<string, number[]>): Comparison {
 }
 
 // ── single-item latency ─────────────────────────────────────────────────
-const warmup = { wrapper: (i: number) => service.putItem(reading('warm-w', i), TABLE), raw: (i: number) => raw.send(new PutCommand({ TableName: TABLE, Item: reading('warm-r', i) })) };
+const warmup = { wrapper: (i: number) => service.items.putItem({ tableName: TABLE, item: reading('warm-w', i) }), raw: (i: number) => raw.send(new PutCommand({ TableName: TABLE, Item: reading('warm-r', i) })) };
 await interleaved(300, warmup);
 
 const put = compare(
   await interleaved(LATENCY_ROUNDS, {
-    wrapper: (i) => service.putItem(reading('put-w', i), TABLE),
+    wrapper: (i) => service.items.putItem({ tableName: TABLE, item: reading('put-w', i) }),
     raw: (i) => raw.send(new PutCommand({ TableName: TABLE, Item: reading('put-r', i) })),
   }),
 );
 
 const get = compare(
   await interleaved(LATENCY_ROUNDS, {
-    wrapper: (i) => service.getItem({ user_id: 'put-w', timestamp: reading('put-w', i)['timestamp'] }, TABLE),
+    wrapper: (i) => service.items.getItem({ tableName: TABLE, key: { user_id: 'put-w', timestamp: reading('put-w', i)['timestamp'] } }),
     raw: (i) => raw.send(new GetCommand({ TableName: TABLE, Key: { user_id: 'put-r', timestamp: reading('put-r', i)['timestamp'] } })),
   }),
 );
 
 // ── a day of 5-minute readings: 288 items ───────────────────────────────
-await service.batchWriteItems(Array.from({ length: 288 }, (_, i) => reading('day', i)), TABLE);
+await service.items.batchWriteItems({ tableName: TABLE, items: Array.from({ length: 288 }, (_, i) => reading('day', i)) });
 const dayQuery = {
   keyConditionExpression: 'user_id = :user AND #ts BETWEEN :from AND :to',
   expressionAttributeNames: { '#ts': 'timestamp' },
@@ -112,7 +112,7 @@ let wrapperCount = 0;
 const query = compare(
   await interleaved(QUERY_ROUNDS, {
     wrapper: async () => {
-      wrapperCount = (await service.query({ tableName: TABLE, ...dayQuery })).length;
+      wrapperCount = (await service.items.query({ tableName: TABLE, ...dayQuery })).length;
     },
     raw: async () => {
       const output = await raw.send(
@@ -168,7 +168,7 @@ for (let repeat = 0; repeat < BATCH_REPEATS; repeat++) {
   const wrapperItems = batchItems();
   const rawFirst = repeat % 2 === 0;
   if (rawFirst) rawRuns.push(itemsPerSecond(await time(() => rawParallelBatchWrite(rawItems, tunedConcurrency))));
-  wrapperRuns.push(itemsPerSecond(await time(() => service.batchWriteItems(wrapperItems, TABLE))));
+  wrapperRuns.push(itemsPerSecond(await time(() => service.items.batchWriteItems({ tableName: TABLE, items: wrapperItems }))));
   if (!rawFirst) rawRuns.push(itemsPerSecond(await time(() => rawParallelBatchWrite(rawItems, tunedConcurrency))));
 }
 

@@ -18,7 +18,7 @@ const { config } = dynamoDBSettingsFromEnv({
 });
 const service = new DynamoDBService(createLogger({ level: 'warn' }), config);
 
-await service.createTable({
+await service.tables.createTable({
   tableName: table,
   keySchema: [
     { AttributeName: 'date', KeyType: 'HASH' },
@@ -31,16 +31,16 @@ await service.createTable({
 });
 
 // Item operations fall back to default_table_name.
-await service.putItem({ date: '2025-05-23', timestamp: '1300', medications: { oxycodone: '5mg' }, o2: '88' });
-console.log(`get: ${JSON.stringify(await service.getItem({ date: '2025-05-23', timestamp: '1300' }))}`);
+await service.items.putItem({ item: { date: '2025-05-23', timestamp: '1300', medications: { oxycodone: '5mg' }, o2: '88' } });
+console.log(`get: ${JSON.stringify(await service.items.getItem({ key: { date: '2025-05-23', timestamp: '1300' } }))}`);
 
 // 1,000 items in chunks of 25, several requests in flight, unprocessed items retried.
-await service.batchWriteItems(
-  Array.from({ length: 1_000 }, (_, i) => ({ date: '2025-05-24', timestamp: String(i).padStart(4, '0') })),
-);
+await service.items.batchWriteItems({
+  items: Array.from({ length: 1_000 }, (_, i) => ({ date: '2025-05-24', timestamp: String(i).padStart(4, '0') })),
+});
 
 // `date` and `timestamp` are reserved words: address them through expression attribute names.
-const afternoon = await service.query({
+const afternoon = await service.items.query({
   keyConditionExpression: '#date = :date AND #timestamp BETWEEN :from AND :to',
   expressionAttributeNames: { '#date': 'date', '#timestamp': 'timestamp' },
   expressionAttributeValues: { ':date': '2025-05-24', ':from': '0100', ':to': '0199' },
@@ -49,9 +49,9 @@ console.log(`query: ${afternoon.length} items`);
 
 // A failed condition carries the item as it is.
 try {
-  await service.putItem({ date: '2025-05-23', timestamp: '1300' }, undefined, {
-    conditionExpression: 'attribute_not_exists(#date)',
-    expressionAttributeNames: { '#date': 'date' },
+  await service.items.putItem({
+    item: { date: '2025-05-23', timestamp: '1300' },
+    condition: { conditionExpression: 'attribute_not_exists(#date)', expressionAttributeNames: { '#date': 'date' } },
   });
 } catch (error) {
   if (VitalsError.is(error, 'dynamodb.conditionFailed')) {
@@ -60,5 +60,5 @@ try {
   else throw error;
 }
 
-await service.deleteTable(table);
+await service.tables.deleteTable({ tableName: table });
 service.close();

@@ -18,25 +18,40 @@ export {
   type EnvLike,
 } from './config/dynamodb-config.from-env.ts';
 export { DynamoDBService } from './service/dynamodb.service.ts';
+export { DynamoDBItems } from './items/dynamodb-items.ts';
 export type {
+  BatchGetItemsParams,
   BatchGetOptions,
   BatchOptions,
-  CreateTableParams,
+  BatchWriteItemsParams,
+  DeleteItemParams,
   ExpressionAttributeNames,
   ExpressionAttributeValues,
   GetItemOptions,
+  GetItemParams,
   Item,
   Key,
   Page,
+  PutItemParams,
   QueryParams,
-  TableSettings,
-  UpdateTableParams,
   ScanParams,
   TransactWriteItem,
   TransactWriteOptions,
+  TransactWriteParams,
+  UpdateItemParams,
   UpdateParams,
   WriteCondition,
-} from './service/types.ts';
+} from './items/types.ts';
+export { DynamoDBTables } from './tables/dynamodb-tables.ts';
+export type {
+  CreateTableParams,
+  DeleteTableParams,
+  EnableTimeToLiveParams,
+  SetPointInTimeRecoveryParams,
+  TableParams,
+  TableSettings,
+  UpdateTableParams,
+} from './tables/types.ts';
 export { DEFAULT_RETRY_POLICY, backoffDelayMs, type RetryPolicy } from './batch/retry-policy.ts';
 export { BATCH_GET_LIMIT } from './batch/batch-get.ts';
 export { BATCH_WRITE_LIMIT } from './batch/batch-write.ts';

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Item } from '../service/types.ts';
+import type { Item } from '../items/types.ts';
 import { chunk } from './chunk.ts';
 import { runChunks, type ChunkRunReport } from './run-chunks.ts';
 import type { RetryPolicy } from './retry-policy.ts';

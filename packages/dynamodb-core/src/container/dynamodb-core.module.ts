@@ -1,7 +1,9 @@
 import { ContainerModule } from 'inversify';
 import { parseDynamoDBConfig, type DynamoDBConfigInput } from '../config/dynamodb-config.schema.ts';
 import { createLogger, type Logger } from '../logger/logger.ts';
+import { DynamoDBItems } from '../items/dynamodb-items.ts';
 import { DynamoDBService } from '../service/dynamodb.service.ts';
+import { DynamoDBTables } from '../tables/dynamodb-tables.ts';
 import { DYNAMODB_CORE_TOKENS } from './tokens.ts';
 
 export interface DynamoDBCoreModuleOptions {
@@ -13,7 +15,8 @@ export interface DynamoDBCoreModuleOptions {
 
 /**
  * Binds the Logger, the DynamoDBConfig and a singleton DynamoDBService (whose
- * connections are closed when the container unbinds it).
+ * connections are closed when the container unbinds it), and its `items` and
+ * `tables` as `DynamoDBItems` and `DynamoDBTables`: one pair of clients for all three.
  */
 export function dynamoDBCoreModule(options: DynamoDBCoreModuleOptions): ContainerModule {
   const config = parseDynamoDBConfig(options.config);
@@ -25,5 +28,11 @@ export function dynamoDBCoreModule(options: DynamoDBCoreModuleOptions): Containe
       .toSelf()
       .inSingletonScope()
       .onDeactivation((service) => service.close());
+    bind(DynamoDBItems)
+      .toResolvedValue((service: DynamoDBService) => service.items, [DynamoDBService])
+      .inSingletonScope();
+    bind(DynamoDBTables)
+      .toResolvedValue((service: DynamoDBService) => service.tables, [DynamoDBService])
+      .inSingletonScope();
   });
 }

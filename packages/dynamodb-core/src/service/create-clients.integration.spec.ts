@@ -18,7 +18,7 @@ describe('createClients (DynamoDB Local)', () => {
   it('when a loopback URL endpoint is given without credentials, talks to DynamoDB Local as embedded mode does', async () => {
     const service = new DynamoDBService(silentLogger, { region_name: 'us-east-1', endpoint_url: testDynamoDBEndpoint() });
     try {
-      await expect(service.listTables()).resolves.toEqual(expect.any(Array));
+      await expect(service.tables.listTables()).resolves.toEqual(expect.any(Array));
     } finally {
       service.close();
     }

@@ -139,7 +139,7 @@ describe(createClients.name, () => {
 
     it('fails with dynamodb.unavailable (TimeoutError) once the operation budget is spent, across retries', async () => {
       const service = serviceFor({ request_timeout_ms: 60_000, operation_timeout_ms: 300 });
-      const { error, elapsedMs } = await failure(() => service.getItem({ id: 'x' }, 'any-table'));
+      const { error, elapsedMs } = await failure(() => service.items.getItem({ tableName: 'any-table', key: { id: 'x' } }));
       service.close();
       expect(error).toMatchObject({ code: 'dynamodb.unavailable', details: { aws_error: 'TimeoutError' } });
       expect((error as Error).message).toContain('DynamoDB did not answer within 300 ms');
@@ -158,7 +158,7 @@ describe(createClients.name, () => {
     it('stops a batch at the first request without an answer, reporting every item not written', async () => {
       const service = serviceFor({ request_timeout_ms: 60_000, operation_timeout_ms: 300 });
       const items = Array.from({ length: 30 }, (_, index) => ({ id: `item-${index}` }));
-      const { error, elapsedMs } = await failure(() => service.batchWriteItems(items, 'any-table'));
+      const { error, elapsedMs } = await failure(() => service.items.batchWriteItems({ tableName: 'any-table', items }));
       service.close();
       expect(error).toMatchObject({
         code: 'dynamodb.batchIncomplete',

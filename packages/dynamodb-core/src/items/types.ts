@@ -1,9 +1,3 @@
-import type {
-  AttributeDefinition,
-  BillingMode,
-  GlobalSecondaryIndex,
-  KeySchemaElement,
-} from '@aws-sdk/client-dynamodb';
 import type { BatchGetReadOptions } from '../batch/batch-get.ts';
 import type { RetryPolicy } from '../batch/retry-policy.ts';
 
@@ -66,18 +60,6 @@ export interface Page {
   lastEvaluatedKey?: Key;
 }
 
-export interface CreateTableParams {
-  tableName: string;
-  keySchema: KeySchemaElement[];
-  attributeDefinitions: AttributeDefinition[];
-  /** Provisioned throughput is filled in from the config when billing is PROVISIONED. */
-  globalSecondaryIndexes?: Omit<GlobalSecondaryIndex, 'ProvisionedThroughput'>[];
-  /** Default PAY_PER_REQUEST; PROVISIONED uses the config's read/write capacity units. */
-  billingMode?: BillingMode;
-  /** How long to wait for ACTIVE. Default 300 s. */
-  maxWaitSeconds?: number;
-}
-
 export interface BatchOptions {
   /** Requests in flight at once. Default 16. */
   concurrency?: number;
@@ -102,26 +84,46 @@ export interface TransactWriteOptions {
   clientRequestToken?: string;
 }
 
-/** TTL and point-in-time recovery of a table, as the endpoint reports them. */
-export interface TableSettings {
-  /** The TTL attribute when TTL is enabled (or enabling). */
-  ttl_attribute?: string;
-  /** `'unsupported'` when the endpoint has no continuous-backups API (DynamoDB Local). */
-  point_in_time_recovery: boolean | 'unsupported';
+
+// ── the input of each DynamoDBItems operation ───────────────────────────
+
+/** The table an item operation addresses. */
+interface ItemTarget {
+  /** Falls back to `default_table_name`. */
+  tableName?: string;
 }
 
-/** One change to a table; DynamoDB accepts one kind of change per UpdateTable call. */
-export interface UpdateTableParams {
-  tableName: string;
-  deletionProtection?: boolean;
-  billingMode?: BillingMode;
-  /** Adds a GSI; `attributeDefinitions` must cover its key attributes. */
-  createIndex?: {
-    index: Omit<GlobalSecondaryIndex, 'ProvisionedThroughput'>;
-    attributeDefinitions: AttributeDefinition[];
-    /** Give the index the config's capacity units (for PROVISIONED tables). */
-    provisioned?: boolean;
-  };
-  /** How long to wait for ACTIVE. Default 300 s. */
-  maxWaitSeconds?: number;
+export interface GetItemParams extends ItemTarget, GetItemOptions {
+  key: Key;
+}
+
+export interface PutItemParams extends ItemTarget {
+  item: Item;
+  /** When it fails: `dynamodb.conditionFailed`, carrying the existing item. */
+  condition?: WriteCondition;
+}
+
+export interface UpdateItemParams extends ItemTarget {
+  key: Key;
+  /** The update expression and, optionally, its condition. */
+  update: UpdateParams;
+}
+
+export interface DeleteItemParams extends ItemTarget {
+  key: Key;
+  /** When it fails: `dynamodb.conditionFailed`, carrying the existing item. */
+  condition?: WriteCondition;
+}
+
+export interface BatchWriteItemsParams extends ItemTarget, BatchOptions {
+  items: readonly Item[];
+}
+
+export interface BatchGetItemsParams extends ItemTarget, BatchOptions, BatchGetReadOptions {
+  keys: readonly Key[];
+}
+
+export interface TransactWriteParams extends TransactWriteOptions {
+  /** Up to 100 actions, applied all or none. */
+  actions: readonly TransactWriteItem[];
 }

@@ -11,12 +11,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createLogger } from '../logger/logger.ts';
-import { DynamoDBService } from './dynamodb.service.ts';
+import { DynamoDBService } from '../service/dynamodb.service.ts';
+import { DynamoDBTables } from './dynamodb-tables.ts';
 
 const TABLE = 'vitals-admin';
 const clientMock = mockClient(DynamoDBClient);
 
-function service(): DynamoDBService {
+function tables(): DynamoDBTables {
   return new DynamoDBService(createLogger({ level: 'silent' }), {
     region_name: 'us-east-1',
     endpoint_url: 'http://127.0.0.1:1',
@@ -24,7 +25,7 @@ function service(): DynamoDBService {
     aws_secret_access_key: 's',
     read_capacity_units: 7,
     write_capacity_units: 3,
-  });
+  }).tables;
 }
 
 function unknownOperation(): DynamoDBServiceException {
@@ -36,13 +37,13 @@ function unknownOperation(): DynamoDBServiceException {
   });
 }
 
-describe(DynamoDBService.name, () => {
+describe(DynamoDBTables.name, () => {
   beforeEach(() => clientMock.reset());
 
   describe('.describeTable', () => {
     it('when the table is missing, resolves undefined', async () => {
       clientMock.on(DescribeTableCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
-      expect(await service().describeTable(TABLE)).toBeUndefined();
+      expect(await tables().describeTable({ tableName: TABLE })).toBeUndefined();
     });
   });
 
@@ -57,7 +58,7 @@ describe(DynamoDBService.name, () => {
           PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
         },
       });
-      expect(await service().describeTableSettings(TABLE)).toEqual({
+      expect(await tables().describeTableSettings({ tableName: TABLE })).toEqual({
         ttl_attribute: 'expires_at',
         point_in_time_recovery: true,
       });
@@ -66,7 +67,7 @@ describe(DynamoDBService.name, () => {
     it('when TTL is disabled and the endpoint has no backups API, says so', async () => {
       clientMock.on(DescribeTimeToLiveCommand).resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
       clientMock.on(DescribeContinuousBackupsCommand).rejects(unknownOperation());
-      expect(await service().describeTableSettings(TABLE)).toEqual({ point_in_time_recovery: 'unsupported' });
+      expect(await tables().describeTableSettings({ tableName: TABLE })).toEqual({ point_in_time_recovery: 'unsupported' });
     });
   });
 
@@ -74,8 +75,8 @@ describe(DynamoDBService.name, () => {
     it('send the table and attribute', async () => {
       clientMock.on(UpdateTimeToLiveCommand).resolves({});
       clientMock.on(UpdateContinuousBackupsCommand).resolves({});
-      await service().enableTimeToLive(TABLE, 'expires_at');
-      await service().setPointInTimeRecovery(TABLE, true);
+      await tables().enableTimeToLive({ tableName: TABLE, attributeName: 'expires_at' });
+      await tables().setPointInTimeRecovery({ tableName: TABLE, enabled: true });
       expect(clientMock.commandCalls(UpdateTimeToLiveCommand)[0]?.args[0].input).toEqual({
         TableName: TABLE,
         TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
@@ -88,7 +89,7 @@ describe(DynamoDBService.name, () => {
 
     it('when the endpoint lacks the backups API, fails with requestFailed naming it', async () => {
       clientMock.on(UpdateContinuousBackupsCommand).rejects(unknownOperation());
-      await expect(service().setPointInTimeRecovery(TABLE, true)).rejects.toMatchObject({
+      await expect(tables().setPointInTimeRecovery({ tableName: TABLE, enabled: true })).rejects.toMatchObject({
         code: 'dynamodb.requestFailed',
         details: { aws_error: 'UnknownOperationException' },
       });
@@ -102,7 +103,7 @@ describe(DynamoDBService.name, () => {
         .on(DescribeTableCommand)
         .resolvesOnce({ Table: { TableStatus: 'UPDATING', GlobalSecondaryIndexes: [{ IndexName: 'g', IndexStatus: 'CREATING' }] } })
         .resolves({ Table: { TableStatus: 'ACTIVE', GlobalSecondaryIndexes: [{ IndexName: 'g', IndexStatus: 'ACTIVE' }] } });
-      const table = await service().updateTable({
+      const table = await tables().updateTable({
         tableName: TABLE,
         createIndex: {
           index: { IndexName: 'g', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
@@ -124,7 +125,7 @@ describe(DynamoDBService.name, () => {
     it('switches deletion protection alone', async () => {
       clientMock.on(UpdateTableCommand).resolves({});
       clientMock.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'ACTIVE', DeletionProtectionEnabled: true } });
-      await service().updateTable({ tableName: TABLE, deletionProtection: true });
+      await tables().updateTable({ tableName: TABLE, deletionProtection: true });
       const input = clientMock.commandCalls(UpdateTableCommand)[0]?.args[0].input;
       expect(input).toEqual({ TableName: TABLE, DeletionProtectionEnabled: true });
     });
