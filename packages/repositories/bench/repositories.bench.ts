@@ -27,7 +27,7 @@ const db = new DynamoDBService(logger, {
   aws_secret_access_key: 'local',
 });
 const settings = { table_prefix: 'bench-', strict: false, cursor_secret: 'bench-cursor-secret-0123456789' };
-await createMissingTables(db, { prefix: settings.table_prefix });
+await createMissingTables(db.tables, { prefix: settings.table_prefix });
 const repository = new GlucoseReadingRepository(db, logger, settings, { now: () => new Date() });
 
 const start = Date.parse('2026-01-01T00:00:00.000Z');

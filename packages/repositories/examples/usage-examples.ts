@@ -39,7 +39,7 @@ await container.load(
   }),
 );
 const db = container.get(DynamoDBService);
-show('tables created', await createMissingTables(db, { prefix }));
+show('tables created', await createMissingTables(db.tables, { prefix }));
 
 // ── glucose readings ────────────────────────────────────────────────────
 const readings = container.get(GlucoseReadingRepository);
@@ -70,7 +70,7 @@ const stored = await tokens.save('alice', 'dexcom', {
 });
 show('token saved (metadata only)', { version: stored.version, has_token: 'access_token' in stored });
 show('token get (decrypted)', (await tokens.get('alice', 'dexcom'))?.access_token);
-const raw = await db.getItem(userTokenEntity.key({ user_id: 'alice', provider: 'dexcom' }), userTokenEntity.tableName(prefix));
+const raw = await db.items.getItem({ tableName: userTokenEntity.tableName(prefix), key: userTokenEntity.key({ user_id: 'alice', provider: 'dexcom' }) });
 show('raw item holds plaintext', JSON.stringify(raw).includes('access-secret'));
 show('tokens expiring before', (await tokens.listExpiringBefore('dexcom', expiresAt + 1)).items.map((t) => t.user_id));
 show('token rotation needed', (await tokens.rotate('alice', 'dexcom'))?.rotated);
@@ -138,6 +138,6 @@ const imported = await health.importDays([
 ]);
 show('days imported, summaries rebuilt', [imported.entries.length, (await summaries.listRange('2025-06-02', '2025-06-03')).items.map((s) => s.date)]);
 
-for (const entity of allEntities) await db.deleteTable(entity.tableName(prefix));
+for (const entity of allEntities) await db.tables.deleteTable({ tableName: entity.tableName(prefix) });
 await container.unbindAll();
 console.log('done');

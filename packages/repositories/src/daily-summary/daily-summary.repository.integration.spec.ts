@@ -94,7 +94,7 @@ describe(DailySummaryRepository.name, () => {
     });
 
     it('when an entry was saved just before: it is counted (entries are read strongly consistent)', async () => {
-      const query = jest.spyOn(db, 'queryPages');
+      const query = jest.spyOn(db.items, 'queryPages');
       await entries.save(day, '2000', { note: 'late entry' });
       expect((await summaries.rebuild(day))?.entry_count).toBe(4);
       expect(query).toHaveBeenCalled();
@@ -107,7 +107,7 @@ describe(DailySummaryRepository.name, () => {
       const iterate = entries.iterateDates.bind(entries);
       jest.spyOn(entries, 'iterateDates').mockImplementationOnce(async function* (...args) {
         yield* iterate(...args);
-        await db.putItem({ ...summaryOf(day), updated_at: '2026-01-01T00:00:00.000Z' }, summaries.tableName);
+        await db.items.putItem({ tableName: summaries.tableName, item: { ...summaryOf(day), updated_at: '2026-01-01T00:00:00.000Z' } });
       });
       const summary = await summaries.rebuild(day);
       expect(summary?.entry_count).toBe(3);
@@ -120,7 +120,7 @@ describe(DailySummaryRepository.name, () => {
       let writes = 0;
       jest.spyOn(entries, 'iterateDates').mockImplementation(async function* (...args) {
         yield* iterate(...args);
-        await db.putItem({ ...summaryOf(day), entry_count: ++writes, updated_at: '2026-01-01T00:00:00.000Z' }, summaries.tableName);
+        await db.items.putItem({ tableName: summaries.tableName, item: { ...summaryOf(day), entry_count: ++writes, updated_at: '2026-01-01T00:00:00.000Z' } });
       });
       expect((await rejection(summaries.rebuild(day))).code).toBe('repository.conflict');
       expect(writes).toBe(3);
@@ -267,7 +267,7 @@ describe(DailySummaryRepository.name, () => {
     });
 
     it("when a stored summary is invalid: it is skipped and reported, the rest is listed", async () => {
-      await db.putItem({ ...summaryOf('2025-10-02'), updated_at: 'yesterday' }, summaries.tableName);
+      await db.items.putItem({ tableName: summaries.tableName, item: { ...summaryOf('2025-10-02'), updated_at: 'yesterday' } });
       await summaries.save(summaryOf('2025-10-03'));
       const page = await summaries.listRange('2025-10-01', '2025-10-05');
       expect(page.items.map((summary) => summary.date)).toEqual(['2025-10-03']);

@@ -133,10 +133,10 @@ export class DailySummaryRepository {
     let read = 0;
     while (read < dates.length && items.length < limit) {
       const chunk = dates.slice(read, read + Math.min(BATCH_GET_LIMIT, limit));
-      const raws = await this.db.batchGetItems(
-        chunk.map((date) => dailySummaryEntity.key({ date })),
-        this.tableName,
-      );
+      const raws = await this.db.items.batchGetItems({
+        tableName: this.tableName,
+        keys: chunk.map((date) => dailySummaryEntity.key({ date })),
+      });
       const parsed = this.base.parseItems(raws);
       items.push(...parsed.items);
       skipped.push(...parsed.skipped);
@@ -213,12 +213,12 @@ export class DailySummaryRepository {
       }
       return expected;
     }
-    return this.db.getItem(key, this.tableName, { consistentRead: true });
+    return this.db.items.getItem({ tableName: this.tableName, key, consistentRead: true });
   }
 
   private async write(summary: DailySummary, key: Key, previous: Item | undefined): Promise<void> {
     try {
-      await this.db.putItem(summary, this.tableName, unchangedCondition(previous, 'date', SUMMARY_ATTRIBUTES));
+      await this.db.items.putItem({ tableName: this.tableName, item: summary, condition: unchangedCondition(previous, 'date', SUMMARY_ATTRIBUTES) });
     } catch (error) {
       throw this.conflictOr(error, key);
     }
@@ -226,7 +226,7 @@ export class DailySummaryRepository {
 
   private async remove(key: Key, previous: Item): Promise<void> {
     try {
-      await this.db.deleteItem(key, this.tableName, unchangedCondition(previous, 'date', SUMMARY_ATTRIBUTES));
+      await this.db.items.deleteItem({ tableName: this.tableName, key, condition: unchangedCondition(previous, 'date', SUMMARY_ATTRIBUTES) });
     } catch (error) {
       throw this.conflictOr(error, key);
     }
@@ -247,7 +247,7 @@ export class DailySummaryRepository {
   async storedDateRange(): Promise<HealthDateRange | undefined> {
     let range: HealthDateRange | undefined;
     for (const table of [this.entries.tableName, this.tableName]) {
-      const pages = this.db.scanPages({ tableName: table, projectionExpression: '#date', expressionAttributeNames: { '#date': 'date' } });
+      const pages = this.db.items.scanPages({ tableName: table, projectionExpression: '#date', expressionAttributeNames: { '#date': 'date' } });
       for await (const page of pages) {
         for (const { date } of page.items) {
           if (typeof date !== 'string' || !isHealthDate(date)) continue;

@@ -201,7 +201,7 @@ describe(GlucoseReadingRepository.name, () => {
     it('when the stored item is invalid, replaces it as changed', async () => {
       await repository.saveMany('user-broken', [input(1)]);
       const raw = (await repository.get('user-broken', at(1))) as GlucoseReading;
-      await db.putItem({ ...raw, glucose_value: 'high-ish' }, glucoseReadingEntity.tableName(tablePrefix));
+      await db.items.putItem({ tableName: glucoseReadingEntity.tableName(tablePrefix), item: { ...raw, glucose_value: 'high-ish' } });
       const result = await repository.saveManyParsedWithCounts('user-broken', [GlucoseReadingInputSchema.parse(input(1))]);
       expect(result.counts).toEqual({ new: 0, changed: 1, unchanged: 0 });
       expect((await repository.get('user-broken', at(1)))?.glucose_value).toBe(101);
@@ -266,7 +266,7 @@ describe(GlucoseReadingRepository.name, () => {
     beforeAll(async () => {
       await repository.saveMany(user, [input(0), input(1), input(2)]);
       const raw = (await repository.get(user, at(1))) as GlucoseReading;
-      await db.putItem({ ...raw, glucose_value: 'high-ish' }, glucoseReadingEntity.tableName(tablePrefix));
+      await db.items.putItem({ tableName: glucoseReadingEntity.tableName(tablePrefix), item: { ...raw, glucose_value: 'high-ish' } });
     });
 
     it('is skipped and reported with its key', async () => {

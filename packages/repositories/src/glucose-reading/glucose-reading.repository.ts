@@ -150,11 +150,11 @@ export class GlucoseReadingRepository {
     const unique = [...new Map(readings.map((reading) => [reading.timestamp, reading])).values()];
     const counts: ReadingSaveCounts = { new: 0, changed: 0, unchanged: 0 };
     if (unique.length === 0) return { readings: [], counts };
-    const stored = await this.db.batchGetItems(
-      unique.map((reading) => glucoseReadingEntity.key(reading)),
-      this.base.tableName,
-      { consistentRead: true },
-    );
+    const stored = await this.db.items.batchGetItems({
+      tableName: this.base.tableName,
+      keys: unique.map((reading) => glucoseReadingEntity.key(reading)),
+      consistentRead: true,
+    });
     const storedByTimestamp = new Map(stored.map((item) => [item['timestamp'], item]));
     const toWrite: GlucoseReading[] = [];
     const result = unique.map((reading) => {

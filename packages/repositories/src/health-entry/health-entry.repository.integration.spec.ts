@@ -46,7 +46,7 @@ describe(HealthEntryRepository.name, () => {
   /** Every item stored in a date's partition, entries and index items alike, as `timestamp`s. */
   const storedTimestamps = async (date: string) =>
     (
-      await db.query({
+      await db.items.query({
         tableName: repository.tableName,
         keyConditionExpression: '#d = :d',
         expressionAttributeNames: { '#d': 'date' },
@@ -117,8 +117,8 @@ describe(HealthEntryRepository.name, () => {
 
     describe('.listByMedication', () => {
       it.each(MEDICATIONS)('when querying %s: exactly the entries listing it, each once, in any position', async (medication) => {
-        const scan = jest.spyOn(db, 'scanPages');
-        const query = jest.spyOn(db, 'queryPages');
+        const scan = jest.spyOn(db.items, 'scanPages');
+        const query = jest.spyOn(db.items, 'queryPages');
         const { entries } = await collectPages((page) => repository.listByMedication(medication, {}, page), 4);
 
         const expected = expectedKeys((entry) => medication in entry.input.medications);
@@ -338,7 +338,7 @@ describe(HealthEntryRepository.name, () => {
     it('when a load stopped after the entry but before its index items were settled: loading again repairs them', async () => {
       // The state an interrupted load can leave: the new entry item is in, an old index item is still there.
       await repository.saveMany([{ date, time: '1500', input: { medications: { 'bulk-d': '1', 'bulk-e': '2' } } }]);
-      await db.putItem({ ...(await repository.get(date, '1500')), medications: { 'bulk-d': '1' } }, repository.tableName);
+      await db.items.putItem({ tableName: repository.tableName, item: { ...(await repository.get(date, '1500')), medications: { 'bulk-d': '1' } } });
       await repository.saveMany([{ date, time: '1500', input: { medications: { 'bulk-d': '1' } } }]);
       expect((await storedTimestamps(date)).filter((t) => String(t).endsWith('#1500'))).toEqual([]);
       expect((await repository.listByMedication('bulk-e')).items).toEqual([]);
@@ -360,7 +360,7 @@ describe(HealthEntryRepository.name, () => {
 
     it('when a day has an invalid item: readDay reports it in skipped and returns the rest', async () => {
       await repository.saveMany([{ date: '2025-07-04', time: '0800', input: { note: 'kept' } }]);
-      await db.putItem({ date: '2025-07-04', timestamp: '0900', medications: 'not a map', pain: {}, activities: {} }, repository.tableName);
+      await db.items.putItem({ tableName: repository.tableName, item: { date: '2025-07-04', timestamp: '0900', medications: 'not a map', pain: {}, activities: {} } });
       const day = await repository.readDay('2025-07-04');
       expect(day.entries.map(keyOf)).toEqual(['2025-07-04/0800']);
       expect(day.skipped).toEqual([{ key: { date: '2025-07-04', timestamp: '0900' }, issues: [expect.stringContaining('medications')] }]);
@@ -368,7 +368,7 @@ describe(HealthEntryRepository.name, () => {
 
     it('when an entry lacks an index item: putIndexItems writes it back and the medication query finds the entry again', async () => {
       const [entry] = await repository.saveMany([{ date: '2025-07-05', time: '0800', input: { medications: { 'bulk-f': '1', 'bulk-g': '2' } } }]);
-      await db.deleteItem({ date: '2025-07-05', timestamp: 'med#bulk-g#0800' }, repository.tableName);
+      await db.items.deleteItem({ tableName: repository.tableName, key: { date: '2025-07-05', timestamp: 'med#bulk-g#0800' } });
       expect((await repository.listByMedication('bulk-g')).items).toEqual([]);
       const items = healthEntryItems(entry as HealthEntry).medication_index_items;
       await repository.putIndexItems(items);
@@ -440,10 +440,10 @@ describe(HealthEntryRepository.name, () => {
 
     it('when both read the entry themselves before either writes: exactly one conflict', async () => {
       await repository.save(date, '0900', { note: 'original' });
-      const getItem = db.getItem.bind(db);
+      const getItem = db.items.getItem.bind(db.items);
       const readers: (() => void)[] = [];
       // Hold each read until both saves have read: the classic lost-update interleaving.
-      jest.spyOn(db, 'getItem').mockImplementation(async (...args) => {
+      jest.spyOn(db.items, 'getItem').mockImplementation(async (...args) => {
         const item = await getItem(...args);
         await new Promise<void>((resolve) => {
           readers.push(resolve);
@@ -476,9 +476,9 @@ describe(HealthEntryRepository.name, () => {
       await repository.save(date, '0600', { note: 'fine' });
       const bad = await repository.save(date, '0700', { medications: { 'bad-a': '1', 'bad-b': '2' }, o2: '95' });
       await repository.save(date, '0800', { note: 'fine too' });
-      await db.putItem({ ...bad, o2_percent: 'ninety-five' }, repository.tableName);
-      const indexItem = await db.getItem({ date, timestamp: 'med#bad-b#0700' }, repository.tableName);
-      await db.putItem({ ...indexItem, o2_percent: 'ninety-five' }, repository.tableName);
+      await db.items.putItem({ tableName: repository.tableName, item: { ...bad, o2_percent: 'ninety-five' } });
+      const indexItem = await db.items.getItem({ tableName: repository.tableName, key: { date, timestamp: 'med#bad-b#0700' } });
+      await db.items.putItem({ tableName: repository.tableName, item: { ...indexItem, o2_percent: 'ninety-five' } });
     });
 
     it('when listing its date: it is skipped and reported with its key and the bad attribute', async () => {

@@ -182,9 +182,9 @@ export class HealthEntryRepository {
         if (byKey.has(`${item.date}/${item.entry_timestamp}`) && !written.has(key)) stale.push({ date: item.date, timestamp: item.timestamp });
       }
     }
-    await this.db.batchWriteItems(puts, this.tableName);
+    await this.db.items.batchWriteItems({ tableName: this.tableName, items: puts });
     for (let start = 0; start < stale.length; start += BULK_REQUESTS_AT_ONCE) {
-      await Promise.all(stale.slice(start, start + BULK_REQUESTS_AT_ONCE).map((key) => this.db.deleteItem({ ...key }, this.tableName)));
+      await Promise.all(stale.slice(start, start + BULK_REQUESTS_AT_ONCE).map((key) => this.db.items.deleteItem({ tableName: this.tableName, key: { ...key } })));
     }
     return entries;
   }
@@ -197,7 +197,7 @@ export class HealthEntryRepository {
   async readDay(date: string): Promise<HealthDay> {
     const query = validKey(ENTITY, () => primary.keyCondition(date));
     const day: HealthDay = { date, entries: [], medication_index_items: [], skipped: [] };
-    for await (const page of this.db.queryPages({ ...query, tableName: this.tableName, consistentRead: true })) {
+    for await (const page of this.db.items.queryPages({ ...query, tableName: this.tableName, consistentRead: true })) {
       const { items, skipped } = this.items.parseItems(page.items);
       for (const item of items) {
         if (isMedicationIndexItem(item)) day.medication_index_items.push(item);
@@ -348,7 +348,7 @@ export class HealthEntryRepository {
       }
       return { raw: healthEntryItems(expected).entry, entry: expected };
     }
-    const raw = await this.db.getItem({ ...key }, this.tableName, { consistentRead: true });
+    const raw = await this.db.items.getItem({ tableName: this.tableName, key: { ...key }, consistentRead: true });
     if (raw === undefined) return { raw, entry: undefined };
     const parsed = HealthEntrySchema.safeParse(raw);
     return { raw, entry: parsed.success ? parsed.data : undefined };
@@ -381,7 +381,7 @@ export class HealthEntryRepository {
   /** Runs one transaction; a failed condition or a concurrent transaction on the entry is `repository.conflict`. */
   private async transact(actions: readonly TransactWriteItem[], key: Key): Promise<void> {
     try {
-      await this.db.transactWrite(actions);
+      await this.db.items.transactWrite({ actions });
     } catch (error) {
       const lostRace =
         VitalsError.is(error, 'dynamodb.transactionCanceled') &&

@@ -3,9 +3,9 @@ import {
   createLogger,
   type DynamoDBService,
   type Item,
-  type Key,
   type Page,
   type QueryParams,
+  type UpdateItemParams,
 } from '@vitals/dynamodb-core';
 import { syncJobEntity, type SyncJob } from '@vitals/models';
 import { SyncJobRepository } from './sync-job.repository.ts';
@@ -37,14 +37,14 @@ function pending(job_id: string): SyncJob {
 
 type Outcome = 'claimed' | 'completedMeanwhile' | 'unavailable';
 
-/** A DynamoDBService stand-in: the pending partition holds the three jobs; each claim ends as `outcomes` says. */
+/** A DynamoDBService stand-in (its items): the pending partition holds the three jobs; each claim ends as `outcomes` says. */
 function fakeDb(outcomes: Record<string, Outcome>) {
   const updates: string[] = [];
-  const db = {
+  const items = {
     async *queryPages(params: QueryParams): AsyncGenerator<Page> {
       yield { items: params.expressionAttributeValues?.[':pk'] === 'pending' ? ids.map(pending) : [] };
     },
-    async updateItem(key: Key): Promise<Item> {
+    async updateItem({ key }: UpdateItemParams): Promise<Item> {
       const jobId = String(key['job_id']);
       updates.push(jobId);
       const outcome = outcomes[jobId];
@@ -71,6 +71,7 @@ function fakeDb(outcomes: Record<string, Outcome>) {
       };
     },
   };
+  const db = { items };
   return { db: db as unknown as DynamoDBService, updates };
 }
 

@@ -258,7 +258,7 @@ export class SyncJobRepository {
 
     // The backoff depends on `attempts`, which an update expression cannot branch on: read, then
     // update on condition that attempts and owner are still what was read.
-    const current = await this.db.getItem(key, this.base.tableName, { consistentRead: true });
+    const current = await this.db.items.getItem({ tableName: this.base.tableName, key, consistentRead: true });
     const refusal = refusalOf(key, current, { change: 'fail', owner, expectedVersion });
     if (refusal !== undefined) throw refusal;
     const job = this.parsed(current as Item, key);
@@ -366,7 +366,7 @@ export class SyncJobRepository {
     params: UpdateParams,
   ): Promise<{ job: SyncJob } | { existing: Item | undefined; error: VitalsError<'dynamodb.conditionFailed'> }> {
     try {
-      return { job: this.parsed(await this.db.updateItem(key, params, this.base.tableName), key) };
+      return { job: this.parsed(await this.db.items.updateItem({ tableName: this.base.tableName, key, update: params }), key) };
     } catch (error) {
       if (!VitalsError.is(error, 'dynamodb.conditionFailed')) throw error;
       return { existing: error.details.existing_item, error };

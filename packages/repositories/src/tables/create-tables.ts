@@ -1,4 +1,4 @@
-import type { DynamoDBService } from '@vitals/dynamodb-core';
+import type { DynamoDBTables } from '@vitals/dynamodb-core';
 import type { TableDefinition } from '@vitals/models';
 import { ensureTables } from './table-plan.ts';
 
@@ -13,7 +13,7 @@ export interface CreateTablesOptions {
  * its GSIs and TTL, and brings existing ones in line the same way
  * (`ensureTables`); resolves with the names of the tables it created.
  */
-export async function createMissingTables(db: DynamoDBService, options: CreateTablesOptions): Promise<string[]> {
+export async function createMissingTables(db: DynamoDBTables, options: CreateTablesOptions): Promise<string[]> {
   const { applied } = await ensureTables(db, options);
   return applied.filter((action) => action.action === 'createTable').map((action) => action.table);
 }

@@ -11,7 +11,7 @@ describe('table plan', () => {
     endpoint_url: testDynamoDBEndpoint(),
     aws_access_key_id: 'local',
     aws_secret_access_key: 'local',
-  });
+  }).tables;
   const prefix = () => `plan-${randomUUID().slice(0, 8)}-`;
 
   describe('.ensureTables', () => {
@@ -20,7 +20,7 @@ describe('table plan', () => {
       const { applied } = await ensureTables(db, options);
       expect(applied.filter((action) => action.action === 'createTable')).toHaveLength(5);
       expect(applied).toContainEqual({ table: glucoseReadingEntity.tableName(options.prefix), action: 'enableTimeToLive', attribute: 'expires_at' });
-      expect((await db.describeTableSettings(syncJobEntity.tableName(options.prefix))).ttl_attribute).toBe('expires_at');
+      expect((await db.describeTableSettings({ tableName: syncJobEntity.tableName(options.prefix) })).ttl_attribute).toBe('expires_at');
 
       expect(await planTables(db, options)).toEqual({ actions: [], skipped: [] });
       expect(await ensureTables(db, options)).toEqual({ applied: [], skipped: [] });

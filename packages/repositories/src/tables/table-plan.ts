@@ -1,4 +1,4 @@
-import { VitalsError, type DynamoDBService } from '@vitals/dynamodb-core';
+import { VitalsError, type DynamoDBTables } from '@vitals/dynamodb-core';
 import { allEntities, toCreateTableInput, type TableDefinition } from '@vitals/models';
 
 /** Every entity's table, in creation order. */
@@ -38,11 +38,11 @@ export interface TablePlan {
 }
 
 /** What differs between the definitions (under `prefix`) and the endpoint: tables, GSIs, TTL and the settings asked for. Reads only. */
-export async function planTables(db: DynamoDBService, options: TablePlanOptions): Promise<TablePlan> {
+export async function planTables(db: DynamoDBTables, options: TablePlanOptions): Promise<TablePlan> {
   const plan: TablePlan = { actions: [], skipped: [] };
   for (const definition of options.tables ?? entityTables) {
     const table = toCreateTableInput(definition, { prefix: options.prefix }).TableName;
-    const existing = await db.describeTable(table);
+    const existing = await db.describeTable({ tableName: table });
     if (existing === undefined) {
       // Its GSIs are created with it.
       plan.actions.push({ table, action: 'createTable', billing_mode: options.billingMode ?? 'PAY_PER_REQUEST' });
@@ -53,7 +53,7 @@ export async function planTables(db: DynamoDBService, options: TablePlanOptions)
     for (const index of definition.globalSecondaryIndexes) {
       if (!indexes.has(index.name)) plan.actions.push({ table, action: 'createIndex', index: index.name });
     }
-    const settings = await db.describeTableSettings(table);
+    const settings = await db.describeTableSettings({ tableName: table });
     if (options.pitr && settings.point_in_time_recovery === 'unsupported') {
       plan.skipped.push({ where: table, reason: 'point-in-time recovery: the endpoint does not support it (UnknownOperationException)' });
     }
@@ -82,7 +82,7 @@ function addSettings(
 
 /** Carries out a plan in order. A setting the endpoint does not support is skipped with its reason, not a crash. */
 export async function applyTablePlan(
-  db: DynamoDBService,
+  db: DynamoDBTables,
   options: Pick<TablePlanOptions, 'prefix' | 'tables'>,
   plan: TablePlan,
 ): Promise<{ applied: TableAction[]; skipped: SkippedTableSetting[] }> {
@@ -109,7 +109,7 @@ export async function applyTablePlan(
           });
           break;
         case 'createIndex': {
-          const created = (await db.describeTable(action.table))?.GlobalSecondaryIndexes ?? [];
+          const created = (await db.describeTable({ tableName: action.table }))?.GlobalSecondaryIndexes ?? [];
           if (created.some((index) => index.IndexName === action.index)) continue; // created with its table
           const index = input.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === action.index);
           if (index === undefined) continue;
@@ -125,10 +125,10 @@ export async function applyTablePlan(
           break;
         }
         case 'enableTimeToLive':
-          await db.enableTimeToLive(action.table, action.attribute);
+          await db.enableTimeToLive({ tableName: action.table, attributeName: action.attribute });
           break;
         case 'enablePointInTimeRecovery':
-          await db.setPointInTimeRecovery(action.table, true);
+          await db.setPointInTimeRecovery({ tableName: action.table, enabled: true });
           break;
         case 'enableDeletionProtection':
           await db.updateTable({ tableName: action.table, deletionProtection: true });
@@ -155,7 +155,7 @@ export async function applyTablePlan(
  * Idempotent: a second call applies nothing.
  */
 export async function ensureTables(
-  db: DynamoDBService,
+  db: DynamoDBTables,
   options: TablePlanOptions,
 ): Promise<{ applied: TableAction[]; skipped: SkippedTableSetting[] }> {
   return applyTablePlan(db, options, await planTables(db, options));

@@ -37,7 +37,7 @@ export async function testContainer(
     }),
   );
   const db = container.get(DynamoDBService);
-  await ensureTables(db, { prefix: settings.table_prefix });
+  await ensureTables(db.tables, { prefix: settings.table_prefix });
   return { container, db, settings };
 }
 

@@ -85,7 +85,7 @@ describe(UserTokenRepository.name, () => {
 
   const withRing = (ring: TokenKeyRing) => new UserTokenRepository(db, logger, settings, clock, ring);
   const rawItem = async (userId: string, provider = 'dexcom') =>
-    (await db.getItem({ user_id: userId, provider }, table, { consistentRead: true })) as Item;
+    (await db.items.getItem({ tableName: table, key: { user_id: userId, provider }, consistentRead: true })) as Item;
 
   beforeAll(async () => {
     ({ container, db, settings } = await testContainer({}, { clock, logger }));
@@ -205,11 +205,11 @@ describe(UserTokenRepository.name, () => {
     it('when two saves without an expected version both read version 1, the later write gets conflict instead of overwriting', async () => {
       await repository.save('user-blind', 'dexcom', tokens());
       // Hold both reads until both have happened, so both writers lock on version 1.
-      const read = db.getItem.bind(db);
+      const read = db.items.getItem.bind(db.items);
       let reads = 0;
       let bothRead!: () => void;
       const barrier = new Promise<void>((resolve) => (bothRead = resolve));
-      const spy = jest.spyOn(db, 'getItem').mockImplementation(async (...args) => {
+      const spy = jest.spyOn(db.items, 'getItem').mockImplementation(async (...args) => {
         const result = await read(...args);
         if (++reads === 2) bothRead();
         await barrier;
@@ -254,7 +254,7 @@ describe(UserTokenRepository.name, () => {
     it('when a stored set has no usable version, save refuses with invalidItem instead of overwriting blindly', async () => {
       await repository.save('user-noversion', 'dexcom', tokens());
       const { version: _version, ...withoutVersion } = await rawItem('user-noversion');
-      await db.putItem(withoutVersion, table);
+      await db.items.putItem({ tableName: table, item: withoutVersion });
       await expect(repository.save('user-noversion', 'dexcom', tokens())).rejects.toMatchObject({
         code: 'repository.invalidItem',
         details: { key: { user_id: 'user-noversion', provider: 'dexcom' }, issues: [expect.stringContaining('version')] },
@@ -404,7 +404,7 @@ describe(UserTokenRepository.name, () => {
     it('when one bit of a ciphertext is flipped, get rejects with decryptionFailed naming the field, never the text', async () => {
       await repository.save('user-flipped', 'dexcom', victim);
       const raw = await rawItem('user-flipped');
-      await db.putItem({ ...raw, refresh_token_enc: flipBit(raw['refresh_token_enc'] as string) }, table);
+      await db.items.putItem({ tableName: table, item: { ...raw, refresh_token_enc: flipBit(raw['refresh_token_enc'] as string) } });
       await expectDecryptionFailure('user-flipped', 'refresh_token');
       expect(await repository.getMetadata('user-flipped', 'dexcom')).toMatchObject({ user_id: 'user-flipped', version: 1 });
     });
@@ -412,14 +412,14 @@ describe(UserTokenRepository.name, () => {
     it('when the two ciphertexts of a set are swapped, get rejects instead of returning them crossed', async () => {
       await repository.save('user-swapped', 'dexcom', victim);
       const raw = await rawItem('user-swapped');
-      await db.putItem({ ...raw, access_token_enc: raw['refresh_token_enc'], refresh_token_enc: raw['access_token_enc'] }, table);
+      await db.items.putItem({ tableName: table, item: { ...raw, access_token_enc: raw['refresh_token_enc'], refresh_token_enc: raw['access_token_enc'] } });
       await expectDecryptionFailure('user-swapped', 'access_token');
     });
 
     it("when another user's ciphertext is copied into an item, get rejects instead of handing out the other user's token", async () => {
       const stolen = await rawItem('user-victim');
       const raw = await rawItem('user-attacker');
-      await db.putItem({ ...raw, access_token_enc: stolen['access_token_enc'] }, table);
+      await db.items.putItem({ tableName: table, item: { ...raw, access_token_enc: stolen['access_token_enc'] } });
       await expectDecryptionFailure('user-attacker', 'access_token');
       expect(await repository.get('user-victim', 'dexcom')).toMatchObject(victim);
     });

@@ -214,7 +214,9 @@ export class UserTokenRepository {
    * than overwritten blindly.
    */
   private async storedVersion(key: TokenKey): Promise<z.infer<typeof StoredVersionSchema> | undefined> {
-    const raw = await this.db.getItem(key, this.base.tableName, {
+    const raw = await this.db.items.getItem({
+      tableName: this.base.tableName,
+      key,
       consistentRead: true,
       projectionExpression: '#version, #created_at',
       expressionAttributeNames: { '#version': 'version', '#created_at': 'created_at' },
