@@ -1,4 +1,4 @@
-import { DynamoDBService, createLogger, type EnvLike, type LoggerOptions } from '@vitals/dynamodb-core';
+import { DynamoDBTables, createLogger, type EnvLike, type LoggerOptions } from '@vitals/dynamodb-core';
 import { startLocalDynamoDB, type LocalDynamoDB } from '@vitals/local-dynamodb';
 import { ensureTables, type Clock } from '@vitals/repositories';
 import type { Container } from 'inversify';
@@ -63,7 +63,7 @@ export async function startServer(env: EnvLike, options: StartOptions): Promise<
     container = await createApiContainer(config, logger, options.clock);
     if (!config.production) {
       // The definitions in full (GSIs, TTL), the same path as `tables apply`: `tables plan` then finds nothing to do.
-      const { applied } = await ensureTables(container.get(DynamoDBService), { prefix: config.table_prefix });
+      const { applied } = await ensureTables(container.get(DynamoDBTables), { prefix: config.table_prefix });
       if (applied.length > 0) logger.info({ actions: applied }, 'applied the table definitions');
     }
     const server = createServer(

@@ -1,4 +1,4 @@
-import type { DynamoDBService } from '@vitals/dynamodb-core';
+import type { DynamoDBTables } from '@vitals/dynamodb-core';
 
 /** What `/readyz` reports. */
 export type Readiness = { ready: true } | { ready: false; reason: 'unavailable'; detail: string } | { ready: false; reason: 'tablesMissing'; missing: string[] };
@@ -22,7 +22,7 @@ export class ReadinessCheck {
   private running: Promise<Readiness> | undefined;
 
   constructor(
-    private readonly db: DynamoDBService,
+    private readonly db: DynamoDBTables,
     private readonly tables: readonly string[],
     private readonly options: ReadinessOptions,
   ) {}
@@ -51,7 +51,7 @@ export class ReadinessCheck {
     try {
       described = await Promise.all(
         this.tables.map(async (table) => {
-          const status = (await this.db.describeTable(table))?.TableStatus;
+          const status = (await this.db.describeTable({ tableName: table }))?.TableStatus;
           // UPDATING (a GSI being added) still serves reads and writes; CREATING and DELETING do not.
           return { table, usable: status === 'ACTIVE' || status === 'UPDATING' };
         }),

@@ -1,4 +1,4 @@
-import { DynamoDBService } from '@vitals/dynamodb-core';
+import { DynamoDBTables } from '@vitals/dynamodb-core';
 import { allEntities } from '@vitals/models';
 import express, { Router } from 'express';
 import type { Container } from 'inversify';
@@ -31,7 +31,7 @@ const SWAGGER_INITIALIZER = `window.onload = function () {
 export function serviceRoutes(container: Container, document: object): Router {
   const prefix = container.get(API_TOKENS.Config).table_prefix;
   const readiness = new ReadinessCheck(
-    container.get(DynamoDBService),
+    container.get(DynamoDBTables),
     allEntities.map((entity) => entity.tableName(prefix)),
     { cacheMs: READINESS_CACHE_MS, deadlineMs: READINESS_DEADLINE_MS },
   );

@@ -1,4 +1,4 @@
-import { DynamoDBService } from '@vitals/dynamodb-core';
+import { DynamoDBItems } from '@vitals/dynamodb-core';
 import { userTokenEntity } from '@vitals/models';
 import { startTestApi, USER_SCOPES, type TestApi } from '../test-support/test-api.ts';
 import { expectInvalid, expectProblem, itRejectsUnauthorisedCalls, manualClock } from '../test-support/route-fixtures.ts';
@@ -27,7 +27,7 @@ describe('tokens routes', () => {
   });
 
   const storedItem = (userId: string, provider: string) =>
-    api.container.get(DynamoDBService).getItem({ user_id: userId, provider }, userTokenEntity.tableName(api.config.table_prefix));
+    api.container.get(DynamoDBItems).getItem({ tableName: userTokenEntity.tableName(api.config.table_prefix), key: { user_id: userId, provider } });
 
   describe('PUT /v1/users/{user_id}/tokens/{provider}', () => {
     const user = 'tok-put';
