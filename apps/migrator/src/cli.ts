@@ -55,7 +55,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           ...(flags.write === undefined ? {} : { DYNAMODB_WRITE_CAPACITY_UNITS: String(flags.write) }),
         };
         const report = await withContext(env, ({ db, prefix }) =>
-          tablesCommand(db, prefix, {
+          tablesCommand(db.tables, prefix, {
             apply: mode === 'apply',
             dryRun: flags.dryRun === true,
             billingMode: flags.billingMode,

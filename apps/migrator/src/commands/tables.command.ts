@@ -1,4 +1,4 @@
-import type { DynamoDBService } from '@vitals/dynamodb-core';
+import type { DynamoDBTables } from '@vitals/dynamodb-core';
 import { allEntities } from '@vitals/models';
 import { applyTablePlan, planTables, type TablePlanOptions } from '@vitals/repositories';
 import { finishReport, type Report } from '../report/report.ts';
@@ -14,7 +14,7 @@ export interface TablesOptions {
  * `@vitals/repositories`' own, the same that the API applies at start.
  */
 export async function tablesCommand(
-  db: DynamoDBService,
+  db: DynamoDBTables,
   prefix: string,
   options: TablesOptions & { apply: boolean; dryRun: boolean },
 ): Promise<Report> {

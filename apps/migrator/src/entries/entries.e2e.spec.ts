@@ -29,7 +29,7 @@ async function freshTables(): Promise<{ env: Record<string, string>; prefix: str
   return { env, prefix };
 }
 
-const scanAll = (table: string) => db.scan({ tableName: table });
+const scanAll = (table: string) => db.items.scan({ tableName: table });
 const entryItems = async (prefix: string) => scanAll(healthEntryEntity.tableName(prefix));
 const summaryItems = async (prefix: string) => scanAll(dailySummaryEntity.tableName(prefix));
 
@@ -203,14 +203,14 @@ describe('vitals-migrate import / verify / export entries', () => {
       const entries = healthEntryEntity.tableName(prefix);
       const summaries = dailySummaryEntity.tableName(prefix);
 
-      await db.deleteItem({ date: '2025-01-02', timestamp: '0600' }, entries);
-      await db.putItem({ date: '2025-01-03', timestamp: '2300', medications: {}, pain: {}, activities: {}, note: 'not in the file' }, entries);
-      const changed = await db.getItem({ date: '2025-01-04', timestamp: '1200' }, entries);
-      await db.putItem({ ...changed, note: 'edited' }, entries);
-      await db.putItem({ date: '2025-01-05', timestamp: 'med#aspirin#0000', medication_taken: 'aspirin', entry_timestamp: '0000', entry_medication_taken: 'x', medications: { aspirin: '1', x: '2' }, pain: {}, activities: {} }, entries);
-      const summary = await db.getItem({ date: '2025-01-06' }, summaries);
-      await db.putItem({ ...summary, entry_count: 99 }, summaries);
-      await db.deleteItem({ date: '2025-01-07' }, summaries);
+      await db.items.deleteItem({ tableName: entries, key: { date: '2025-01-02', timestamp: '0600' } });
+      await db.items.putItem({ tableName: entries, item: { date: '2025-01-03', timestamp: '2300', medications: {}, pain: {}, activities: {}, note: 'not in the file' } });
+      const changed = await db.items.getItem({ tableName: entries, key: { date: '2025-01-04', timestamp: '1200' } });
+      await db.items.putItem({ tableName: entries, item: { ...changed, note: 'edited' } });
+      await db.items.putItem({ tableName: entries, item: { date: '2025-01-05', timestamp: 'med#aspirin#0000', medication_taken: 'aspirin', entry_timestamp: '0000', entry_medication_taken: 'x', medications: { aspirin: '1', x: '2' }, pain: {}, activities: {} } });
+      const summary = await db.items.getItem({ tableName: summaries, key: { date: '2025-01-06' } });
+      await db.items.putItem({ tableName: summaries, item: { ...summary, entry_count: 99 } });
+      await db.items.deleteItem({ tableName: summaries, key: { date: '2025-01-07' } });
 
       const result = await runCli(['verify', 'entries', file, '--year', '2025', '--json'], env);
       expect(result.code).toBe(1);
@@ -247,8 +247,8 @@ describe('vitals-migrate import / verify / export entries', () => {
       await writeEntriesFixture(file, { days: 3, entriesPerDay: 2 });
       await runCli(['import', 'entries', file, '--year', '2025'], env);
       const summaries = dailySummaryEntity.tableName(prefix);
-      await db.deleteItem({ date: '2025-01-02' }, summaries);
-      await db.putItem({ ...(await db.getItem({ date: '2025-01-03' }, summaries)), date: '2025-03-01' }, summaries);
+      await db.items.deleteItem({ tableName: summaries, key: { date: '2025-01-02' } });
+      await db.items.putItem({ tableName: summaries, item: { ...(await db.items.getItem({ tableName: summaries, key: { date: '2025-01-03' } })), date: '2025-03-01' } });
 
       const planned = await runCli(['summaries', 'rebuild', '--dry-run', '--json'], env);
       expect(planned.code).toBe(0);
@@ -279,9 +279,9 @@ describe('vitals-migrate import / verify / export entries', () => {
       const file = join(dir, 'two.json');
       await writeEntriesFixture(file, { days: 2, entriesPerDay: 2 });
       await runCli(['import', 'entries', file, '--year', '2025'], env);
-      await db.putItem({ date: '2025-01-02', timestamp: '0900', medications: 'not a map', pain: {}, activities: {} }, healthEntryEntity.tableName(prefix));
+      await db.items.putItem({ tableName: healthEntryEntity.tableName(prefix), item: { date: '2025-01-02', timestamp: '0900', medications: 'not a map', pain: {}, activities: {} } });
       const summaries = dailySummaryEntity.tableName(prefix);
-      await db.deleteItem({ date: '2025-01-01' }, summaries);
+      await db.items.deleteItem({ tableName: summaries, key: { date: '2025-01-01' } });
 
       const strict = await runCli(['summaries', 'rebuild', '--strict', '--json'], env);
       expect(strict.code).toBe(1);

@@ -58,14 +58,14 @@ describe('vitals-migrate import entries with map keys Object.prototype also has'
     expect(skippedOf(real.stdout)).toEqual(REFUSED);
     expect(skippedOf(real.stdout)).toEqual(skippedOf(dryRun.stdout));
 
-    const entry = await db.getItem({ date: '2025-05-23', timestamp: '1000' }, healthEntryEntity.tableName(prefix));
+    const entry = await db.items.getItem({ tableName: healthEntryEntity.tableName(prefix), key: { date: '2025-05-23', timestamp: '1000' } });
     expect(entry).toMatchObject({
       medications: { hasOwnProperty: '1 tablet', toString: '2mg' },
       pain: { valueOf: '6-7' },
       activities: { toString: 10, isPrototypeOf: 5 },
       max_pain_level: 7,
     });
-    const summary = await db.getItem({ date: '2025-05-23' }, dailySummaryEntity.tableName(prefix));
+    const summary = await db.items.getItem({ tableName: dailySummaryEntity.tableName(prefix), key: { date: '2025-05-23' } });
     expect(summary).toMatchObject({ medication_doses: { hasOwnProperty: 1, toString: 1 }, activity_minutes: { toString: 10, isPrototypeOf: 5 } });
 
     const verified = await runCli(['verify', 'entries', file, '--year', '2025', '--json'], env);

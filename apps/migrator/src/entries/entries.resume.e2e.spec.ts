@@ -12,7 +12,7 @@ describe('vitals-migrate import entries, killed partway', () => {
   const db = testService();
   afterAll(() => db.close());
 
-  const summaries = async () => (await db.scan({ tableName: dailySummaryEntity.tableName(prefix), projectionExpression: '#d', expressionAttributeNames: { '#d': 'date' } })).length;
+  const summaries = async () => (await db.items.scan({ tableName: dailySummaryEntity.tableName(prefix), projectionExpression: '#d', expressionAttributeNames: { '#d': 'date' } })).length;
 
   it('a re-run after SIGKILL finishes the year, and verify passes: nothing lost, nothing doubled, summaries right', async () => {
     expect((await runCli(['tables', 'apply'], env)).code).toBe(0);

@@ -33,10 +33,10 @@ describe('vitals-migrate entries reindex', () => {
     const items = healthEntryItems(entry);
     const oldForm = [items.entry, ...items.medication_index_items.filter((item) => Object.hasOwn(entry.medications, item.medication_taken))];
     expect(oldForm.map((item) => item.timestamp)).toEqual(['0800', 'med#Paracetamol#0800']);
-    await db.batchWriteItems(oldForm, table);
+    await db.items.batchWriteItems({ tableName: table, items: oldForm });
     const underIbuprofen = async () =>
       (
-        await db.query({
+        await db.items.query({
           tableName: table,
           indexName: 'medication-index',
           keyConditionExpression: 'medication_taken = :m',
@@ -57,7 +57,7 @@ describe('vitals-migrate entries reindex', () => {
     const real = await runCli(['entries', 'reindex', '--json'], env);
     expect({ code: real.code, written: report(real.stdout).written }).toEqual({ code: 0, written: 2 });
     expect(await underIbuprofen()).toBe(1);
-    expect(await db.getItem({ date: '2025-05-23', timestamp: '0800' }, table)).toEqual(items.entry);
+    expect(await db.items.getItem({ tableName: table, key: { date: '2025-05-23', timestamp: '0800' } })).toEqual(items.entry);
 
     const again = await runCli(['entries', 'reindex', '--json'], env);
     expect(report(again.stdout)).toMatchObject({ written: 0, details: { missing: [] } });

@@ -48,7 +48,7 @@ describe('vitals-migrate import clarity with implausible timestamps', () => {
       code: 1,
       report: expect.objectContaining({ read: 4, written: 2, skipped: expected }),
     });
-    const stored = await db.query({
+    const stored = await db.items.query({
       tableName: glucoseReadingEntity.tableName(prefix),
       keyConditionExpression: 'user_id = :u',
       expressionAttributeValues: { ':u': 'clock' },

@@ -14,7 +14,7 @@ describe('vitals-migrate import clarity, killed partway', () => {
   afterAll(() => db.close());
 
   const stored = () =>
-    db.query({
+    db.items.query({
       tableName: glucoseReadingEntity.tableName(prefix),
       keyConditionExpression: 'user_id = :u',
       expressionAttributeValues: { ':u': 'kill' },

@@ -105,7 +105,7 @@ export function testService(): DynamoDBService {
 
 /** Every stored reading of `user` under `prefix`, in time order. */
 export function storedReadings(db: DynamoDBService, prefix: string, user: string): Promise<Record<string, unknown>[]> {
-  return db.query({
+  return db.items.query({
     tableName: glucoseReadingEntity.tableName(prefix),
     keyConditionExpression: 'user_id = :u',
     expressionAttributeValues: { ':u': user },
