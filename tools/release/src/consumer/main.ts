@@ -28,7 +28,7 @@ await container.load(
 );
 
 const db = container.get(DynamoDBService);
-const created = await createMissingTables(db, { prefix, tables: [glucoseReadingEntity.table] });
+const created = await createMissingTables(db.tables, { prefix, tables: [glucoseReadingEntity.table] });
 const readings = container.get(GlucoseReadingRepository);
 const input: GlucoseReadingInputBody = {
   timestamp: '2026-03-01T08:05:00.000Z',
@@ -39,7 +39,7 @@ const input: GlucoseReadingInputBody = {
 };
 const saved: GlucoseReading = await readings.save('consumer', input);
 const read: GlucoseReading | undefined = await readings.get('consumer', saved.timestamp);
-await db.deleteTable(glucoseReadingEntity.tableName(prefix));
+await db.tables.deleteTable({ tableName: glucoseReadingEntity.tableName(prefix) });
 db.close();
 
 console.log(JSON.stringify({ created, expectedTable: glucoseReadingEntity.tableName(prefix), saved, read }));
