@@ -44,7 +44,7 @@ export type {
   KeySchemas,
   KeyValueOf,
 } from './entity/entity-types.ts';
-export { allEntities } from './entity/all-entities.ts';
+export * from './entity/all-entities.ts';
 export {
   CreateTableOptionsSchema,
   tableName,
@@ -103,7 +103,6 @@ export type {
   GlucoseReadingInput,
   GlucoseReadingInputBody,
 } from './glucose-reading/glucose-reading.schema.ts';
-export { glucoseReadingEntity } from './glucose-reading/glucose-reading.entity.ts';
 export {
   AGP_PERCENTILES,
   CGM_INTERVAL_MS,
@@ -126,7 +125,6 @@ export {
   toUserTokenMetadata,
 } from './user-token/user-token.schema.ts';
 export type { UserToken, UserTokenInput, UserTokenItem, UserTokenMetadata } from './user-token/user-token.schema.ts';
-export { userTokenEntity } from './user-token/user-token.entity.ts';
 
 export {
   DEFAULT_SYNC_MAX_ATTEMPTS,
@@ -138,7 +136,6 @@ export {
   toSyncJob,
 } from './sync-job/sync-job.schema.ts';
 export type { SyncJob, SyncJobInput, SyncJobStatus } from './sync-job/sync-job.schema.ts';
-export { syncJobEntity } from './sync-job/sync-job.entity.ts';
 
 export {
   DIASTOLIC_RANGE,
@@ -180,7 +177,6 @@ export type {
   HealthEntryDerived,
   HealthEntryNotation,
 } from './health-entry/derive-health-entry.ts';
-export { healthEntryEntity } from './health-entry/health-entry.entity.ts';
 export {
   HealthEntrySortKeySchema,
   MEDICATION_INDEX_PREFIX,
@@ -204,5 +200,4 @@ export type { HealthEntryItemKey, HealthEntryItems } from './health-entry/medica
 
 export { DailySummarySchema } from './daily-summary/daily-summary.schema.ts';
 export type { DailySummary } from './daily-summary/daily-summary.schema.ts';
-export { dailySummaryEntity } from './daily-summary/daily-summary.entity.ts';
 export { buildDailySummary } from './daily-summary/build-daily-summary.ts';

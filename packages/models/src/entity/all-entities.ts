@@ -5,6 +5,19 @@ import { syncJobEntity } from '../sync-job/sync-job.entity.ts';
 import { userTokenEntity } from '../user-token/user-token.entity.ts';
 import type { AnyEntity } from './entity-types.ts';
 
+/*
+ * The registry of entities: the package exports each from here, and `tables
+ * plan` / `ensureTables` create every table listed. A new entity is added here
+ * and nowhere else (its file may also export its schema and types: add it to
+ * the `export *` lines).
+ */
+
+export * from '../daily-summary/daily-summary.entity.ts';
+export * from '../glucose-reading/glucose-reading.entity.ts';
+export * from '../health-entry/health-entry.entity.ts';
+export * from '../sync-job/sync-job.entity.ts';
+export * from '../user-token/user-token.entity.ts';
+
 /** Every entity Vitals stores, one table each, in creation order. */
 export const allEntities: readonly AnyEntity[] = [
   glucoseReadingEntity,
