@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pino } from 'pino';
 import { GlucoseReadingRepository } from '../src/glucose-reading/glucose-reading.repository.ts';
+import { EntityStores } from '../src/store/entity-stores.ts';
 import { createMissingTables } from '../src/tables/create-tables.ts';
 
 const ROUNDS = Number(process.env['BENCH_PAGE_ROUNDS'] ?? 200);
@@ -28,7 +29,7 @@ const db = new DynamoDBService(logger, {
 });
 const settings = { table_prefix: 'bench-', strict: false, cursor_secret: 'bench-cursor-secret-0123456789' };
 await createMissingTables(db.tables, { prefix: settings.table_prefix });
-const repository = new GlucoseReadingRepository(db, logger, settings, { now: () => new Date() });
+const repository = new GlucoseReadingRepository(new EntityStores(db.items, logger, settings), settings, { now: () => new Date() });
 
 const start = Date.parse('2026-01-01T00:00:00.000Z');
 await repository.saveMany(

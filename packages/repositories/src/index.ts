@@ -2,15 +2,20 @@ import './errors/repository-errors.ts';
 import './user-token/user-token.errors.ts';
 
 export {
-  BaseRepository,
   DEFAULT_PAGE_LIMIT,
+  EntityStore,
   MAX_PAGE_LIMIT,
-  type EntityDefinition,
+  type KeyValues,
   type Page,
   type PageRequest,
-  type QuerySpec,
-  type SkippedItem,
-} from './base/base-repository.ts';
+  type QueryFilter,
+  type StoreQuery,
+  type StoreWrite,
+  type TableQuery,
+} from './store/entity-store.ts';
+export { EntityStores } from './store/entity-stores.ts';
+export type { IndexNameOf, StoreEntity } from './store/store-entity.ts';
+export type { SkippedItem } from './store/stored-items.ts';
 export { validInput, validKey } from './base/validate.ts';
 export {
   conflict,
@@ -38,7 +43,6 @@ export {
   type TablePlan,
   type TablePlanOptions,
 } from './tables/table-plan.ts';
-export { GlucoseReadingRepository, type ReadingRange } from './glucose-reading/glucose-reading.repository.ts';
 export type { ReadingSaveCounts, ReadingSaveResult } from './glucose-reading/stored-reading.ts';
 export {
   TokenCipher,
@@ -48,16 +52,10 @@ export {
   type TokenKeyRing,
 } from './user-token/token-cipher.ts';
 export type { TokenDecryptionFailure } from './user-token/user-token.errors.ts';
-export {
-  UserTokenRepository,
-  type TokenRotation,
-  type UserTokenExpectedVersion,
-} from './user-token/user-token.repository.ts';
 export { repositoriesModule, type RepositoriesModuleOptions } from './container/repositories.module.ts';
-export { SyncJobRepository, type SyncJobListOptions, type SyncJobWriteOptions } from './sync-job/sync-job.repository.ts';
+export * from './repositories.ts';
 export { SYNC_JOB_LAST_ERROR_MAX_LENGTH, SYNC_JOB_MAX_LEASE_MS } from './sync-job/sync-job.transitions.ts';
 export { SYNC_JOB_RETRY_BASE_MS, SYNC_JOB_RETRY_MAX_MS, syncJobRetryDelayMs } from './sync-job/sync-job.backoff.ts';
-export { HealthEntryRepository } from './health-entry/health-entry.repository.ts';
 export type {
   HealthDay,
   HealthEntryDateRange,
@@ -66,10 +64,3 @@ export type {
   HealthEntryWriteOptions,
 } from './health-entry/health-entry.types.ts';
 export type { HealthDateRange } from './health-entry/health-dates.ts';
-export {
-  DailySummaryRepository,
-  MAX_SUMMARY_RANGE_DAYS,
-  type DailySummaryWriteOptions,
-  type SummaryRebuildReport,
-} from './daily-summary/daily-summary.repository.ts';
-export { HealthLogService, type HealthLogImport } from './health-log/health-log.service.ts';

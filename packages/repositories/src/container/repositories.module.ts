@@ -1,12 +1,8 @@
 import { ContainerModule } from 'inversify';
-import { GlucoseReadingRepository } from '../glucose-reading/glucose-reading.repository.ts';
+import { repositoryClasses } from '../repositories.ts';
 import { REPOSITORY_TOKENS, systemClock, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
 import { USER_TOKEN_KEYS, parseTokenKeyRing, type TokenKeyRing } from '../user-token/token-cipher.ts';
-import { UserTokenRepository } from '../user-token/user-token.repository.ts';
-import { SyncJobRepository } from '../sync-job/sync-job.repository.ts';
-import { HealthEntryRepository } from '../health-entry/health-entry.repository.ts';
-import { DailySummaryRepository } from '../daily-summary/daily-summary.repository.ts';
-import { HealthLogService } from '../health-log/health-log.service.ts';
+import { EntityStores } from '../store/entity-stores.ts';
 
 export interface RepositoriesModuleOptions {
   settings: RepositorySettings;
@@ -18,7 +14,7 @@ export interface RepositoriesModuleOptions {
 
 /**
  * Binds every repository and the health-log service as singletons, with the shared settings and clock.
- * Load it after `dynamoDBCoreModule`, which provides the DynamoDBService and Logger.
+ * Load it after `dynamoDBCoreModule`, which provides `DynamoDBItems` (what the stores use) and the Logger.
  */
 export function repositoriesModule(options: RepositoriesModuleOptions): ContainerModule {
   if (options.settings.cursor_secret.length < 16) {
@@ -29,11 +25,7 @@ export function repositoriesModule(options: RepositoriesModuleOptions): Containe
     bind(REPOSITORY_TOKENS.Settings).toConstantValue(options.settings);
     bind(REPOSITORY_TOKENS.Clock).toConstantValue(options.clock ?? systemClock);
     bind(USER_TOKEN_KEYS).toConstantValue(tokenKeys);
-    bind(GlucoseReadingRepository).toSelf().inSingletonScope();
-    bind(UserTokenRepository).toSelf().inSingletonScope();
-    bind(SyncJobRepository).toSelf().inSingletonScope();
-    bind(HealthEntryRepository).toSelf().inSingletonScope();
-    bind(DailySummaryRepository).toSelf().inSingletonScope();
-    bind(HealthLogService).toSelf().inSingletonScope();
+    bind(EntityStores).toSelf().inSingletonScope();
+    for (const type of repositoryClasses) bind<object>(type).toSelf().inSingletonScope();
   });
 }

@@ -1,9 +1,10 @@
 import type { VitalsError } from '@vitals/dynamodb-core';
-import { DynamoDBService } from '@vitals/dynamodb-core';
-import type { DailySummary } from '@vitals/models';
+import type { DynamoDBService } from '@vitals/dynamodb-core';
+import { dailySummaryEntity, type DailySummary } from '@vitals/models';
 import type { Container } from 'inversify';
 import { HealthEntryRepository } from '../health-entry/health-entry.repository.ts';
 import type { RepositorySettings } from '../settings/repository-settings.ts';
+import { EntityStores } from '../store/entity-stores.ts';
 import { manualClock, silentLogger, testContainer } from '../test-support/dynamodb-local.ts';
 import { rejection } from '../test-support/rejection.ts';
 import { DailySummaryRepository, MAX_SUMMARY_RANGE_DAYS } from './daily-summary.repository.ts';
@@ -32,8 +33,8 @@ describe(DailySummaryRepository.name, () => {
 
   beforeAll(async () => {
     ({ container, db, settings } = await testContainer());
-    entries = new HealthEntryRepository(container.get(DynamoDBService), silentLogger, settings);
-    summaries = new DailySummaryRepository(container.get(DynamoDBService), silentLogger, settings, clock, entries);
+    entries = container.get(HealthEntryRepository);
+    summaries = new DailySummaryRepository(container.get(EntityStores), silentLogger, clock, entries);
   });
   afterAll(() => container.unbindAll());
   afterEach(() => jest.restoreAllMocks());
@@ -107,7 +108,7 @@ describe(DailySummaryRepository.name, () => {
       const iterate = entries.iterateDates.bind(entries);
       jest.spyOn(entries, 'iterateDates').mockImplementationOnce(async function* (...args) {
         yield* iterate(...args);
-        await db.items.putItem({ tableName: summaries.tableName, item: { ...summaryOf(day), updated_at: '2026-01-01T00:00:00.000Z' } });
+        await db.items.putItem({ tableName: dailySummaryEntity.tableName(settings.table_prefix), item: { ...summaryOf(day), updated_at: '2026-01-01T00:00:00.000Z' } });
       });
       const summary = await summaries.rebuild(day);
       expect(summary?.entry_count).toBe(3);
@@ -120,7 +121,7 @@ describe(DailySummaryRepository.name, () => {
       let writes = 0;
       jest.spyOn(entries, 'iterateDates').mockImplementation(async function* (...args) {
         yield* iterate(...args);
-        await db.items.putItem({ tableName: summaries.tableName, item: { ...summaryOf(day), entry_count: ++writes, updated_at: '2026-01-01T00:00:00.000Z' } });
+        await db.items.putItem({ tableName: dailySummaryEntity.tableName(settings.table_prefix), item: { ...summaryOf(day), entry_count: ++writes, updated_at: '2026-01-01T00:00:00.000Z' } });
       });
       expect((await rejection(summaries.rebuild(day))).code).toBe('repository.conflict');
       expect(writes).toBe(3);
@@ -162,8 +163,8 @@ describe(DailySummaryRepository.name, () => {
   describe('.storedDateRange', () => {
     it('when entries and summaries are stored: the first and last date of either table; undefined when both are empty', async () => {
       const fresh = await testContainer();
-      const freshEntries = new HealthEntryRepository(fresh.container.get(DynamoDBService), silentLogger, fresh.settings);
-      const freshSummaries = new DailySummaryRepository(fresh.container.get(DynamoDBService), silentLogger, fresh.settings, clock, freshEntries);
+      const freshEntries = fresh.container.get(HealthEntryRepository);
+      const freshSummaries = new DailySummaryRepository(fresh.container.get(EntityStores), silentLogger, clock, freshEntries);
       try {
         expect(await freshSummaries.storedDateRange()).toBeUndefined();
         await freshEntries.save('2025-03-04', '0800', { medications: { a: '1', b: '2' } });
@@ -267,13 +268,13 @@ describe(DailySummaryRepository.name, () => {
     });
 
     it("when a stored summary is invalid: it is skipped and reported, the rest is listed", async () => {
-      await db.items.putItem({ tableName: summaries.tableName, item: { ...summaryOf('2025-10-02'), updated_at: 'yesterday' } });
+      await db.items.putItem({ tableName: dailySummaryEntity.tableName(settings.table_prefix), item: { ...summaryOf('2025-10-02'), updated_at: 'yesterday' } });
       await summaries.save(summaryOf('2025-10-03'));
       const page = await summaries.listRange('2025-10-01', '2025-10-05');
       expect(page.items.map((summary) => summary.date)).toEqual(['2025-10-03']);
       expect(page.skipped).toEqual([{ key: { date: '2025-10-02' }, issues: [expect.stringContaining('updated_at')] }]);
 
-      const strict = new DailySummaryRepository(db, silentLogger, { ...settings, strict: true }, clock, entries);
+      const strict = new DailySummaryRepository(new EntityStores(db.items, silentLogger, { ...settings, strict: true }), silentLogger, clock, entries);
       await expect(strict.listRange('2025-10-01', '2025-10-05')).rejects.toMatchObject({ code: 'repository.invalidItem' });
     });
   });

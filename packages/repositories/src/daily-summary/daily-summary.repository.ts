@@ -1,36 +1,21 @@
-import {
-  BATCH_GET_LIMIT,
-  DYNAMODB_CORE_TOKENS,
-  DynamoDBService,
-  VitalsError,
-  type Item,
-  type Key,
-  type Logger,
-} from '@vitals/dynamodb-core';
+import { BATCH_GET_LIMIT, DYNAMODB_CORE_TOKENS, VitalsError, type Item, type Logger } from '@vitals/dynamodb-core';
 import {
   DailySummarySchema,
   buildDailySummary,
   dailySummaryEntity,
-  isHealthDate,
   type DailySummary,
   type HealthEntry,
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
-import {
-  BaseRepository,
-  DEFAULT_PAGE_LIMIT,
-  MAX_PAGE_LIMIT,
-  type Page,
-  type PageRequest,
-  type SkippedItem,
-} from '../base/base-repository.ts';
-import { validInput, validKey } from '../base/validate.ts';
-import { conflict, invalidInput } from '../errors/repository-errors.ts';
+import { validInput } from '../base/validate.ts';
+import { invalidInput } from '../errors/repository-errors.ts';
 import { HealthEntryRepository } from '../health-entry/health-entry.repository.ts';
-import { eachDate, validDateRange, type HealthDateRange } from '../health-entry/health-dates.ts';
+import { dateRangeOf, eachDate, unionOfRanges, validDateRange, type HealthDateRange } from '../health-entry/health-dates.ts';
 import { unchangedCondition } from '../health-entry/unchanged-condition.ts';
-import { decodeCursor, encodeCursor, type QueryScope } from '../pagination/cursor.ts';
-import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
+import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type EntityStore, type Page, type PageRequest } from '../store/entity-store.ts';
+import { EntityStores } from '../store/entity-stores.ts';
+import type { SkippedItem } from '../store/stored-items.ts';
 
 const ENTITY = dailySummaryEntity.name;
 
@@ -73,20 +58,17 @@ export interface SummaryRebuildReport {
  */
 @injectable()
 export class DailySummaryRepository {
-  readonly tableName: string;
-  private readonly base: BaseRepository<DailySummary>;
+  private readonly store: EntityStore<DailySummary, never>;
   private readonly log: Logger;
 
   constructor(
-    @inject(DynamoDBService) private readonly db: DynamoDBService,
+    @inject(EntityStores) stores: EntityStores,
     @inject(DYNAMODB_CORE_TOKENS.Logger) logger: Logger,
-    @inject(REPOSITORY_TOKENS.Settings) private readonly settings: RepositorySettings,
     @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
     @inject(HealthEntryRepository) private readonly entries: HealthEntryRepository,
   ) {
     this.log = logger.child({ component: 'DailySummaryRepository' });
-    this.base = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: dailySummaryEntity.table, schema: DailySummarySchema });
-    this.tableName = this.base.tableName;
+    this.store = stores.for(dailySummaryEntity, { component: 'DailySummaryRepository' });
   }
 
   /**
@@ -96,18 +78,18 @@ export class DailySummaryRepository {
    */
   async save(input: unknown, options: DailySummaryWriteOptions = {}): Promise<DailySummary> {
     const summary: DailySummary = { ...validInput(DailySummaryInputSchema, input, ENTITY), updated_at: this.clock.now().toISOString() };
-    const key = dailySummaryEntity.key({ date: summary.date });
-    await this.write(summary, key, await this.currentState(key, options));
+    const key = this.store.key({ date: summary.date });
+    await this.write(summary, await this.currentState(key, options));
     return summary;
   }
 
   async get(date: string): Promise<DailySummary | undefined> {
-    return this.base.get(validKey(ENTITY, () => dailySummaryEntity.key({ date })));
+    return this.store.get({ date });
   }
 
   /** Deletes a day's summary; resolves with it, or undefined when there was none. */
   async delete(date: string): Promise<DailySummary | undefined> {
-    return this.base.delete(validKey(ENTITY, () => dailySummaryEntity.key({ date })));
+    return this.store.delete({ date });
   }
 
   /**
@@ -121,11 +103,9 @@ export class DailySummaryRepository {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
       throw invalidInput(ENTITY, [{ path: 'limit', message: `must be an integer 1..${MAX_PAGE_LIMIT}` }]);
     }
-    const scope = this.scopeOf(range);
-    const after =
-      page.cursor === undefined || page.cursor === null
-        ? undefined
-        : (decodeCursor(page.cursor, scope, this.settings.cursor_secret)['date'] as string);
+    // Bound to the same table and bounds, nothing else: a "query" over BatchGet.
+    const cursors = this.store.cursors({ keyCondition: 'batch-get date BETWEEN :from AND :to', values: { ':from': range.from, ':to': range.to } });
+    const after = page.cursor === undefined || page.cursor === null ? undefined : (cursors.decode(page.cursor)['date'] as string);
     const dates = [...eachDate(range)].filter((date) => after === undefined || date > after);
 
     const items: DailySummary[] = [];
@@ -133,11 +113,7 @@ export class DailySummaryRepository {
     let read = 0;
     while (read < dates.length && items.length < limit) {
       const chunk = dates.slice(read, read + Math.min(BATCH_GET_LIMIT, limit));
-      const raws = await this.db.items.batchGetItems({
-        tableName: this.tableName,
-        keys: chunk.map((date) => dailySummaryEntity.key({ date })),
-      });
-      const parsed = this.base.parseItems(raws);
+      const parsed = this.store.parseItems(await this.store.getManyRaw(chunk.map((date) => ({ date }))));
       items.push(...parsed.items);
       skipped.push(...parsed.skipped);
       read += chunk.length;
@@ -148,10 +124,10 @@ export class DailySummaryRepository {
     const cut = items.length > limit;
     const resumeAfter = cut ? (items[limit - 1] as DailySummary).date : read < dates.length ? dates[read - 1] : undefined;
     const shown = skipped.filter((item) => resumeAfter === undefined || (item.key['date'] as string) <= resumeAfter);
-    this.base.reportSkipped(shown);
+    this.store.reportSkipped(shown);
     return {
       items: items.slice(0, limit),
-      next_cursor: resumeAfter === undefined ? null : encodeCursor(scope, { date: resumeAfter }, this.settings.cursor_secret),
+      next_cursor: resumeAfter === undefined ? null : cursors.encode({ date: resumeAfter }),
       skipped: shown,
     };
   }
@@ -182,7 +158,7 @@ export class DailySummaryRepository {
   }
 
   private async rebuildDay(date: string): Promise<{ date: string; summary?: DailySummary; removed: boolean }> {
-    const key = validKey(ENTITY, () => dailySummaryEntity.key({ date }));
+    const key = this.store.key({ date });
     for (let attempt = 1; ; attempt++) {
       try {
         const current = await this.currentState(key, {});
@@ -194,7 +170,7 @@ export class DailySummaryRepository {
           return { date, removed: true };
         }
         const summary = buildDailySummary(date, entries, this.clock.now());
-        await this.write(summary, key, current);
+        await this.write(summary, current);
         return { date, summary, removed: false };
       } catch (error) {
         if (!VitalsError.is(error, 'repository.conflict') || attempt >= REBUILD_ATTEMPTS) throw error;
@@ -204,37 +180,26 @@ export class DailySummaryRepository {
   }
 
   /** The caller's `expected` summary, or the stored item read now (strongly consistent). */
-  private async currentState(key: Key, options: DailySummaryWriteOptions): Promise<Item | undefined> {
+  private async currentState(key: SummaryKey, options: DailySummaryWriteOptions): Promise<Item | undefined> {
     if (options.expected === null) return undefined;
     if (options.expected !== undefined) {
       const expected = validInput(DailySummarySchema, options.expected, ENTITY, 'expected');
-      if (expected.date !== key['date']) {
-        throw invalidInput(ENTITY, [{ path: 'expected', message: `is the summary of ${expected.date}, not ${String(key['date'])}` }]);
+      if (expected.date !== key.date) {
+        throw invalidInput(ENTITY, [{ path: 'expected', message: `is the summary of ${expected.date}, not ${key.date}` }]);
       }
       return expected;
     }
-    return this.db.items.getItem({ tableName: this.tableName, key, consistentRead: true });
+    return this.store.getRaw(key, { consistentRead: true });
   }
 
-  private async write(summary: DailySummary, key: Key, previous: Item | undefined): Promise<void> {
-    try {
-      await this.db.items.putItem({ tableName: this.tableName, item: summary, condition: unchangedCondition(previous, 'date', SUMMARY_ATTRIBUTES) });
-    } catch (error) {
-      throw this.conflictOr(error, key);
-    }
+  /** Writes the summary if the stored one is still `previous`; else `repository.conflict`. */
+  private async write(summary: DailySummary, previous: Item | undefined): Promise<void> {
+    await this.store.put(summary, unchangedCondition(previous, 'date', SUMMARY_ATTRIBUTES));
   }
 
-  private async remove(key: Key, previous: Item): Promise<void> {
-    try {
-      await this.db.items.deleteItem({ tableName: this.tableName, key, condition: unchangedCondition(previous, 'date', SUMMARY_ATTRIBUTES) });
-    } catch (error) {
-      throw this.conflictOr(error, key);
-    }
-  }
-
-  private conflictOr(error: unknown, key: Key): unknown {
-    if (!VitalsError.is(error, 'dynamodb.conditionFailed')) return error;
-    return conflict(ENTITY, key, { cause: error });
+  /** Deletes the summary if it is still `previous`; else `repository.conflict`. */
+  private async remove(key: SummaryKey, previous: Item): Promise<void> {
+    await this.store.delete(key, { condition: unchangedCondition(previous, 'date', SUMMARY_ATTRIBUTES) });
   }
 
   /**
@@ -245,26 +210,8 @@ export class DailySummaryRepository {
    * request path.
    */
   async storedDateRange(): Promise<HealthDateRange | undefined> {
-    let range: HealthDateRange | undefined;
-    for (const table of [this.entries.tableName, this.tableName]) {
-      const pages = this.db.items.scanPages({ tableName: table, projectionExpression: '#date', expressionAttributeNames: { '#date': 'date' } });
-      for await (const page of pages) {
-        for (const { date } of page.items) {
-          if (typeof date !== 'string' || !isHealthDate(date)) continue;
-          range = range === undefined ? { from: date, to: date } : { from: date < range.from ? date : range.from, to: date > range.to ? date : range.to };
-        }
-      }
-    }
-    return range;
-  }
-
-  /** A range "query" for cursor binding: the same table and bounds, nothing else. */
-  private scopeOf(range: HealthDateRange): QueryScope {
-    return {
-      table: this.tableName,
-      keyCondition: 'batch-get date BETWEEN :from AND :to',
-      values: { ':from': range.from, ':to': range.to },
-      descending: false,
-    };
+    return unionOfRanges(await this.entries.storedDateRange(), await dateRangeOf(this.store.scanAttributes(['date'])));
   }
 }
+
+type SummaryKey = { date: string };

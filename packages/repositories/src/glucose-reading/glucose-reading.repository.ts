@@ -1,7 +1,6 @@
-import { DYNAMODB_CORE_TOKENS, DynamoDBService, VitalsError, type Logger } from '@vitals/dynamodb-core';
+import { VitalsError } from '@vitals/dynamodb-core';
 import {
   GlucoseReadingInputSchema,
-  GlucoseReadingSchema,
   glucoseReadingEntity,
   readingTimeProblem,
   toGlucoseReading,
@@ -9,15 +8,15 @@ import {
   type GlucoseReadingInput,
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
-import { BaseRepository, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
 import { validInput, validKey } from '../base/validate.ts';
 import { invalidInput } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
+import type { EntityStore, Page, PageRequest, TableQuery } from '../store/entity-store.ts';
+import { EntityStores } from '../store/entity-stores.ts';
 import { planReadingWrite, type ReadingSaveCounts, type ReadingSaveResult } from './stored-reading.ts';
 
 const ENTITY = glucoseReadingEntity.name;
 const { primary } = glucoseReadingEntity;
-const byCreatedAt = glucoseReadingEntity.indexes['user_id-created_at-index'];
 
 export interface ReadingRange {
   /** Inclusive lower bound (an instant); absent = from the first reading. */
@@ -37,19 +36,14 @@ export interface ReadingRange {
  */
 @injectable()
 export class GlucoseReadingRepository {
-  private readonly base: BaseRepository<GlucoseReading>;
+  private readonly store: EntityStore<GlucoseReading, 'user_id-created_at-index'>;
 
   constructor(
-    @inject(DynamoDBService) private readonly db: DynamoDBService,
-    @inject(DYNAMODB_CORE_TOKENS.Logger) logger: Logger,
+    @inject(EntityStores) stores: EntityStores,
     @inject(REPOSITORY_TOKENS.Settings) private readonly settings: RepositorySettings,
     @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
   ) {
-    this.base = new BaseRepository(db, logger.child({ component: 'GlucoseReadingRepository' }), settings, {
-      entity: ENTITY,
-      table: glucoseReadingEntity.table,
-      schema: GlucoseReadingSchema,
-    });
+    this.store = stores.for(glucoseReadingEntity, { component: 'GlucoseReadingRepository' });
   }
 
   /** Validates (mmol/L converted to mg/dL) and stores one reading, as `saveMany` does; returns the reading as stored. */
@@ -95,36 +89,35 @@ export class GlucoseReadingRepository {
   }
 
   async get(userId: string, timestamp: string): Promise<GlucoseReading | undefined> {
-    return this.base.get(validKey(ENTITY, () => glucoseReadingEntity.key({ user_id: userId, timestamp })));
+    return this.store.get({ user_id: userId, timestamp });
   }
 
   /** Deletes one reading; resolves with it, or undefined when there was none. */
   async delete(userId: string, timestamp: string): Promise<GlucoseReading | undefined> {
-    return this.base.delete(validKey(ENTITY, () => glucoseReadingEntity.key({ user_id: userId, timestamp })));
+    return this.store.delete({ user_id: userId, timestamp });
   }
 
   /** One page of a user's readings in a time range, oldest or newest first. */
   async listRange(userId: string, range: ReadingRange = {}, page: PageRequest = {}): Promise<Page<GlucoseReading>> {
-    return this.base.queryPage(this.rangeQuery(userId, range), page);
+    return this.store.queryPage(this.rangeQuery(userId, range), page);
   }
 
   /** Every reading of a user in a range, page after page. */
   async *iterateRange(userId: string, range: ReadingRange = {}): AsyncGenerator<GlucoseReading> {
-    yield* this.base.queryAll(this.rangeQuery(userId, range));
+    yield* this.store.queryAll(this.rangeQuery(userId, range));
   }
 
   async latest(userId: string): Promise<GlucoseReading | undefined> {
-    const { items } = await this.base.queryPage(this.rangeQuery(userId, { order: 'desc' }), { limit: 1 });
+    const { items } = await this.store.queryPage(this.rangeQuery(userId, { order: 'desc' }), { limit: 1 });
     return items[0];
   }
 
   /** Readings stored (created) after `since`, in storing order: what an incremental sync has not seen yet. */
   async listCreatedSince(userId: string, since: string, page: PageRequest = {}): Promise<Page<GlucoseReading>> {
-    const query = validKey(ENTITY, () => byCreatedAt.keyCondition(userId, { gt: since }));
-    return this.base.queryPage(query, page);
+    return this.store.queryPage({ index: 'user_id-created_at-index', partition: userId, sort: { gt: since } }, page);
   }
 
-  private rangeQuery(userId: string, range: ReadingRange): QuerySpec {
+  private rangeQuery(userId: string, range: ReadingRange): TableQuery {
     const { from, to } = range;
     const sort =
       from !== undefined && to !== undefined
@@ -134,8 +127,7 @@ export class GlucoseReadingRepository {
           : to !== undefined
             ? { lte: to }
             : undefined;
-    const condition = validKey(ENTITY, () => primary.keyCondition(userId, sort));
-    return { ...condition, descending: range.order === 'desc' };
+    return { partition: userId, sort, descending: range.order === 'desc' };
   }
 
   /**
@@ -150,11 +142,10 @@ export class GlucoseReadingRepository {
     const unique = [...new Map(readings.map((reading) => [reading.timestamp, reading])).values()];
     const counts: ReadingSaveCounts = { new: 0, changed: 0, unchanged: 0 };
     if (unique.length === 0) return { readings: [], counts };
-    const stored = await this.db.items.batchGetItems({
-      tableName: this.base.tableName,
-      keys: unique.map((reading) => glucoseReadingEntity.key(reading)),
-      consistentRead: true,
-    });
+    const stored = await this.store.getManyRaw(
+      unique.map((reading) => ({ user_id: reading.user_id, timestamp: reading.timestamp })),
+      { consistentRead: true },
+    );
     const storedByTimestamp = new Map(stored.map((item) => [item['timestamp'], item]));
     const toWrite: GlucoseReading[] = [];
     const result = unique.map((reading) => {
@@ -163,7 +154,7 @@ export class GlucoseReadingRepository {
       if (plan.write) toWrite.push(plan.reading);
       return plan.reading;
     });
-    if (toWrite.length > 0) await this.base.putMany(toWrite);
+    if (toWrite.length > 0) await this.store.putMany(toWrite);
     return { readings: result, counts };
   }
 

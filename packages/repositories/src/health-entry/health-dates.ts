@@ -54,3 +54,19 @@ export function* eachDate(range: HealthDateRange): Generator<string> {
 function utcMidnight(date: string): number {
   return Date.parse(`${date}T00:00:00.000Z`);
 }
+
+/** The first and last valid `date` among `items` (e.g. a Scan's), or undefined when there is none. */
+export async function dateRangeOf(items: AsyncIterable<Record<string, unknown>>): Promise<HealthDateRange | undefined> {
+  let range: HealthDateRange | undefined;
+  for await (const { date } of items) {
+    if (typeof date !== 'string' || !isHealthDate(date)) continue;
+    range = range === undefined ? { from: date, to: date } : { from: date < range.from ? date : range.from, to: date > range.to ? date : range.to };
+  }
+  return range;
+}
+
+/** The range covering both, or whichever is defined. */
+export function unionOfRanges(a: HealthDateRange | undefined, b: HealthDateRange | undefined): HealthDateRange | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return { from: a.from < b.from ? a.from : b.from, to: a.to > b.to ? a.to : b.to };
+}

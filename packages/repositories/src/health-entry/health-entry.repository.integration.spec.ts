@@ -1,9 +1,10 @@
 import type { VitalsError } from '@vitals/dynamodb-core';
-import { DynamoDBService } from '@vitals/dynamodb-core';
-import { healthEntryItems, type HealthEntry } from '@vitals/models';
+import type { DynamoDBService } from '@vitals/dynamodb-core';
+import { healthEntryEntity, healthEntryItems, type HealthEntry } from '@vitals/models';
 import type { Container } from 'inversify';
-import type { Page, PageRequest } from '../base/base-repository.ts';
+import type { Page, PageRequest } from '../store/entity-store.ts';
 import type { RepositorySettings } from '../settings/repository-settings.ts';
+import { EntityStores } from '../store/entity-stores.ts';
 import { silentLogger, testContainer } from '../test-support/dynamodb-local.ts';
 import { rejection } from '../test-support/rejection.ts';
 import { HealthEntryRepository } from './health-entry.repository.ts';
@@ -38,7 +39,7 @@ describe(HealthEntryRepository.name, () => {
 
   beforeAll(async () => {
     ({ container, db, settings } = await testContainer());
-    repository = new HealthEntryRepository(container.get(DynamoDBService), silentLogger, settings);
+    repository = container.get(HealthEntryRepository);
   });
   afterAll(() => container.unbindAll());
   afterEach(() => jest.restoreAllMocks());
@@ -47,7 +48,7 @@ describe(HealthEntryRepository.name, () => {
   const storedTimestamps = async (date: string) =>
     (
       await db.items.query({
-        tableName: repository.tableName,
+        tableName: healthEntryEntity.tableName(settings.table_prefix),
         keyConditionExpression: '#d = :d',
         expressionAttributeNames: { '#d': 'date' },
         expressionAttributeValues: { ':d': date },
@@ -338,7 +339,7 @@ describe(HealthEntryRepository.name, () => {
     it('when a load stopped after the entry but before its index items were settled: loading again repairs them', async () => {
       // The state an interrupted load can leave: the new entry item is in, an old index item is still there.
       await repository.saveMany([{ date, time: '1500', input: { medications: { 'bulk-d': '1', 'bulk-e': '2' } } }]);
-      await db.items.putItem({ tableName: repository.tableName, item: { ...(await repository.get(date, '1500')), medications: { 'bulk-d': '1' } } });
+      await db.items.putItem({ tableName: healthEntryEntity.tableName(settings.table_prefix), item: { ...(await repository.get(date, '1500')), medications: { 'bulk-d': '1' } } });
       await repository.saveMany([{ date, time: '1500', input: { medications: { 'bulk-d': '1' } } }]);
       expect((await storedTimestamps(date)).filter((t) => String(t).endsWith('#1500'))).toEqual([]);
       expect((await repository.listByMedication('bulk-e')).items).toEqual([]);
@@ -360,7 +361,7 @@ describe(HealthEntryRepository.name, () => {
 
     it('when a day has an invalid item: readDay reports it in skipped and returns the rest', async () => {
       await repository.saveMany([{ date: '2025-07-04', time: '0800', input: { note: 'kept' } }]);
-      await db.items.putItem({ tableName: repository.tableName, item: { date: '2025-07-04', timestamp: '0900', medications: 'not a map', pain: {}, activities: {} } });
+      await db.items.putItem({ tableName: healthEntryEntity.tableName(settings.table_prefix), item: { date: '2025-07-04', timestamp: '0900', medications: 'not a map', pain: {}, activities: {} } });
       const day = await repository.readDay('2025-07-04');
       expect(day.entries.map(keyOf)).toEqual(['2025-07-04/0800']);
       expect(day.skipped).toEqual([{ key: { date: '2025-07-04', timestamp: '0900' }, issues: [expect.stringContaining('medications')] }]);
@@ -368,7 +369,7 @@ describe(HealthEntryRepository.name, () => {
 
     it('when an entry lacks an index item: putIndexItems writes it back and the medication query finds the entry again', async () => {
       const [entry] = await repository.saveMany([{ date: '2025-07-05', time: '0800', input: { medications: { 'bulk-f': '1', 'bulk-g': '2' } } }]);
-      await db.items.deleteItem({ tableName: repository.tableName, key: { date: '2025-07-05', timestamp: 'med#bulk-g#0800' } });
+      await db.items.deleteItem({ tableName: healthEntryEntity.tableName(settings.table_prefix), key: { date: '2025-07-05', timestamp: 'med#bulk-g#0800' } });
       expect((await repository.listByMedication('bulk-g')).items).toEqual([]);
       const items = healthEntryItems(entry as HealthEntry).medication_index_items;
       await repository.putIndexItems(items);
@@ -476,9 +477,9 @@ describe(HealthEntryRepository.name, () => {
       await repository.save(date, '0600', { note: 'fine' });
       const bad = await repository.save(date, '0700', { medications: { 'bad-a': '1', 'bad-b': '2' }, o2: '95' });
       await repository.save(date, '0800', { note: 'fine too' });
-      await db.items.putItem({ tableName: repository.tableName, item: { ...bad, o2_percent: 'ninety-five' } });
-      const indexItem = await db.items.getItem({ tableName: repository.tableName, key: { date, timestamp: 'med#bad-b#0700' } });
-      await db.items.putItem({ tableName: repository.tableName, item: { ...indexItem, o2_percent: 'ninety-five' } });
+      await db.items.putItem({ tableName: healthEntryEntity.tableName(settings.table_prefix), item: { ...bad, o2_percent: 'ninety-five' } });
+      const indexItem = await db.items.getItem({ tableName: healthEntryEntity.tableName(settings.table_prefix), key: { date, timestamp: 'med#bad-b#0700' } });
+      await db.items.putItem({ tableName: healthEntryEntity.tableName(settings.table_prefix), item: { ...indexItem, o2_percent: 'ninety-five' } });
     });
 
     it('when listing its date: it is skipped and reported with its key and the bad attribute', async () => {
@@ -497,7 +498,7 @@ describe(HealthEntryRepository.name, () => {
     });
 
     it('when strict: listing raises invalidItem naming the key', async () => {
-      const strict = new HealthEntryRepository(db, silentLogger, { ...settings, strict: true });
+      const strict = new HealthEntryRepository(new EntityStores(db.items, silentLogger, { ...settings, strict: true }), silentLogger);
       await expect(strict.listByDate(date)).rejects.toMatchObject({
         code: 'repository.invalidItem',
         details: { key: { date, timestamp: '0700' } },

@@ -1,12 +1,4 @@
-import {
-  DYNAMODB_CORE_TOKENS,
-  DynamoDBService,
-  VitalsError,
-  type Item,
-  type Key,
-  type Logger,
-  type TransactWriteItem,
-} from '@vitals/dynamodb-core';
+import { DYNAMODB_CORE_TOKENS, VitalsError, type Item, type Logger } from '@vitals/dynamodb-core';
 import {
   HealthEntryInputSchema,
   HealthEntrySchema,
@@ -35,16 +27,16 @@ import {
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { BaseRepository, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
 import { validInput, validKey } from '../base/validate.ts';
-import { conflict, invalidInput } from '../errors/repository-errors.ts';
-import { REPOSITORY_TOKENS, type RepositorySettings } from '../settings/repository-settings.ts';
-import { eachDate, validDate, validDateRange } from './health-dates.ts';
+import { invalidInput } from '../errors/repository-errors.ts';
+import type { EntityStore, Page, PageRequest, StoreQuery, StoreWrite } from '../store/entity-store.ts';
+import { EntityStores } from '../store/entity-stores.ts';
+import { dateRangeOf, eachDate, validDate, validDateRange, type HealthDateRange } from './health-dates.ts';
 import type { HealthDay, HealthEntryDateRange, HealthEntryTimeRange, HealthEntryWrite, HealthEntryWriteOptions } from './health-entry.types.ts';
 import { unchangedCondition } from './unchanged-condition.ts';
 
 const ENTITY = healthEntryEntity.name;
-const { primary, indexes } = healthEntryEntity;
+type HealthIndex = 'medication-index' | 'pain-level-index';
 
 /** DynamoDB's limit of actions in one TransactWriteItems call. */
 const TRANSACTION_LIMIT = 100;
@@ -83,25 +75,17 @@ interface StoredState {
  */
 @injectable()
 export class HealthEntryRepository {
-  readonly tableName: string;
-  private readonly base: BaseRepository<HealthEntry>;
+  /** The table's items as the entries they stand for. */
+  private readonly store: EntityStore<HealthEntry, HealthIndex>;
   /** The same table read item by item, index items as they are: for whole-day reads. */
-  private readonly items: BaseRepository<HealthEntryTableItem>;
+  private readonly items: EntityStore<HealthEntryTableItem, HealthIndex>;
   private readonly log: Logger;
 
-  constructor(
-    @inject(DynamoDBService) private readonly db: DynamoDBService,
-    @inject(DYNAMODB_CORE_TOKENS.Logger) logger: Logger,
-    @inject(REPOSITORY_TOKENS.Settings) settings: RepositorySettings,
-  ) {
-    this.log = logger.child({ component: 'HealthEntryRepository' });
-    this.base = new BaseRepository(db, this.log, settings, {
-      entity: ENTITY,
-      table: healthEntryEntity.table,
-      schema: StoredHealthEntrySchema,
-    });
-    this.items = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: healthEntryEntity.table, schema: StoredTableItemSchema });
-    this.tableName = this.base.tableName;
+  constructor(@inject(EntityStores) stores: EntityStores, @inject(DYNAMODB_CORE_TOKENS.Logger) logger: Logger) {
+    const component = 'HealthEntryRepository';
+    this.log = logger.child({ component });
+    this.store = stores.for(healthEntryEntity, { component, schema: StoredHealthEntrySchema });
+    this.items = stores.for(healthEntryEntity, { component, schema: StoredTableItemSchema });
   }
 
   /**
@@ -121,10 +105,10 @@ export class HealthEntryRepository {
         ? this.replacingInvalid(current.raw, next, key)
         : diffHealthEntryItems(current.entry, next);
     const [entry, ...indexItems] = diff.put as [HealthEntry, ...Item[]];
-    const actions: TransactWriteItem[] = [
-      { put: { tableName: this.tableName, item: entry, ...unchangedCondition(current.raw, 'date', ENTRY_ATTRIBUTES) } },
-      ...indexItems.map((item): TransactWriteItem => ({ put: { tableName: this.tableName, item } })),
-      ...diff.delete.map((stale): TransactWriteItem => ({ delete: { tableName: this.tableName, key: { ...stale } } })),
+    const actions: StoreWrite[] = [
+      { put: { item: entry, condition: unchangedCondition(current.raw, 'date', ENTRY_ATTRIBUTES) } },
+      ...indexItems.map((item): StoreWrite => ({ put: { item } })),
+      ...diff.delete.map((stale): StoreWrite => ({ delete: { key: { ...stale } } })),
     ];
     if (actions.length > TRANSACTION_LIMIT) {
       throw invalidInput(ENTITY, [
@@ -136,7 +120,7 @@ export class HealthEntryRepository {
         },
       ]);
     }
-    await this.transact(actions, key);
+    await this.store.transact(actions, key);
     return entry;
   }
 
@@ -182,10 +166,8 @@ export class HealthEntryRepository {
         if (byKey.has(`${item.date}/${item.entry_timestamp}`) && !written.has(key)) stale.push({ date: item.date, timestamp: item.timestamp });
       }
     }
-    await this.db.items.batchWriteItems({ tableName: this.tableName, items: puts });
-    for (let start = 0; start < stale.length; start += BULK_REQUESTS_AT_ONCE) {
-      await Promise.all(stale.slice(start, start + BULK_REQUESTS_AT_ONCE).map((key) => this.db.items.deleteItem({ tableName: this.tableName, key: { ...key } })));
-    }
+    await this.items.putMany(puts);
+    await this.items.deleteMany(stale.map((key) => ({ ...key })), BULK_REQUESTS_AT_ONCE);
     return entries;
   }
 
@@ -195,10 +177,8 @@ export class HealthEntryRepository {
    * as they are stored. What the migrator's `verify` compares a file with.
    */
   async readDay(date: string): Promise<HealthDay> {
-    const query = validKey(ENTITY, () => primary.keyCondition(date));
     const day: HealthDay = { date, entries: [], medication_index_items: [], skipped: [] };
-    for await (const page of this.db.items.queryPages({ ...query, tableName: this.tableName, consistentRead: true })) {
-      const { items, skipped } = this.items.parseItems(page.items);
+    for await (const { items, skipped } of this.items.queryParsedPages({ partition: date, consistentRead: true })) {
       for (const item of items) {
         if (isMedicationIndexItem(item)) day.medication_index_items.push(item);
         else day.entries.push(item);
@@ -211,9 +191,9 @@ export class HealthEntryRepository {
 
   /** The medication index items stored on `date` (one strongly consistent Query of the `med#` sort keys). */
   private async indexItemsOn(date: string): Promise<MedicationIndexItem[]> {
-    const query = validKey(ENTITY, () => primary.keyCondition(date, { beginsWith: MEDICATION_INDEX_PREFIX }));
     const items: MedicationIndexItem[] = [];
-    for await (const item of this.items.queryAll({ ...query, consistentRead: true })) if (isMedicationIndexItem(item)) items.push(item);
+    const query = { partition: date, sort: { beginsWith: MEDICATION_INDEX_PREFIX }, consistentRead: true };
+    for await (const item of this.items.queryAll(query)) if (isMedicationIndexItem(item)) items.push(item);
     return items;
   }
 
@@ -223,7 +203,7 @@ export class HealthEntryRepository {
   }
 
   async get(date: string, time: string): Promise<HealthEntry | undefined> {
-    return this.base.get(validKey(ENTITY, () => healthEntryKey(date, time)));
+    return this.store.get(validKey(ENTITY, () => healthEntryKey(date, time)));
   }
 
   /**
@@ -237,10 +217,10 @@ export class HealthEntryRepository {
     if (current.raw === undefined) return undefined;
     const indexKeys =
       current.entry === undefined ? this.indexKeysOfRaw(current.raw, new Set()) : healthEntryItemKeys(current.entry).slice(1);
-    await this.transact(
+    await this.store.transact(
       [
-        { delete: { tableName: this.tableName, key, ...unchangedCondition(current.raw, 'date', ENTRY_ATTRIBUTES) } },
-        ...indexKeys.map((indexKey): TransactWriteItem => ({ delete: { tableName: this.tableName, key: { ...indexKey } } })),
+        { delete: { key, condition: unchangedCondition(current.raw, 'date', ENTRY_ATTRIBUTES) } },
+        ...indexKeys.map((indexKey): StoreWrite => ({ delete: { key: { ...indexKey } } })),
       ],
       key,
     );
@@ -249,7 +229,7 @@ export class HealthEntryRepository {
 
   /** Reference query 1 and 2: one page of a day's entries, optionally between two `HHMM` times. */
   async listByDate(date: string, range: HealthEntryTimeRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
-    return this.base.queryPage(this.dateQuery(date, range), page);
+    return this.store.queryPage(this.dateQuery(date, range), page);
   }
 
   /**
@@ -260,14 +240,14 @@ export class HealthEntryRepository {
    */
   async listByMedication(medication: string, range: HealthEntryDateRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
     // Case-insensitive: every entry is indexed under the lower-case form of each name (see healthEntryItems).
-    const condition = validKey(ENTITY, () => indexes['medication-index'].keyCondition(medicationMatchName(medication), this.dateCondition(range)));
-    return this.base.queryPage({ ...condition, descending: range.order === 'desc' }, page);
+    const query = { index: 'medication-index', partition: medicationMatchName(medication), sort: this.dateCondition(range) } as const;
+    return this.store.queryPage({ ...query, descending: range.order === 'desc' }, page);
   }
 
   /** Reference query 4: one page of the entries whose highest pain level is `level` (0..10), optionally between two dates. */
   async listByPainLevel(level: number, range: HealthEntryDateRange = {}, page: PageRequest = {}): Promise<Page<HealthEntry>> {
-    const condition = validKey(ENTITY, () => indexes['pain-level-index'].keyCondition(level, this.dateCondition(range)));
-    return this.base.queryPage({ ...condition, descending: range.order === 'desc' }, page);
+    const query = { index: 'pain-level-index', partition: level, sort: this.dateCondition(range) } as const;
+    return this.store.queryPage({ ...query, descending: range.order === 'desc' }, page);
   }
 
   /**
@@ -279,11 +259,20 @@ export class HealthEntryRepository {
   async *iterateDates(from: string, to: string, options: { consistentRead?: boolean } = {}): AsyncGenerator<HealthEntry> {
     const range = validDateRange(ENTITY, from, to);
     for (const date of eachDate(range)) {
-      yield* this.base.queryAll({ ...healthEntriesOnDate(date), consistentRead: options.consistentRead });
+      yield* this.store.queryAll({ where: healthEntriesOnDate(date), consistentRead: options.consistentRead });
     }
   }
 
-  private dateQuery(date: string, range: HealthEntryTimeRange): QuerySpec {
+  /**
+   * The first and last date the table holds anything for, or undefined when
+   * it is empty: a full Scan (projecting `date` saves transfer, not read
+   * capacity), for operators' tools, never a request path.
+   */
+  async storedDateRange(): Promise<HealthDateRange | undefined> {
+    return dateRangeOf(this.items.scanAttributes(['date']));
+  }
+
+  private dateQuery(date: string, range: HealthEntryTimeRange): StoreQuery<HealthIndex> {
     const issues = (['from', 'to'] as const)
       .filter((end) => range[end] !== undefined && !isHealthTime(range[end]))
       .map((end) => ({ path: end, message: `must be an HHMM time 0000..2359, got ${JSON.stringify(range[end])}` }));
@@ -291,8 +280,8 @@ export class HealthEntryRepository {
     if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
       throw invalidInput(ENTITY, [{ path: 'to', message: `must not be before from (${range.from})` }]);
     }
-    const condition = validKey(ENTITY, () => healthEntriesOnDate(date, { from: range.from, to: range.to }));
-    return { ...condition, descending: range.order === 'desc' };
+    const where = validKey(ENTITY, () => healthEntriesOnDate(date, { from: range.from, to: range.to }));
+    return { where, descending: range.order === 'desc' };
   }
 
   private dateCondition(range: HealthEntryDateRange): SortCondition<string> | undefined {
@@ -348,7 +337,7 @@ export class HealthEntryRepository {
       }
       return { raw: healthEntryItems(expected).entry, entry: expected };
     }
-    const raw = await this.db.items.getItem({ tableName: this.tableName, key: { ...key }, consistentRead: true });
+    const raw = await this.store.getRaw({ ...key }, { consistentRead: true });
     if (raw === undefined) return { raw, entry: undefined };
     const parsed = HealthEntrySchema.safeParse(raw);
     return { raw, entry: parsed.success ? parsed.data : undefined };
@@ -376,17 +365,5 @@ export class HealthEntryRepository {
       .filter(isMedicationName)
       .map((name) => medicationIndexItemKey(date, name, timestamp))
       .filter((indexKey) => !kept.has(indexKey.timestamp));
-  }
-
-  /** Runs one transaction; a failed condition or a concurrent transaction on the entry is `repository.conflict`. */
-  private async transact(actions: readonly TransactWriteItem[], key: Key): Promise<void> {
-    try {
-      await this.db.items.transactWrite({ actions });
-    } catch (error) {
-      const lostRace =
-        VitalsError.is(error, 'dynamodb.transactionCanceled') &&
-        error.details.reasons.some((reason) => reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict');
-      throw lostRace ? conflict(ENTITY, key, { cause: error }) : error;
-    }
   }
 }

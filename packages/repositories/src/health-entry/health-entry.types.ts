@@ -1,5 +1,5 @@
 import type { HealthEntry, MedicationIndexItem } from '@vitals/models';
-import type { SkippedItem } from '../base/base-repository.ts';
+import type { SkippedItem } from '../store/stored-items.ts';
 
 /*
  * The public shapes HealthEntryRepository takes and returns, apart from the

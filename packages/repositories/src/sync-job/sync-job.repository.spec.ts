@@ -8,6 +8,7 @@ import {
   type UpdateItemParams,
 } from '@vitals/dynamodb-core';
 import { syncJobEntity, type SyncJob } from '@vitals/models';
+import { EntityStores } from '../store/entity-stores.ts';
 import { SyncJobRepository } from './sync-job.repository.ts';
 
 const NOW = '2026-04-01T12:00:00.000Z';
@@ -76,12 +77,9 @@ function fakeDb(outcomes: Record<string, Outcome>) {
 }
 
 function repositoryOver(db: DynamoDBService): SyncJobRepository {
-  return new SyncJobRepository(
-    db,
-    createLogger({ level: 'silent' }),
-    { table_prefix: '', strict: false, cursor_secret: 'unit-cursor-secret-0123456789' },
-    { now: () => new Date(NOW) },
-  );
+  const logger = createLogger({ level: 'silent' });
+  const settings = { table_prefix: '', strict: false, cursor_secret: 'unit-cursor-secret-0123456789' };
+  return new SyncJobRepository(new EntityStores(db.items, logger, settings), logger, settings, { now: () => new Date(NOW) });
 }
 
 describe(SyncJobRepository.name, () => {

@@ -1,12 +1,4 @@
-import {
-  DYNAMODB_CORE_TOKENS,
-  DynamoDBService,
-  VitalsError,
-  type Item,
-  type Key,
-  type Logger,
-  type UpdateParams,
-} from '@vitals/dynamodb-core';
+import { DYNAMODB_CORE_TOKENS, type Item, type Key, type Logger, type UpdateParams, type VitalsError } from '@vitals/dynamodb-core';
 import {
   IsoInstantSchema,
   SyncJobInputSchema,
@@ -21,10 +13,11 @@ import {
 import { inject, injectable } from 'inversify';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { BaseRepository, MAX_PAGE_LIMIT, type Page, type PageRequest, type QuerySpec } from '../base/base-repository.ts';
 import { validInput, validKey } from '../base/validate.ts';
 import { invalidInput, invalidItem, schemaIssues } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
+import { MAX_PAGE_LIMIT, type EntityStore, type Page, type PageRequest } from '../store/entity-store.ts';
+import { EntityStores } from '../store/entity-stores.ts';
 import {
   SYNC_JOB_MAX_LEASE_MS,
   cancelWrite,
@@ -41,7 +34,6 @@ import {
 } from './sync-job.transitions.ts';
 
 const ENTITY = syncJobEntity.name;
-const byStatus = syncJobEntity.indexes['status-scheduled_at-index'];
 const byUser = syncJobEntity.indexes['user_id-scheduled_at-index'];
 
 /** claimDue reads this many candidates per job it still wants, so racing workers spread over a wider window. */
@@ -86,17 +78,17 @@ export interface SyncJobListOptions {
  */
 @injectable()
 export class SyncJobRepository {
-  private readonly base: BaseRepository<SyncJob>;
+  private readonly store: EntityStore<SyncJob, 'status-scheduled_at-index' | 'user_id-scheduled_at-index'>;
   private readonly log: Logger;
 
   constructor(
-    @inject(DynamoDBService) private readonly db: DynamoDBService,
+    @inject(EntityStores) stores: EntityStores,
     @inject(DYNAMODB_CORE_TOKENS.Logger) logger: Logger,
     @inject(REPOSITORY_TOKENS.Settings) private readonly settings: RepositorySettings,
     @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
   ) {
     this.log = logger.child({ component: 'SyncJobRepository' });
-    this.base = new BaseRepository(db, this.log, settings, { entity: ENTITY, table: syncJobEntity.table, schema: SyncJobSchema });
+    this.store = stores.for(syncJobEntity, { component: 'SyncJobRepository' });
   }
 
   /**
@@ -111,20 +103,19 @@ export class SyncJobRepository {
     const implausible = syncJobTimeProblems(valid, now);
     if (implausible.length > 0) throw invalidInput(ENTITY, implausible);
     const job = toSyncJob(randomUUID(), userId, valid, now);
-    await this.base.putVersioned(job, 'new');
+    await this.store.putVersioned(job, 'new');
     this.log.info({ job_id: job.job_id, provider: job.provider, scheduled_at: job.scheduled_at }, 'sync job created');
     return job;
   }
 
   /** The job as stored now (a strongly consistent read), or undefined. */
   async get(jobId: string): Promise<SyncJob | undefined> {
-    return this.base.get(this.key(jobId), { consistentRead: true });
+    return this.store.get(this.key(jobId), { consistentRead: true });
   }
 
   /** One page of a user's jobs by `scheduled_at`. */
   async listByUser(userId: string, page: PageRequest = {}, options: SyncJobListOptions = {}): Promise<Page<SyncJob>> {
-    const condition = validKey(ENTITY, () => byUser.keyCondition(userId));
-    return this.base.queryPage({ ...condition, descending: options.order === 'desc' }, page);
+    return this.store.queryPage({ index: 'user_id-scheduled_at-index', partition: userId, descending: options.order === 'desc' }, page);
   }
 
   /**
@@ -141,10 +132,8 @@ export class SyncJobRepository {
    * (every one when absent), earliest first; served by the status index.
    */
   async listByStatus(status: SyncJobStatus, scheduledBy?: string, page: PageRequest = {}): Promise<Page<SyncJob>> {
-    const condition = validKey(ENTITY, () =>
-      byStatus.keyCondition(status, scheduledBy === undefined ? undefined : { lte: scheduledBy }),
-    );
-    return this.base.queryPage(condition, page);
+    const sort = scheduledBy === undefined ? undefined : { lte: scheduledBy };
+    return this.store.queryPage({ index: 'status-scheduled_at-index', partition: status, sort }, page);
   }
 
   /**
@@ -153,14 +142,8 @@ export class SyncJobRepository {
    */
   async listExpiredLeases(now: string, page: PageRequest = {}): Promise<Page<SyncJob>> {
     const at = validInput(IsoInstantSchema, now, ENTITY, 'now');
-    const condition = validKey(ENTITY, () => byStatus.keyCondition('running'));
-    const spec: QuerySpec = {
-      ...condition,
-      filterExpression: '#lease_expires_at < :now',
-      expressionAttributeNames: { ...condition.expressionAttributeNames, '#lease_expires_at': 'lease_expires_at' },
-      expressionAttributeValues: { ...condition.expressionAttributeValues, ':now': at },
-    };
-    return this.base.queryPage(spec, page);
+    const filter = { expression: '#lease_expires_at < :now', names: { '#lease_expires_at': 'lease_expires_at' }, values: { ':now': at } };
+    return this.store.queryPage({ index: 'status-scheduled_at-index', partition: 'running', filter }, page);
   }
 
   /**
@@ -258,7 +241,7 @@ export class SyncJobRepository {
 
     // The backoff depends on `attempts`, which an update expression cannot branch on: read, then
     // update on condition that attempts and owner are still what was read.
-    const current = await this.db.items.getItem({ tableName: this.base.tableName, key, consistentRead: true });
+    const current = await this.store.getRaw(key, { consistentRead: true });
     const refusal = refusalOf(key, current, { change: 'fail', owner, expectedVersion });
     if (refusal !== undefined) throw refusal;
     const job = this.parsed(current as Item, key);
@@ -294,8 +277,8 @@ export class SyncJobRepository {
 
   // ── internals ────────────────────────────────────────────────────────
 
-  private key(jobId: string): Key {
-    return validKey(ENTITY, () => syncJobEntity.key({ job_id: jobId }));
+  private key(jobId: string): { job_id: string } {
+    return this.store.key({ job_id: jobId });
   }
 
   private validLease(owner: string, leaseMs: number): void {
@@ -365,17 +348,13 @@ export class SyncJobRepository {
     key: Key,
     params: UpdateParams,
   ): Promise<{ job: SyncJob } | { existing: Item | undefined; error: VitalsError<'dynamodb.conditionFailed'> }> {
-    try {
-      return { job: this.parsed(await this.db.items.updateItem({ tableName: this.base.tableName, key, update: params }), key) };
-    } catch (error) {
-      if (!VitalsError.is(error, 'dynamodb.conditionFailed')) throw error;
-      return { existing: error.details.existing_item, error };
-    }
+    const outcome = await this.store.tryUpdate(key as { job_id: string }, params);
+    return 'written' in outcome ? { job: this.parsed(outcome.written, key) } : outcome;
   }
 
   /** The job an update left behind; one that fails the schema is an error even when not strict: it was just written. */
   private parsed(raw: Item, key: Key): SyncJob {
-    const job = this.base.parseOne(raw);
+    const job = this.store.parseOne(raw);
     if (job !== undefined) return job;
     throw invalidItem(ENTITY, key, schemaIssues(SyncJobSchema.safeParse(raw).error?.issues ?? []));
   }

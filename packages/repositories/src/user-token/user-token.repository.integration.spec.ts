@@ -4,6 +4,7 @@ import type { Container } from 'inversify';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { RepositorySettings } from '../settings/repository-settings.ts';
+import { EntityStores } from '../store/entity-stores.ts';
 import { manualClock, testContainer } from '../test-support/dynamodb-local.ts';
 import type { TokenKeyRing } from './token-cipher.ts';
 import { UserTokenRepository } from './user-token.repository.ts';
@@ -83,7 +84,7 @@ describe(UserTokenRepository.name, () => {
   let repository: UserTokenRepository;
   let table: string;
 
-  const withRing = (ring: TokenKeyRing) => new UserTokenRepository(db, logger, settings, clock, ring);
+  const withRing = (ring: TokenKeyRing) => new UserTokenRepository(new EntityStores(db.items, logger, settings), logger, clock, ring);
   const rawItem = async (userId: string, provider = 'dexcom') =>
     (await db.items.getItem({ tableName: table, key: { user_id: userId, provider }, consistentRead: true })) as Item;
 

@@ -1,8 +1,7 @@
-import { DYNAMODB_CORE_TOKENS, DynamoDBService, VitalsError, type Key, type Logger } from '@vitals/dynamodb-core';
+import { DYNAMODB_CORE_TOKENS, VitalsError, type Key, type Logger } from '@vitals/dynamodb-core';
 import {
   IsoInstantSchema,
   UserTokenInputSchema,
-  UserTokenItemSchema,
   VersionSchema,
   toUserTokenMetadata,
   userTokenEntity,
@@ -13,10 +12,10 @@ import {
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import { BaseRepository, type Page, type PageRequest } from '../base/base-repository.ts';
-import { validInput, validKey } from '../base/validate.ts';
-import { conflict, invalidItem, schemaIssues } from '../errors/repository-errors.ts';
-import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
+import { validInput } from '../base/validate.ts';
+import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
+import type { EntityStore, Page, PageRequest } from '../store/entity-store.ts';
+import { EntityStores } from '../store/entity-stores.ts';
 import { TokenCipher, USER_TOKEN_KEYS, type TokenKeyRing } from './token-cipher.ts';
 import { decryptionFailedAt } from './user-token.errors.ts';
 
@@ -62,25 +61,20 @@ function sealContext(key: TokenKey, field: TokenField): string {
  */
 @injectable()
 export class UserTokenRepository {
-  private readonly base: BaseRepository<UserTokenItem>;
+  private readonly store: EntityStore<UserTokenItem, 'provider-expires_at-index'>;
   private readonly cipher: TokenCipher;
   private readonly log: Logger;
 
   /** Throws `config.invalid` when the key ring is unusable (naming key ids, never keys). */
   constructor(
-    @inject(DynamoDBService) private readonly db: DynamoDBService,
+    @inject(EntityStores) stores: EntityStores,
     @inject(DYNAMODB_CORE_TOKENS.Logger) logger: Logger,
-    @inject(REPOSITORY_TOKENS.Settings) settings: RepositorySettings,
     @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
     @inject(USER_TOKEN_KEYS) keyRing: TokenKeyRing,
   ) {
     this.cipher = new TokenCipher(keyRing);
     this.log = logger.child({ component: 'UserTokenRepository' });
-    this.base = new BaseRepository(db, this.log, settings, {
-      entity: ENTITY,
-      table: userTokenEntity.table,
-      schema: UserTokenItemSchema,
-    });
+    this.store = stores.for(userTokenEntity, { component: 'UserTokenRepository' });
   }
 
   /**
@@ -99,7 +93,7 @@ export class UserTokenRepository {
    * Resolves with the metadata of what was stored; never the tokens.
    */
   async save(userId: string, provider: string, input: unknown, expectedVersion?: UserTokenExpectedVersion): Promise<UserTokenMetadata> {
-    const key = validKey(ENTITY, () => userTokenEntity.key({ user_id: userId, provider }));
+    const key = this.store.key({ user_id: userId, provider });
     const token = validInput(UserTokenInputSchema, input, ENTITY);
     validInput(ExpectedVersionSchema, expectedVersion, ENTITY, 'expected_version');
 
@@ -111,7 +105,7 @@ export class UserTokenRepository {
       updated_at: now,
       version: expected === 'new' ? 1 : expected + 1,
     });
-    await this.base.putVersioned(item, expected);
+    await this.store.putVersioned(item, expected);
     return toUserTokenMetadata(item);
   }
 
@@ -137,24 +131,10 @@ export class UserTokenRepository {
    * version, else `repository.conflict` and nothing is deleted.
    */
   async delete(userId: string, provider: string, expectedVersion?: number): Promise<UserTokenMetadata | undefined> {
-    const key = validKey(ENTITY, () => userTokenEntity.key({ user_id: userId, provider }));
+    const key = this.store.key({ user_id: userId, provider });
     validInput(VersionSchema.optional(), expectedVersion, ENTITY, 'expected_version');
-    const condition =
-      expectedVersion === undefined
-        ? undefined
-        : {
-            conditionExpression: '#version = :expected_version',
-            expressionAttributeNames: { '#version': 'version' },
-            expressionAttributeValues: { ':expected_version': expectedVersion },
-          };
-    try {
-      const deleted = await this.base.delete(key, condition);
-      return deleted === undefined ? undefined : toUserTokenMetadata(deleted);
-    } catch (error) {
-      if (!VitalsError.is(error, 'dynamodb.conditionFailed')) throw error;
-      const versions = { expected: expectedVersion, actual: error.details.existing_item?.['version'] };
-      throw conflict(ENTITY, key, { versions, cause: error });
-    }
+    const deleted = await this.store.delete(key, { expectedVersion });
+    return deleted === undefined ? undefined : toUserTokenMetadata(deleted);
   }
 
   /**
@@ -165,8 +145,7 @@ export class UserTokenRepository {
    * one set it is about to refresh.
    */
   async listExpiringBefore(provider: string, before: number, page: PageRequest = {}): Promise<Page<UserTokenMetadata>> {
-    const query = validKey(ENTITY, () => userTokenEntity.indexes['provider-expires_at-index'].keyCondition(provider, { lt: before }));
-    const result = await this.base.queryPage(query, page);
+    const result = await this.store.queryPage({ index: 'provider-expires_at-index', partition: provider, sort: { lt: before } }, page);
     return { ...result, items: result.items.map(toUserTokenMetadata) };
   }
 
@@ -194,7 +173,7 @@ export class UserTokenRepository {
       updated_at: this.clock.now().toISOString(),
       version: item.version + 1,
     });
-    await this.base.putVersioned(next, item.version);
+    await this.store.putVersioned(next, item.version);
     this.log.info(
       { user_id: item.user_id, provider: item.provider, from_key_id: item.key_id, to_key_id: current, version: next.version },
       'token set re-encrypted with the current key',
@@ -204,7 +183,7 @@ export class UserTokenRepository {
 
   private async getItem(userId: string, provider: string): Promise<UserTokenItem | undefined> {
     // Strongly consistent: a refresher must never act on a refresh token that was already replaced.
-    return this.base.get(validKey(ENTITY, () => userTokenEntity.key({ user_id: userId, provider })), { consistentRead: true });
+    return this.store.get({ user_id: userId, provider }, { consistentRead: true });
   }
 
   /**
@@ -214,17 +193,7 @@ export class UserTokenRepository {
    * than overwritten blindly.
    */
   private async storedVersion(key: TokenKey): Promise<z.infer<typeof StoredVersionSchema> | undefined> {
-    const raw = await this.db.items.getItem({
-      tableName: this.base.tableName,
-      key,
-      consistentRead: true,
-      projectionExpression: '#version, #created_at',
-      expressionAttributeNames: { '#version': 'version', '#created_at': 'created_at' },
-    });
-    if (raw === undefined) return undefined;
-    const result = StoredVersionSchema.safeParse(raw);
-    if (result.success) return result.data;
-    throw invalidItem(ENTITY, key, schemaIssues(result.error.issues), { table: this.base.tableName });
+    return this.store.getAs(key, StoredVersionSchema, { consistentRead: true, attributes: ['version', 'created_at'] });
   }
 
   private seal(
