@@ -1,9 +1,9 @@
 import './errors/repository-errors.ts';
 import './user-token/user-token.errors.ts';
 
+export { EntityStore } from './store/entity-store.ts';
 export {
   DEFAULT_PAGE_LIMIT,
-  EntityStore,
   MAX_PAGE_LIMIT,
   type KeyValues,
   type Page,
@@ -12,7 +12,7 @@ export {
   type StoreQuery,
   type StoreWrite,
   type TableQuery,
-} from './store/entity-store.ts';
+} from './store/store-types.ts';
 export { EntityStores } from './store/entity-stores.ts';
 export type { IndexNameOf, StoreEntity } from './store/store-entity.ts';
 export type { SkippedItem } from './store/stored-items.ts';

@@ -13,7 +13,8 @@ import { HealthEntryRepository } from '../health-entry/health-entry.repository.t
 import { dateRangeOf, eachDate, unionOfRanges, validDateRange, type HealthDateRange } from '../health-entry/health-dates.ts';
 import { unchangedCondition } from '../health-entry/unchanged-condition.ts';
 import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type EntityStore, type Page, type PageRequest } from '../store/entity-store.ts';
+import type { EntityStore } from '../store/entity-store.ts';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type Page, type PageRequest } from '../store/store-types.ts';
 import { EntityStores } from '../store/entity-stores.ts';
 import type { SkippedItem } from '../store/stored-items.ts';
 

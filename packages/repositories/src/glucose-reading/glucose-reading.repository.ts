@@ -11,7 +11,8 @@ import { inject, injectable } from 'inversify';
 import { validInput, validKey } from '../base/validate.ts';
 import { invalidInput } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
-import type { EntityStore, Page, PageRequest, TableQuery } from '../store/entity-store.ts';
+import type { EntityStore } from '../store/entity-store.ts';
+import type { Page, PageRequest, TableQuery } from '../store/store-types.ts';
 import { EntityStores } from '../store/entity-stores.ts';
 import { planReadingWrite, type ReadingSaveCounts, type ReadingSaveResult } from './stored-reading.ts';
 

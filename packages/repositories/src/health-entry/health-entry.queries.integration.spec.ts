@@ -1,7 +1,7 @@
 import type { DynamoDBService } from '@vitals/dynamodb-core';
 import { healthEntryEntity, type HealthEntry } from '@vitals/models';
 import type { Container } from 'inversify';
-import type { Page, PageRequest } from '../store/entity-store.ts';
+import type { Page, PageRequest } from '../store/store-types.ts';
 import type { RepositorySettings } from '../settings/repository-settings.ts';
 import { testContainer } from '../test-support/dynamodb-local.ts';
 import { keyOf, timestampsStored } from '../test-support/health-entries.ts';

@@ -1,5 +1,13 @@
-import { VitalsError, type DynamoDBItems, type Item, type Key, type Logger, type TransactWriteItem, type UpdateParams, type WriteCondition } from '@vitals/dynamodb-core';
-import type { KeyConditionInput, KeyValue, SortCondition } from '@vitals/models';
+import {
+  VitalsError,
+  type DynamoDBItems,
+  type Item,
+  type Key,
+  type Logger,
+  type TransactWriteItem,
+  type UpdateParams,
+  type WriteCondition,
+} from '@vitals/dynamodb-core';
 import type { z } from 'zod';
 import { conflict, invalidInput, invalidItem, schemaIssues } from '../errors/repository-errors.ts';
 import { validKey } from '../base/validate.ts';
@@ -7,58 +15,15 @@ import { decodeCursor, encodeCursor, type QueryScope } from '../pagination/curso
 import type { RepositorySettings } from '../settings/repository-settings.ts';
 import { StoredItems, type SkippedItem } from './stored-items.ts';
 import type { StoreEntity } from './store-entity.ts';
-
-/** Attribute values naming an item by its table key, e.g. `{ user_id, timestamp }`. */
-export type KeyValues = Readonly<Record<string, KeyValue>>;
-
-/** A filter applied after the key condition; its placeholders must not be `#pk`, `#sk`, `:pk`, `:sk` or `:sk_hi`. */
-export interface QueryFilter {
-  expression: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-}
-
-interface QueryOptions {
-  filter?: QueryFilter;
-  /** Newest (highest sort key) first. */
-  descending?: boolean;
-  /** Strongly consistent (table key only): writes that just completed are visible. */
-  consistentRead?: boolean;
-}
-
-/**
- * What to read: a partition of the table key or of an index named as the
- * entity declares it, optionally narrowed by a sort-key condition — or a key
- * condition the entity's own key builders made (`where`).
- */
-export type StoreQuery<I extends string = string> = QueryOptions &
-  ({ index?: I; partition: KeyValue; sort?: SortCondition<KeyValue> } | { where: KeyConditionInput });
-
-/** A query of the table's own key (no index). */
-export type TableQuery = StoreQuery<never>;
-
-export interface PageRequest {
-  /** 1..1000, default 100. */
-  limit?: number;
-  /** `next_cursor` of the previous page of the same query. */
-  cursor?: string | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Opaque; `null` on the last page. */
-  next_cursor: string | null;
-  /** Invalid stored items left out of `items` (never in strict mode, which throws instead). */
-  skipped: SkippedItem[];
-}
-
-export const DEFAULT_PAGE_LIMIT = 100;
-export const MAX_PAGE_LIMIT = 1_000;
-
-/** One write of a transaction on this entity's table. */
-export type StoreWrite =
-  | { put: { item: Item; condition?: WriteCondition } }
-  | { delete: { key: Key; condition?: WriteCondition } };
+import {
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  type KeyValues,
+  type Page,
+  type PageRequest,
+  type StoreQuery,
+  type StoreWrite,
+} from './store-types.ts';
 
 /**
  * The one gateway between a repository and DynamoDB for one entity: its
@@ -228,14 +193,16 @@ export class EntityStore<T, I extends string = string> {
   /** Deletes many keys, a few at a time; what is not there is simply not there. */
   async deleteMany(keys: readonly KeyValues[], atOnce = 8): Promise<void> {
     for (let start = 0; start < keys.length; start += atOnce) {
-      await Promise.all(keys.slice(start, start + atOnce).map((values) => this.items.deleteItem({ tableName: this.tableName, key: this.key(values) })));
+      const chunk = keys.slice(start, start + atOnce);
+      await Promise.all(chunk.map((values) => this.items.deleteItem({ tableName: this.tableName, key: this.key(values) })));
     }
   }
 
   /** The stored items under `keys` as they are (any order; absent keys simply absent), through BatchGet. */
   async getManyRaw(keys: readonly KeyValues[], options: { consistentRead?: boolean } = {}): Promise<Item[]> {
     if (keys.length === 0) return [];
-    return this.items.batchGetItems({ tableName: this.tableName, keys: keys.map((values) => this.key(values)), consistentRead: options.consistentRead });
+    const checked = keys.map((values) => this.key(values));
+    return this.items.batchGetItems({ tableName: this.tableName, keys: checked, consistentRead: options.consistentRead });
   }
 
   /**
@@ -265,11 +232,13 @@ export class EntityStore<T, I extends string = string> {
   async queryPage(query: StoreQuery<I>, request: PageRequest = {}): Promise<Page<T>> {
     const limit = request.limit ?? DEFAULT_PAGE_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-      throw invalidInput(this.entity.name, [{ path: 'limit', message: `must be an integer 1..${MAX_PAGE_LIMIT}` }], undefined, `limit must be an integer 1..${MAX_PAGE_LIMIT}`);
+      const issues = [{ path: 'limit', message: `must be an integer 1..${MAX_PAGE_LIMIT}` }];
+      throw invalidInput(this.entity.name, issues, undefined, `limit must be an integer 1..${MAX_PAGE_LIMIT}`);
     }
     const params = this.queryParams(query);
     const scope = this.scopeOf(params, query);
-    const startKey = request.cursor === undefined || request.cursor === null ? undefined : decodeCursor(request.cursor, scope, this.settings.cursor_secret);
+    const { cursor } = request;
+    const startKey = cursor === undefined || cursor === null ? undefined : decodeCursor(cursor, scope, this.settings.cursor_secret);
     const items: T[] = [];
     const skipped: SkippedItem[] = [];
     let last: Key | undefined;
@@ -305,7 +274,8 @@ export class EntityStore<T, I extends string = string> {
   /** `attributes` of every item in the table: a full Scan, for operators' tools, never a request path. */
   async *scanAttributes(attributes: readonly string[]): AsyncGenerator<Item> {
     const names = Object.fromEntries(attributes.map((name, index) => [`#s${index}`, name]));
-    for await (const page of this.items.scanPages({ tableName: this.tableName, projectionExpression: Object.keys(names).join(', '), expressionAttributeNames: names })) {
+    const projectionExpression = Object.keys(names).join(', ');
+    for await (const page of this.items.scanPages({ tableName: this.tableName, projectionExpression, expressionAttributeNames: names })) {
       yield* page.items;
     }
   }

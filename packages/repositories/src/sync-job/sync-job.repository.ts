@@ -16,7 +16,8 @@ import { z } from 'zod';
 import { validInput, validKey } from '../base/validate.ts';
 import { invalidInput, invalidItem, schemaIssues } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
-import { MAX_PAGE_LIMIT, type EntityStore, type Page, type PageRequest } from '../store/entity-store.ts';
+import type { EntityStore } from '../store/entity-store.ts';
+import { MAX_PAGE_LIMIT, type Page, type PageRequest } from '../store/store-types.ts';
 import { EntityStores } from '../store/entity-stores.ts';
 import {
   SYNC_JOB_MAX_LEASE_MS,
