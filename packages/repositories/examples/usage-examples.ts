@@ -1,6 +1,6 @@
 /*
- * Every access pattern of @vitals/repositories, run against a DynamoDB
- * (the reference's usage_examples). With `npm start` running, from the root:
+ * Every access pattern of @vitals/repositories, run against a DynamoDB,
+ * one call each, as a consumer writes them. With `npm start` running, from the root:
  *
  *   npx tsx --tsconfig tsconfig.base.json --conditions=@vitals/source \
  *     packages/repositories/examples/usage-examples.ts [endpoint]

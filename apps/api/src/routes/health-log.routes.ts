@@ -72,7 +72,7 @@ const SummariesQuerySchema = z
 
 /**
  * The recovery health log (one person's): entries by date and time, the
- * reference queries, and daily summaries — kept current by every write,
+ * queries by day, medication and pain level, and daily summaries — kept current by every write,
  * which goes through HealthLogService.
  */
 export function healthLogRoutes(container: Container): Route[] {

@@ -9,7 +9,7 @@ import {
 import type { Skipped } from '../report/report.ts';
 
 /*
- * The health log's reference file, `entries.json`:
+ * The file the health log is kept in, `entries.json`:
  * `{ MMDD: { HHMM: { Medications, Pain, Activities, o2, bpr, note, sleep } } }`.
  * Days carry no year (hence `--year`: without it next May's entries would overwrite this May's); both directions live here.
  */

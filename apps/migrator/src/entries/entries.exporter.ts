@@ -24,7 +24,7 @@ export interface EntriesExportOptions {
 }
 
 /**
- * Writes the year's entries back in the reference shape
+ * Writes the year's entries back in the file's own shape
  * `{ MMDD: { HHMM: { Medications, Pain, Activities, o2, bpr, note, sleep } } }`,
  * days and times in order, a few days in memory at a time. The file appears
  * only when complete (written next to it, then renamed). Items of the table

@@ -4,7 +4,7 @@ import { loggableFailure, translateError, type ErrorContext } from './translate-
 const EXPECTED_OUTCOMES: ReadonlySet<string> = new Set(['dynamodb.conditionFailed', 'dynamodb.transactionCanceled']);
 
 /**
- * The reference logging pattern, in one place: DEBUG when an operation
+ * How every DynamoDB operation is logged, in one place: DEBUG when an operation
  * starts, INFO when it is done (with its counts and duration), ERROR with the
  * context before the (translated) error is rethrown.
  */
