@@ -104,6 +104,12 @@ export type {
   GlucoseReadingInputBody,
 } from './glucose-reading/glucose-reading.schema.ts';
 export {
+  DEXCOM_TRANSMITTER_GENERATIONS,
+  DexcomReadingDetailsSchema,
+  TREND_RATE_LIMIT,
+} from './glucose-reading/dexcom-details.schema.ts';
+export type { DexcomReadingDetails } from './glucose-reading/dexcom-details.schema.ts';
+export {
   AGP_PERCENTILES,
   CGM_INTERVAL_MS,
   GlucoseStatisticsSchema,

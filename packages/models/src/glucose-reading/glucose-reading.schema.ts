@@ -16,6 +16,7 @@ import {
   type GlucoseUnit,
   type TrendDirection,
 } from './glucose-units.ts';
+import { DexcomReadingDetailsSchema } from './dexcom-details.schema.ts';
 
 export const TrendDirectionSchema = z.enum(TREND_DIRECTIONS);
 
@@ -125,6 +126,7 @@ export const GlucoseReadingSchema = z
     reading_type: ReadingTypeSchema,
     source: textSchema(TEXT_LIMITS.short, 1),
     out_of_range: OutOfRangeSchema.optional(),
+    dexcom: DexcomReadingDetailsSchema.optional(),
     created_at: IsoInstantSchema,
     updated_at: IsoInstantSchema,
     expires_at: EpochSecondsSchema.optional(),
@@ -148,6 +150,7 @@ export const GlucoseReadingInputSchema = z
     reading_type: ReadingTypeSchema.default('CGM'),
     source: textSchema(TEXT_LIMITS.short, 1).default('dexcom'),
     out_of_range: OutOfRangeSchema.optional(),
+    dexcom: DexcomReadingDetailsSchema.optional(),
   })
   .transform(({ glucose_unit: unit, glucose_value: value, ...rest }, ctx) => {
     const reading = {
