@@ -13,6 +13,7 @@ const depConstraints = [
       'scope:models',
       'scope:dynamodb-core',
       'scope:local-dynamodb',
+      'scope:dexcom-client',
     ],
   },
   {
@@ -25,6 +26,8 @@ const depConstraints = [
     bannedExternalImports: ['@aws-sdk/*', 'inversify'],
   },
   { sourceTag: 'scope:dynamodb-core', onlyDependOnLibsWithTags: [] },
+  // The Dexcom API client: maps records to glucose readings, stores nothing itself.
+  { sourceTag: 'scope:dexcom-client', onlyDependOnLibsWithTags: ['scope:models'], bannedExternalImports: ['@aws-sdk/*'] },
   // Release tooling publishes the three packages and builds a consumer of them.
   {
     sourceTag: 'scope:release',
