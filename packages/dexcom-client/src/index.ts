@@ -1,3 +1,5 @@
+export { DEXCOM_SCOPE, DexcomClient } from './dexcom-client.ts';
+export type { DexcomClientDependencies, DexcomTokenSet, EgvsResult } from './dexcom-client.ts';
 export {
   DEFAULT_DEXCOM_TIMEOUT_MS,
   DEXCOM_BASE_URLS,
@@ -7,6 +9,8 @@ export {
 export type { DexcomClientConfig, DexcomClientConfigInput, DexcomRegion } from './dexcom-config.ts';
 export { DexcomError } from './dexcom-error.ts';
 export type { DexcomErrorCode, DexcomErrorOptions, UnavailableReason } from './dexcom-error.ts';
+export { retryAfterSeconds } from './dexcom-http.ts';
+export type { FetchLike } from './dexcom-http.ts';
 export {
   DataRangeResponseSchema,
   DexcomDateTimeSchema,
