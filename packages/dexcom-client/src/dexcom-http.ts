@@ -138,10 +138,14 @@ export async function requestJson(settings: HttpSettings, request: DexcomRequest
   } catch (error) {
     const timeout = isTimeout(error);
     const code = timeout ? undefined : networkCode(error);
-    const what = timeout
-      ? `did not answer within ${settings.timeoutMs} ms`
-      : `could not be reached${code === undefined ? '' : ` (${code})`}`;
-    throw new DexcomError('dexcom.unavailable', `Dexcom ${endpoint} ${status === undefined ? what : `answered ${status} but its body ${timeout ? what : 'broke off'}`}`, {
+    const network = code === undefined ? '' : ` (${code})`;
+    const what =
+      status === undefined
+        ? timeout
+          ? `did not answer within ${settings.timeoutMs} ms`
+          : `could not be reached${network}`
+        : `answered ${status}, but its body ${timeout ? `did not arrive within ${settings.timeoutMs} ms` : `broke off${network}`}`;
+    throw new DexcomError('dexcom.unavailable', `Dexcom ${endpoint} ${what}`, {
       endpoint,
       reason: timeout ? 'timeout' : 'network',
       ...(status === undefined ? {} : { status }),
