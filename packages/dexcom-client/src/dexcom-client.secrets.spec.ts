@@ -49,7 +49,7 @@ describe('DexcomClient never shows a secret', () => {
   let client: DexcomClient;
   beforeAll(async () => {
     server = await CannedDexcomServer.start();
-    client = new DexcomClient(clientConfig(server.url, { timeoutMs: 200 }));
+    client = new DexcomClient(clientConfig(server.url, { timeoutMs: 1_000 }));
   });
   afterEach(() => server.reset());
   afterAll(async () => {
@@ -64,7 +64,7 @@ describe('DexcomClient never shows a secret', () => {
     ['a token answer of another shape', 'POST', TOKEN, { json: { access_token: SECRETS.newAccessToken, refresh_token: 7, token_type: SECRETS.newRefreshToken } }, (c) => c.refresh(SECRETS.refreshToken)],
     ['a rate limit on the token endpoint', 'POST', TOKEN, { status: 429, headers: { 'retry-after': '5' }, text: ECHO }, (c) => c.refresh(SECRETS.refreshToken)],
     ['a 500 on the token endpoint', 'POST', TOKEN, { status: 500, json: { error: 'server_error', error_description: ECHO } }, (c) => c.exchangeCode(SECRETS.code)],
-    ['a slow token endpoint', 'POST', TOKEN, { delayMs: 1_000, json: {} }, (c) => c.refresh(SECRETS.refreshToken)],
+    ['a slow token endpoint', 'POST', TOKEN, { delayMs: 3_000, json: {} }, (c) => c.refresh(SECRETS.refreshToken)],
     ['an expired access token', 'GET', EGVS, { status: 401, json: { fault: { faultstring: ECHO, detail: { errorcode: 'keymanagement.service.access_token_expired' } } } }, (c) => c.egvs(SECRETS.accessToken, WINDOW)],
     ['a 403', 'GET', EGVS, { status: 403, json: { error: 'forbidden', error_description: ECHO } }, (c) => c.egvs(SECRETS.accessToken, WINDOW)],
     ['a 400 on egvs', 'GET', EGVS, { status: 400, json: { error: 'bad', error_description: ECHO } }, (c) => c.egvs(SECRETS.accessToken, WINDOW)],
@@ -112,7 +112,7 @@ describe('DexcomClient never shows a secret', () => {
   it('when the client itself is shown, logged or serialised, it shows its base URL and client id but never its secret', async () => {
     expect(leaksIn(client)).toEqual([]);
     expect(inspect(client)).toBe(
-      `DexcomClient { baseUrl: '${server.url}', clientId: 'vitals-test-client', redirectUri: 'http://127.0.0.1:3000/v1/connections/dexcom/callback', timeoutMs: 200 }`,
+      `DexcomClient { baseUrl: '${server.url}', clientId: 'vitals-test-client', redirectUri: 'http://127.0.0.1:3000/v1/connections/dexcom/callback', timeoutMs: 1000 }`,
     );
     expect(String(client)).toBe(`DexcomClient(${server.url}, client vitals-test-client)`);
   });

@@ -29,7 +29,8 @@ export interface CannedReply {
 
 type Handler = CannedReply | ((request: ReceivedRequest) => CannedReply);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// Unref'd: a slow reply still pending when the server stops must not hold the test run open.
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * A real HTTP server on loopback that answers Dexcom's paths with canned,
