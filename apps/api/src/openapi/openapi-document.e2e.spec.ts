@@ -216,6 +216,13 @@ describe('openApiDocument', () => {
             body: [
               { ...reading, timestamp: '2026-04-01T08:05:00.000Z', glucose_value: 39, out_of_range: 'low', glucose_unit: 'mg/dL' },
               { ...reading, timestamp: '2026-04-01T08:10:00.000Z', glucose_value: 250, glucose_unit: 'mg/dL' },
+              {
+                ...reading,
+                timestamp: '2026-04-01T08:15:00.000Z',
+                glucose_value: 251,
+                glucose_unit: 'mg/dL',
+                dexcom: { record_id: 'rec-1', trend: 'fortyFiveUp', trend_rate: 1.2, transmitter_generation: 'g7', display_device: 'iOS' },
+              },
             ],
           },
           201,
@@ -332,6 +339,8 @@ describe('openApiDocument', () => {
       expect(validate(stored)).toBe(true);
       expect(validate({ ...stored, access_token: 'leaked' })).toBe(false);
       expect(validate({ ...stored, glucose_unit: 'mmol/L' })).toBe(false);
+      expect(validate({ ...stored, dexcom: { record_id: 'rec-1', trend: 'doubleDown', trend_rate: -3.1 } })).toBe(true);
+      expect(validate({ ...stored, dexcom: { record_id: 'rec-1', trend: 'TripleDown' } })).toBe(false);
     });
   });
 

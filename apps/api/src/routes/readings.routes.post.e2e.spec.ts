@@ -132,6 +132,19 @@ describe('readings routes', () => {
       ]);
     });
 
+    it("when a reading carries Dexcom's details, stores them and reads them back; a bad trend word is a 400 at its pointer", async () => {
+      const timestamp = '2026-03-05T03:00:00.000Z';
+      const dexcom = { record_id: 'a1b2', trend: 'singleDown', trend_rate: -2.4, transmitter_generation: 'g6+', display_device: 'android' };
+      const response = await api.call('POST', path, { token, body: readingBody(timestamp, 150, { trend_direction: 'singleDown', dexcom }) });
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({ trend_direction: 'falling', dexcom });
+      expect((await list(`?from=${timestamp}&to=${timestamp}`)).items).toEqual([response.body]);
+      expectInvalid(
+        await api.call('POST', path, { token, body: readingBody('2026-03-05T03:05:00.000Z', 150, { dexcom: { ...dexcom, trend: 'down' } }) }),
+        [{ pointer: '/body/dexcom/trend' }],
+      );
+    });
+
     it.each([
       [19, 'must be 20..600 mg/dL'],
       [601, 'must be 20..600 mg/dL'],
