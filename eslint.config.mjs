@@ -14,6 +14,7 @@ const depConstraints = [
       'scope:dynamodb-core',
       'scope:local-dynamodb',
       'scope:dexcom-client',
+      'scope:dexcom-simulator',
     ],
   },
   {
@@ -34,11 +35,17 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['scope:repositories', 'scope:models', 'scope:dynamodb-core'],
   },
   { sourceTag: 'scope:local-dynamodb', onlyDependOnLibsWithTags: [] },
+  // An independent implementation of Dexcom's documented API, there to catch the Dexcom client's
+  // mistakes: it may not share code with the client, or with anything else of ours.
+  { sourceTag: 'scope:dexcom-simulator', onlyDependOnLibsWithTags: [] },
 ];
+
+/** Projects whose tests, too, depend on nothing of ours. */
+const selfContained = ['scope:local-dynamodb', 'scope:dexcom-simulator'];
 
 /** Tests and benchmarks may also use the DynamoDB Local test helpers. */
 const testDepConstraints = depConstraints.map((constraint) =>
-  constraint.sourceTag === 'scope:local-dynamodb'
+  selfContained.includes(constraint.sourceTag)
     ? constraint
     : { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'scope:local-dynamodb'] },
 );

@@ -1,0 +1,3 @@
+const { base } = require('../../jest.preset.cjs');
+
+module.exports = { ...base, displayName: 'dexcom-simulator' };
