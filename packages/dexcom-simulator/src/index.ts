@@ -1,6 +1,12 @@
-export { manualClock, systemClock, type Clock, type ManualClock } from './clock.ts';
+export { startDexcomSimulator, type DexcomSimulator } from './dexcom-simulator.ts';
+export type { DexcomSimulatorOptions } from './simulator-options.ts';
 export type { SimulatedUser, SimulatedUserOptions } from './simulated-users.ts';
+export { manualClock, systemClock, type Clock, type ManualClock } from './clock.ts';
 export type { EgvRecord, EgvStatus, OutOfRangeValue } from './egv-records.ts';
 export { TRENDS, type Trend } from './trend.ts';
 export type { DisplayDevice } from './dexcom-time.ts';
 export type { TransmitterGeneration } from './sensor-sessions.ts';
+export { DEXCOM_ENDPOINTS, type ActiveFault, type DexcomEndpoint, type FaultScope, type FaultSpec } from './faults.ts';
+export { MALFORMED_KINDS, type MalformedKind } from './malformed-records.ts';
+export type { CallCounts, CallRecord } from './call-stats.ts';
+export type { TokenResponse } from './oauth-state.ts';
