@@ -13,7 +13,11 @@ import type { SimulatedUser } from './simulated-users.ts';
 
 const DAY = 24 * 60 * 60_000;
 
-/** Who the bearer token speaks for, or the 401 to answer (RFC 6750 §3). */
+/**
+ * Who the bearer token speaks for, or the 401 to answer: OAuth bearer-token style, a
+ * `WWW-Authenticate: Bearer` challenge, with `error="invalid_token"` when a token was sent but is
+ * unknown, expired or revoked.
+ */
 export function authenticate(core: SimulatorCore, authorization: string | undefined): SimulatedUser | Reply {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) {

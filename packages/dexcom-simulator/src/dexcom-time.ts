@@ -2,11 +2,11 @@
  * Times as Dexcom API v3 writes and reads them.
  *
  * - Query parameters (`startDate`, `endDate`, `lastSyncTime`) are UTC in
- *   `YYYY-MM-DDThh:mm:ss`, the form Dexcom's reference shows; anything else is
+ *   `YYYY-MM-DDThh:mm:ss`, the form Dexcom documents; anything else is
  *   refused, so a client that sends milliseconds, `Z` or a local offset hears
  *   about it here rather than from Dexcom.
  * - `systemTime` is UTC, `displayTime` the time the device showed, i.e. in the
- *   user's zone. Dexcom's egvs reference: records sourced from mobile apps
+ *   user's zone. As Dexcom documents for egvs, records sourced from mobile apps
  *   (`displayDevice` `iOS` or `android`) carry UTC offsets, records from a
  *   receiver carry none.
  */

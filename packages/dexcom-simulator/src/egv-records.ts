@@ -5,7 +5,7 @@ import { readingSlots, transmitterTicks, type ReadingSlot, type TransmitterGener
 import type { SimulatedUser } from './simulated-users.ts';
 import { trendOf, type Trend } from './trend.ts';
 
-/** One record of `GET /v3/users/self/egvs`, with the fields in the order of Dexcom's reference. */
+/** One record of `GET /v3/users/self/egvs`, with the fields in the order Dexcom documents them. */
 export interface EgvRecord {
   recordId: string;
   systemTime: string;
@@ -27,7 +27,7 @@ export type EgvStatus = 'unknown' | 'high' | 'low' | 'ok';
 
 /**
  * How a reading below 40 or above 400 mg/dL carries its value. Dexcom's egvs
- * reference documents `value` as nullable and `status` as `low`/`high`, but
+ * documentation gives `value` as nullable and `status` as `low`/`high`, but
  * not which number, if any, comes with them: `null` sends no value, `pinned`
  * sends 39 / 401 (the stand-ins Vitals stores), `mixed` does either, per
  * reading, so that a client must look at `status`.

@@ -48,7 +48,7 @@ export function jsonReply(status: number, json: unknown, headers?: Record<string
   return headers ? { status, json, headers } : { status, json };
 }
 
-/** An OAuth-style error body (`error`, `error_description`), the shape RFC 6749 and RFC 6750 give. */
+/** An OAuth-style error body: `error` (a code such as `invalid_grant`) and `error_description`. */
 export function errorReply(status: number, error: string, description: string, headers?: Record<string, string>): Reply {
   return jsonReply(status, { error, error_description: description }, headers);
 }

@@ -3,7 +3,7 @@ import { isHttpUrl } from './simulator-options.ts';
 import type { SimulatorCore } from './simulator-core.ts';
 
 /**
- * Dexcom's OAuth 2.0 authorization-code flow (Dexcom authentication guide):
+ * Dexcom's OAuth 2.0 authorization-code flow, as Dexcom documents it:
  * `GET /v2/oauth2/login?client_id&redirect_uri&response_type=code&scope=offline_access&state`
  * and `POST /v2/oauth2/token` with form-encoded `client_id`, `client_secret`,
  * `grant_type` and `code` + `redirect_uri` or `refresh_token`.
@@ -24,7 +24,7 @@ export function login(core: SimulatorCore, query: URLSearchParams): Reply {
   if (registered && !registered.includes(redirectUri)) {
     return pageReply(400, 'Invalid redirect_uri', `redirect_uri ${redirectUri} is not registered for this application`);
   }
-  // From here on, errors go back to the application (RFC 6749 §4.1.2.1).
+  // The client and redirect URI are known good: from here on, OAuth sends errors back to the application.
   const state = query.get('state');
   const back = (params: Record<string, string>): Reply => {
     const location = new URL(redirectUri);

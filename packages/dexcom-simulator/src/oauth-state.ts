@@ -6,15 +6,15 @@ import { uuidFrom } from './seeded-random.ts';
  * start, and the access and refresh tokens of each grant.
  *
  * - A code is single-use and short-lived; using one twice revokes what it
- *   issued (RFC 6749 §4.1.2 says an authorization server SHOULD).
+ *   issued, as OAuth 2.0 asks of an authorization server.
  * - Refresh tokens rotate: every refresh returns a new one and spends the old.
- *   A spent, revoked or unknown refresh token is `invalid_grant` (RFC 6749
- *   §5.2); with `revokeGrantOnRefreshReuse` a reuse also ends the grant, as
+ *   A spent, revoked or unknown refresh token is OAuth's `invalid_grant`;
+ *   with `revokeGrantOnRefreshReuse` a reuse also ends the grant, as
  *   servers with reuse detection do.
  * - Access tokens live `expires_in` seconds of the simulator's clock.
  */
 
-/** The token endpoint's success body: Dexcom's documented fields, then the extra ones its v3 reference shows. */
+/** The token endpoint's success body: Dexcom's documented fields, then the extra ones its v3 example response has. */
 export interface TokenResponse {
   access_token: string;
   expires_in: number;
@@ -25,7 +25,7 @@ export interface TokenResponse {
   session_state: string;
 }
 
-/** An OAuth error (RFC 6749 §5.2) and the status it is sent with. */
+/** An OAuth token-endpoint error and the status it is sent with. */
 export interface OAuthError {
   status: 400 | 401;
   error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type';

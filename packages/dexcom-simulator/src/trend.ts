@@ -1,7 +1,7 @@
 import { unit } from './seeded-random.ts';
 import type { ReadingSlot } from './sensor-sessions.ts';
 
-/** Dexcom API v3's trend values (egvs reference, `trend` enum). */
+/** The `trend` values Dexcom API v3 documents for egvs. */
 export const TRENDS = [
   'none',
   'unknown',
