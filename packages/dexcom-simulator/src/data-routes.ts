@@ -49,19 +49,28 @@ export function egvs(core: SimulatorCore, user: SimulatedUser, query: URLSearchP
   };
 }
 
-/** The dataRange answer: first and last egv that have arrived (calibrations and events are not simulated and left out). */
+/**
+ * The dataRange answer: the first and last egv that have arrived, or only those that arrived
+ * after `lastSyncTime` (the last time the client pulled) when it is given; `null` when there are
+ * none. Calibrations and events are not simulated: always `null`, as for an account without any.
+ */
 export function dataRange(core: SimulatorCore, user: SimulatedUser, query: URLSearchParams): Reply {
-  const lastSyncTime = query.get('lastSyncTime');
-  if (lastSyncTime !== null && parseDexcomDate(lastSyncTime) === undefined) {
-    return errorReply(400, 'invalid_request', `lastSyncTime must be a UTC time as YYYY-MM-DDThh:mm:ss (got ${JSON.stringify(lastSyncTime)})`);
+  const lastSyncText = query.get('lastSyncTime');
+  const lastSync = lastSyncText === null ? undefined : parseDexcomDate(lastSyncText, { allowZ: true });
+  if (lastSyncText !== null && lastSync === undefined) {
+    return errorReply(400, 'invalid_request', `lastSyncTime must be a UTC time as YYYY-MM-DDThh:mm:ss (got ${JSON.stringify(lastSyncText)})`);
   }
-  const range = egvRange(recordView(core, user));
-  const body: Record<string, unknown> = { recordType: 'dataRange', recordVersion: '3.0', userId: user.userId };
-  if (range) {
-    const moment = ({ systemTime, displayTime }: { systemTime: string; displayTime: string }) => ({ systemTime, displayTime });
-    body['egvs'] = { start: moment(range.first), end: moment(range.last) };
-  }
-  return jsonReply(200, body);
+  // A reading arrives the data delay after it was taken: new since the last sync means taken after that, less the delay.
+  const range = egvRange(recordView(core, user), lastSync === undefined ? undefined : lastSync - core.settings.dataDelayMs);
+  const moment = ({ systemTime, displayTime }: { systemTime: string; displayTime: string }) => ({ systemTime, displayTime });
+  return jsonReply(200, {
+    recordType: 'dataRange',
+    recordVersion: '3.0',
+    userId: user.userId,
+    calibrations: null,
+    egvs: range ? { start: moment(range.first), end: moment(range.last) } : null,
+    events: null,
+  });
 }
 
 /** `startDate` and `endDate` as epoch ms, or the 400 Dexcom answers for a missing, malformed, reversed or too long window. */

@@ -8,6 +8,12 @@ describe('Dexcom times', () => {
     }
   });
 
+  it('takes a trailing Z only when asked to, as lastSyncTime’s examples have it', () => {
+    expect(parseDexcomDate('2022-02-06T09:12:35Z', { allowZ: true })).toBe(Date.UTC(2022, 1, 6, 9, 12, 35));
+    expect(parseDexcomDate('2022-02-06T09:12:35', { allowZ: true })).toBe(Date.UTC(2022, 1, 6, 9, 12, 35));
+    expect(parseDexcomDate('2022-02-06T09:12:35.000Z', { allowZ: true })).toBeUndefined();
+  });
+
   it('writes UTC times and offsets', () => {
     expect(formatUtc(Date.UTC(2026, 0, 2, 3, 4, 5, 678))).toBe('2026-01-02T03:04:05');
     expect(formatOffset(120)).toBe('+02:00');

@@ -2,9 +2,10 @@
  * Times as Dexcom API v3 writes and reads them.
  *
  * - Query parameters (`startDate`, `endDate`, `lastSyncTime`) are UTC in
- *   `YYYY-MM-DDThh:mm:ss`, the form Dexcom documents; anything else is
- *   refused, so a client that sends milliseconds, `Z` or a local offset hears
- *   about it here rather than from Dexcom.
+ *   `YYYY-MM-DDThh:mm:ss`, the form Dexcom documents (`lastSyncTime` may end
+ *   in `Z`, as its examples do); anything else is refused, so a client that
+ *   sends milliseconds or a local offset hears about it here rather than from
+ *   Dexcom.
  * - `systemTime` is UTC, `displayTime` the time the device showed, i.e. in the
  *   user's zone. As Dexcom documents for egvs, records sourced from mobile apps
  *   (`displayDevice` `iOS` or `android`) carry UTC offsets, records from a
@@ -15,8 +16,12 @@ export type DisplayDevice = 'iOS' | 'android' | 'receiver';
 
 const DEXCOM_DATE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
 
-/** Epoch milliseconds of a `YYYY-MM-DDThh:mm:ss` UTC time, or undefined when it is not one. */
-export function parseDexcomDate(text: string): number | undefined {
+/**
+ * Epoch milliseconds of a `YYYY-MM-DDThh:mm:ss` UTC time, or undefined when it is not one.
+ * `allowZ` also takes a trailing `Z`, which Dexcom's examples of `lastSyncTime` show.
+ */
+export function parseDexcomDate(text: string, { allowZ = false } = {}): number | undefined {
+  if (allowZ && text.endsWith('Z')) return parseDexcomDate(text.slice(0, -1));
   const match = DEXCOM_DATE.exec(text);
   if (!match) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];

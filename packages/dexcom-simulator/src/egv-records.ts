@@ -54,14 +54,15 @@ export function egvRecords(view: RecordView, start: number, end: number): EgvRec
   return records.reverse();
 }
 
-/** The first and last reading that have arrived, for `dataRange`. */
-export function egvRange(view: RecordView): { first: EgvRecord; last: EgvRecord } | undefined {
+/** The first and last reading that have arrived (taken after `after`, epoch ms, when given), for `dataRange`. */
+export function egvRange(view: RecordView, after?: number): { first: EgvRecord; last: EgvRecord } | undefined {
   const profile = sensorProfile(view.user);
   const until = view.availableUntil;
-  if (until < profile.dataStart) return undefined;
+  const from = after === undefined ? profile.dataStart : Math.max(profile.dataStart, Math.floor(after / 1000) * 1000 + 1000);
+  if (until < from) return undefined;
   // A sensor change, a failed sensor or a long signal loss can leave a day or two empty: widen until found.
-  const first = findSlot(profile, (span) => readingSlots(profile, profile.dataStart, Math.min(until, profile.dataStart + span))[0]);
-  const last = findSlot(profile, (span) => readingSlots(profile, Math.max(profile.dataStart, until - span), until).at(-1));
+  const first = findSlot(profile, (span) => readingSlots(profile, from, Math.min(until, from + span))[0]);
+  const last = findSlot(profile, (span) => readingSlots(profile, Math.max(from, until - span), until).at(-1));
   return first && last ? { first: egvRecord(view, first), last: egvRecord(view, last) } : undefined;
 }
 

@@ -167,10 +167,12 @@ describe('GET /v3/users/self/dataRange', () => {
       recordType: 'dataRange',
       recordVersion: '3.0',
       userId: sim.users.get('demo')?.userId,
+      calibrations: null,
       egvs: {
         start: { systemTime: all.at(-1)?.systemTime, displayTime: all.at(-1)?.displayTime },
         end: { systemTime: all[0]?.systemTime, displayTime: all[0]?.displayTime },
       },
+      events: null,
     });
     expect(Date.parse(`${all.at(-1)?.systemTime}Z`)).toBeGreaterThanOrEqual(START - 90 * DAY);
 
@@ -180,17 +182,31 @@ describe('GET /v3/users/self/dataRange', () => {
     expect(later.egvs.end).not.toEqual(body.egvs.end);
   });
 
-  it('takes lastSyncTime in the documented form only', async () => {
+  it('answers only the range of what arrived after lastSyncTime', async () => {
     const { sim } = await startTestSimulator();
     const { access_token } = await connect(sim);
-    expect((await getSelf(sim, access_token, 'dataRange', { lastSyncTime: dexcomDate(START - DAY) })).status).toBe(200);
+    const range = async (lastSyncTime: string) => {
+      const response = await getSelf(sim, access_token, 'dataRange', { lastSyncTime });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { egvs: { start: { systemTime: string }; end: { systemTime: string } } | null }).egvs;
+    };
+    // Readings arrive an hour after they are taken: those that arrived in the last 30 minutes were taken 90 to 60 minutes ago.
+    const recent = sim.egvs('demo', START - 90 * 60_000 + 1000, START);
+    expect(await range(dexcomDate(START - 30 * 60_000))).toEqual({
+      start: { systemTime: recent.at(-1)?.systemTime, displayTime: recent.at(-1)?.displayTime },
+      end: { systemTime: recent[0]?.systemTime, displayTime: recent[0]?.displayTime },
+    });
+    // The form of Dexcom's examples, with Z, is taken too.
+    expect(await range(`${dexcomDate(START - 30 * 60_000)}Z`)).toEqual(await range(dexcomDate(START - 30 * 60_000)));
+    expect(await range(dexcomDate(START))).toBeNull();
     expect((await getSelf(sim, access_token, 'dataRange', { lastSyncTime: 'yesterday' })).status).toBe(400);
+    expect((await getSelf(sim, access_token, 'dataRange', { lastSyncTime: '2026-06-01T10:00:00+02:00' })).status).toBe(400);
   });
 
   it('has no egvs range for an account without readings yet', async () => {
     const { sim } = await startTestSimulator({ users: [{ login: 'new', historyDays: 0 }] });
     const { access_token } = await connect(sim);
     const body = (await (await getSelf(sim, access_token, 'dataRange')).json()) as Record<string, unknown>;
-    expect(body).toEqual({ recordType: 'dataRange', recordVersion: '3.0', userId: sim.users.get('new')?.userId });
+    expect(body).toEqual({ recordType: 'dataRange', recordVersion: '3.0', userId: sim.users.get('new')?.userId, calibrations: null, egvs: null, events: null });
   });
 });

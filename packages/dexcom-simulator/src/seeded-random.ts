@@ -54,13 +54,3 @@ export function uuidFrom(...parts: (string | number)[]): string {
   const s = hex.join('');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
 }
-
-const TRANSMITTER_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-
-/** A six-character transmitter serial determined by the key parts, e.g. `8GZ7K2`. */
-export function transmitterSerial(...parts: (string | number)[]): string {
-  const digest = createHash('sha256').update(parts.join('\u0000')).digest();
-  let serial = '';
-  for (let i = 0; i < 6; i++) serial += TRANSMITTER_ALPHABET[(digest[i] ?? 0) % TRANSMITTER_ALPHABET.length];
-  return serial;
-}

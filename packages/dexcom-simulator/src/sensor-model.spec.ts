@@ -97,6 +97,7 @@ describe('the simulated sensor', () => {
     it('keeps one G6 transmitter across sensor sessions for 90 days, with a 2-hour warm-up', () => {
       const records = history('demo', 200, { transmitterGeneration: 'g6', historyDays: 200 });
       const transmitters = new Set(records.map((record) => record.transmitterId));
+      for (const id of transmitters) expect(id).toMatch(/^[0-9a-f]{64}$/);
       expect(transmitters.size).toBeGreaterThanOrEqual(2);
       expect(transmitters.size).toBeLessThanOrEqual(4);
       for (const record of records) expect(record.transmitterGeneration).toBe('g6');

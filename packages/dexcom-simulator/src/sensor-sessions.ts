@@ -1,4 +1,4 @@
-import { between, integerBetween, transmitterSerial, unit } from './seeded-random.ts';
+import { between, hexDigest, integerBetween, unit } from './seeded-random.ts';
 
 /**
  * When a simulated user's sensor produces readings, and with which transmitter.
@@ -98,7 +98,8 @@ export function sessionAt(profile: SensorProfile, index: number): SensorSession 
     sensorStart,
     firstReading,
     end,
-    transmitterId: transmitterSerial(profile.seed, profile.generation, 'transmitter', transmitterIndex),
+    // A 64-character hex id, as Dexcom's v3 examples show transmitter ids.
+    transmitterId: hexDigest(profile.seed, profile.generation, 'transmitter', transmitterIndex),
     transmitterStart,
     gaps: signalLosses(profile.seed, index, Math.ceil((end - firstReading) / READING_INTERVAL_MS)),
   };
