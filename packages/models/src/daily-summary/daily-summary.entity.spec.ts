@@ -1,4 +1,5 @@
 import { ModelError } from '../common/model-error.ts';
+import { toCreateTableInput } from '../tables/create-table-input.ts';
 import { dailySummaryEntity } from './daily-summary.entity.ts';
 
 describe('daily-summary.entity', () => {
@@ -10,6 +11,13 @@ describe('daily-summary.entity', () => {
         globalSecondaryIndexes: [],
       });
       expect(dailySummaryEntity.indexes).toEqual({});
+    });
+
+    it('when built as a CreateTable input, gives the documented table name, keys and index names', () => {
+      const input = toCreateTableInput(dailySummaryEntity.table);
+      expect(input.TableName).toBe('fusion-daily-summaries');
+      expect(input.KeySchema).toEqual([{ AttributeName: 'date', KeyType: 'HASH' }]);
+      expect((input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toEqual([]);
     });
   });
 

@@ -1,4 +1,5 @@
 import { ModelError } from '../common/model-error.ts';
+import { toCreateTableInput } from '../tables/create-table-input.ts';
 import type { GlucoseReading } from './glucose-reading.schema.ts';
 import { glucoseReadingEntity } from './glucose-reading.entity.ts';
 
@@ -21,6 +22,13 @@ describe('glucose-reading.entity', () => {
         ttlAttribute: 'expires_at',
       });
       expect(glucoseReadingEntity.tableName('dev-')).toBe(`dev-${glucoseReadingEntity.table.name}`);
+    });
+
+    it('when built as a CreateTable input, gives the documented table name, keys and index names', () => {
+      const input = toCreateTableInput(glucoseReadingEntity.table);
+      expect(input.TableName).toBe('bg_readings');
+      expect(input.KeySchema).toEqual([{ AttributeName: 'user_id', KeyType: 'HASH' }, { AttributeName: 'timestamp', KeyType: 'RANGE' }]);
+      expect((input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toEqual(['user_id-created_at-index']);
     });
   });
 

@@ -1,4 +1,5 @@
 import { ModelError } from '../common/model-error.ts';
+import { toCreateTableInput } from '../tables/create-table-input.ts';
 import { healthEntryEntity } from './health-entry.entity.ts';
 
 const byMedication = healthEntryEntity.indexes['medication-index'];
@@ -24,6 +25,13 @@ describe('health-entry.entity', () => {
           },
         ],
       });
+    });
+
+    it('when built as a CreateTable input, gives the documented table name, keys and index names', () => {
+      const input = toCreateTableInput(healthEntryEntity.table);
+      expect(input.TableName).toBe('fusion-health-entries');
+      expect(input.KeySchema).toEqual([{ AttributeName: 'date', KeyType: 'HASH' }, { AttributeName: 'timestamp', KeyType: 'RANGE' }]);
+      expect((input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toEqual(['medication-index', 'pain-level-index']);
     });
   });
 

@@ -1,4 +1,5 @@
 import { ModelError } from '../common/model-error.ts';
+import { toCreateTableInput } from '../tables/create-table-input.ts';
 import { syncJobEntity } from './sync-job.entity.ts';
 
 const JOB_ID = '0b6f4f3e-8d2a-4c1e-9f3a-5b7c9d1e2f30';
@@ -25,6 +26,13 @@ describe('sync-job.entity', () => {
         ],
         ttlAttribute: 'expires_at',
       });
+    });
+
+    it('when built as a CreateTable input, gives the documented table name, keys and index names', () => {
+      const input = toCreateTableInput(syncJobEntity.table);
+      expect(input.TableName).toBe('sync_jobs');
+      expect(input.KeySchema).toEqual([{ AttributeName: 'job_id', KeyType: 'HASH' }]);
+      expect((input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toEqual(['status-scheduled_at-index', 'user_id-scheduled_at-index']);
     });
   });
 

@@ -3,11 +3,11 @@ import { tableName, toCreateTableInput, toUpdateTimeToLiveInput } from './create
 import type { TableDefinition } from './table-definition.ts';
 import { dailySummaryEntity } from '../daily-summary/daily-summary.entity.ts';
 import { allEntities } from '../entity/all-entities.ts';
+import type { AnyEntity } from '../entity/entity-types.ts';
 import { glucoseReadingEntity } from '../glucose-reading/glucose-reading.entity.ts';
 import { healthEntryEntity } from '../health-entry/health-entry.entity.ts';
 import { syncJobEntity } from '../sync-job/sync-job.entity.ts';
 import { userTokenEntity } from '../user-token/user-token.entity.ts';
-
 
 describe('create-table-input', () => {
   describe('.tableName', () => {
@@ -122,22 +122,41 @@ describe('create-table-input', () => {
       expect(() => toCreateTableInput(broken)).toThrow(expect.objectContaining({ code: 'models.invalidTableDefinition' }));
     });
 
-    it('when building every table, gives the documented keys and index names', () => {
-      const summary = allEntities.map((entity) => {
+    it('when building every registered table, gives distinct names and the keys and indexes of its definition', () => {
+      // Each table's own keys and index names are pinned in its entity's spec (`<entity>.entity.spec.ts`).
+      const built = allEntities.map((entity) => {
         const input = toCreateTableInput(entity.table);
-        return [
-          input.TableName,
-          input.KeySchema.map((key) => `${key.AttributeName}:${key.KeyType}`).join(','),
-          (input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).join(','),
-        ];
+        return {
+          entity: entity.name,
+          table: input.TableName,
+          keys: input.KeySchema,
+          indexes: (input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName),
+          index_builders: Object.keys((entity as AnyEntity & { indexes: object }).indexes),
+        };
       });
-      expect(summary).toEqual([
-        ['bg_readings', 'user_id:HASH,timestamp:RANGE', 'user_id-created_at-index'],
-        ['user_tokens', 'user_id:HASH,provider:RANGE', 'provider-expires_at-index'],
-        ['sync_jobs', 'job_id:HASH', 'status-scheduled_at-index,user_id-scheduled_at-index'],
-        ['fusion-health-entries', 'date:HASH,timestamp:RANGE', 'medication-index,pain-level-index'],
-        ['fusion-daily-summaries', 'date:HASH', ''],
-      ]);
+      const declared = allEntities.map((entity) => {
+        const { name, partitionKey, sortKey, globalSecondaryIndexes } = entity.table;
+        const indexes = globalSecondaryIndexes.map((index) => index.name);
+        return {
+          entity: entity.name,
+          table: name,
+          keys: [{ AttributeName: partitionKey.name, KeyType: 'HASH' }, ...(sortKey === undefined ? [] : [{ AttributeName: sortKey.name, KeyType: 'RANGE' }])],
+          indexes,
+          index_builders: indexes,
+        };
+      });
+      expect(built).toEqual(declared);
+      const repeated = (names: string[]) => names.filter((name, at) => names.indexOf(name) !== at);
+      expect(repeated(built.map((table) => table.table))).toEqual([]);
+      expect(repeated(built.map((table) => table.entity))).toEqual([]);
+    });
+
+    it('when listing the registry, keeps the five tables Vitals was built with, in creation order', () => {
+      // A new entity goes at the end of `allEntities`; none of these may be dropped or moved.
+      const known = [glucoseReadingEntity, userTokenEntity, syncJobEntity, healthEntryEntity, dailySummaryEntity];
+      const first = allEntities.slice(0, known.length);
+      expect(first.map((entity) => entity.name)).toEqual(known.map((entity) => entity.name));
+      expect(first.every((entity, at) => entity === known[at])).toBe(true);
     });
   });
 

@@ -1,4 +1,5 @@
 import { ModelError } from '../common/model-error.ts';
+import { toCreateTableInput } from '../tables/create-table-input.ts';
 import { userTokenEntity } from './user-token.entity.ts';
 
 const byExpiry = userTokenEntity.indexes['provider-expires_at-index'];
@@ -18,6 +19,13 @@ describe('user-token.entity', () => {
           },
         ],
       });
+    });
+
+    it('when built as a CreateTable input, gives the documented table name, keys and index names', () => {
+      const input = toCreateTableInput(userTokenEntity.table);
+      expect(input.TableName).toBe('user_tokens');
+      expect(input.KeySchema).toEqual([{ AttributeName: 'user_id', KeyType: 'HASH' }, { AttributeName: 'provider', KeyType: 'RANGE' }]);
+      expect((input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toEqual(['provider-expires_at-index']);
     });
   });
 
