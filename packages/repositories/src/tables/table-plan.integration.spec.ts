@@ -1,6 +1,6 @@
 import { DynamoDBService, createLogger } from '@vitals/dynamodb-core';
 import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
-import { glucoseReadingEntity, syncJobEntity, userTokenEntity } from '@vitals/models';
+import { allEntities, glucoseReadingEntity, syncJobEntity, userTokenEntity } from '@vitals/models';
 import { randomUUID } from 'node:crypto';
 import { createMissingTables } from './create-tables.ts';
 import { ensureTables, planTables } from './table-plan.ts';
@@ -18,7 +18,9 @@ describe('table plan', () => {
     it('when the tables are missing, creates them with their GSIs and TTL: planTables then has nothing to do, and a second run applies nothing', async () => {
       const options = { prefix: prefix() };
       const { applied } = await ensureTables(db, options);
-      expect(applied.filter((action) => action.action === 'createTable')).toHaveLength(5);
+      const created = applied.filter((action) => action.action === 'createTable').map((action) => action.table);
+      expect(created).toHaveLength(allEntities.length);
+      expect(created).toEqual(allEntities.map((entity) => entity.tableName(options.prefix)));
       expect(applied).toContainEqual({ table: glucoseReadingEntity.tableName(options.prefix), action: 'enableTimeToLive', attribute: 'expires_at' });
       expect((await db.describeTableSettings({ tableName: syncJobEntity.tableName(options.prefix) })).ttl_attribute).toBe('expires_at');
 
