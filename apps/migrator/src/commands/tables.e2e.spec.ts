@@ -1,16 +1,17 @@
+import { allEntities } from '@vitals/models';
 import { runCli, uniquePrefix } from '../test-support/run-cli.ts';
 
 describe('vitals-migrate tables', () => {
   const prefix = uniquePrefix();
   const env = { TABLE_PREFIX: prefix };
   const actionsOf = (stdout: string) => (JSON.parse(stdout) as { details: { actions: { table: string; action: string }[] } }).details.actions;
+  /** Every registered entity's table under `prefix`: what the CLI must plan, create and report. */
+  const tablesUnder = (under: string) => allEntities.map((entity) => entity.tableName(under));
 
   it('plan lists every table to create and writes nothing; apply creates them; a second apply changes nothing', async () => {
     const plan = await runCli(['tables', 'plan', '--json'], env);
     expect(plan.code).toBe(0);
-    expect(actionsOf(plan.stdout).filter((a) => a.action === 'createTable').map((a) => a.table).sort()).toEqual(
-      ['bg_readings', 'fusion-daily-summaries', 'fusion-health-entries', 'sync_jobs', 'user_tokens'].map((name) => prefix + name),
-    );
+    expect(actionsOf(plan.stdout).filter((a) => a.action === 'createTable').map((a) => a.table).sort()).toEqual(tablesUnder(prefix).sort());
     expect(actionsOf((await runCli(['tables', 'plan', '--json'], env)).stdout)).toHaveLength(actionsOf(plan.stdout).length);
 
     const dryRun = await runCli(['tables', 'apply', '--dry-run', '--json'], env);
@@ -26,7 +27,8 @@ describe('vitals-migrate tables', () => {
       ]),
     );
     // DynamoDB Local has no point-in-time recovery: reported as skipped with the reason, not a crash.
-    expect(report.skipped).toHaveLength(5);
+    expect(report.skipped).toHaveLength(allEntities.length);
+    expect(report.skipped.map((skip) => skip.where).sort()).toEqual(tablesUnder(prefix).map((table) => `${table} enablePointInTimeRecovery`).sort());
     expect(report.skipped[0]?.reason).toContain('does not support');
 
     const again = await runCli(['tables', 'apply', '--json'], env);
@@ -39,7 +41,7 @@ describe('vitals-migrate tables', () => {
     const result = await runCli(['tables', 'plan'], { TABLE_PREFIX: uniquePrefix() });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('would {"table"');
-    expect(result.stderr).toMatch(/tables plan\n {2}read 5, written 0, skipped 0/);
+    expect(result.stderr).toMatch(new RegExp(`tables plan\n {2}read ${allEntities.length}, written 0, skipped 0`));
   });
 
   it('--help documents every option and exits 0', async () => {
