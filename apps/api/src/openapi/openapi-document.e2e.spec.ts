@@ -160,6 +160,20 @@ describe('openApiDocument', () => {
       const expected = Object.fromEntries(apiRoutes(api.container).map((route) => [route.operationId, [{ bearer: [route.scope] }]]));
       expect(documented).toEqual(expected);
     });
+
+    it('when an operation takes a body, the document gives the route’s example, which its request schema accepts', () => {
+      const bodyRoutes = apiRoutes(api.container).filter((route) => route.body !== undefined);
+      expect(bodyRoutes.map((route) => route.operationId)).toEqual(
+        expect.arrayContaining(['storeReadings', 'storeTokens', 'scheduleSyncJob', 'putHealthEntry']),
+      );
+      const examples = bodyRoutes.map((route) => {
+        const requestBody = paths[route.path]?.[route.method]?.['requestBody'] as { content: Record<string, { schema: object; example?: unknown }> };
+        const media = requestBody.content['application/json'] as { schema: object; example?: unknown };
+        const validate = jsonSchema2020().compile(withComponents(media.schema, components));
+        return { operation: route.operationId, example: media.example, valid: validate(media.example), errors: validate.errors ?? null };
+      });
+      expect(examples).toEqual(bodyRoutes.map((route) => ({ operation: route.operationId, example: route.example, valid: true, errors: null })));
+    });
   });
 
   describe('real responses', () => {

@@ -122,7 +122,7 @@ function operationOf(route: Route): JsonSchema {
     parameters: parametersOf(route),
     ...(route.body === undefined
       ? {}
-      : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }),
+      : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input'), example: route.example } } } }),
     responses,
   };
 }

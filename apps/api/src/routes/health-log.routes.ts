@@ -91,6 +91,15 @@ export function healthLogRoutes(container: Container): Route[] {
       subject: 'health-log',
       params: EntryPathSchema,
       body: HealthEntryInputSchema,
+      example: {
+        medications: { ibuprofen: '400mg', paracetamol: '1g' },
+        pain: { back: '6-7-8', knee: '3' },
+        activities: { walk: 20 },
+        o2: '97',
+        bpr: '129/59',
+        note: 'felt fine',
+        sleep: '7:39',
+      },
       responses: { 200: { description: 'The stored entry with its derived attributes', schema: HealthEntrySchema } },
       handle: async ({ params, body }) => {
         return { status: 200, body: await health.saveEntry(params.date, params.time, body) };

@@ -87,6 +87,15 @@ export function readingsRoutes(container: Container): Route[] {
       subject: 'path-user',
       params: UserPathSchema,
       body: ReadingsBodySchema,
+      example: {
+        timestamp: '2026-01-05T09:00:00.000Z',
+        glucose_value: 120,
+        glucose_unit: 'mg/dL',
+        trend_direction: 'steady',
+        device_info: { device_id: 'g7', serial_number: 'SN-1', transmitter_id: 'TX-1' },
+        reading_type: 'CGM',
+        source: 'dexcom',
+      },
       responses: {
         201: {
           description: 'The stored reading, or `{ items }` for an array',

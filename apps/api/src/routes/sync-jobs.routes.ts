@@ -32,6 +32,13 @@ export function syncJobsRoutes(container: Container): Route[] {
       subject: 'path-user',
       params: UserPathSchema,
       body: SyncJobInputSchema,
+      example: {
+        provider: 'dexcom',
+        scheduled_at: '2026-01-05T10:00:00.000Z',
+        window_start: '2026-01-04T00:00:00.000Z',
+        window_end: '2026-01-05T00:00:00.000Z',
+        max_attempts: 3,
+      },
       responses: { 201: { description: 'The scheduled job', schema: SyncJobSchema } },
       handle: async ({ params, body }) => {
         const job = await jobs.create(params.user_id, body);

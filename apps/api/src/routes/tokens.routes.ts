@@ -74,6 +74,7 @@ export function tokensRoutes(container: Container): Route[] {
       subject: 'path-user',
       params: TokenPathSchema,
       body: UserTokenInputSchema,
+      example: { access_token: 'access', refresh_token: 'refresh', token_type: 'Bearer', scope: 'offline_access', expires_at: 1_900_000_000 },
       requestHeaders: CONDITIONAL_HEADERS,
       responses: {
         200: { description: 'Replaced; metadata only', schema: UserTokenMetadataSchema, headers: { ETag: 'The new version' } },
