@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { SCOPES } from '../auth/scopes.ts';
 import { apiRoutes } from '../routes/api-routes.ts';
 import type { Route } from '../routes/route.ts';
@@ -45,31 +46,8 @@ const HEALTH_QUERIES: Readonly<Record<string, string>> = {
   listDailySummaries: '?from=2026-02-01&to=2026-02-28',
 };
 
-/**
- * A valid body for every route that takes one, by operationId. A write that
- * got through would be visible in victim's data (a second reading, a new
- * token version, a second job).
- */
-const ATTACK_BODIES: Readonly<Record<string, unknown>> = {
-  storeReadings: {
-    timestamp: '2026-02-03T05:00:00.000Z',
-    glucose_value: 123,
-    device_info: { device_id: 'mallory-g7', serial_number: 'MALLORY-1' },
-  },
-  storeTokens: {
-    access_token: 'mallory-access',
-    refresh_token: 'mallory-refresh',
-    token_type: 'Bearer',
-    scope: 'offline_access',
-    expires_at: 1_900_000_000,
-  },
-  scheduleSyncJob: {
-    provider: 'dexcom',
-    window_start: '2026-03-01T00:00:00.000Z',
-    window_end: '2026-03-02T00:00:00.000Z',
-  },
-  putHealthEntry: { medications: { MalloryDrug: '1mg' }, note: 'mallory was here' },
-};
+/** What an admin's GET answered: the status, and the body of a 200. */
+type Read = { status: number; body: ApiResponse['body'] };
 
 /** The methods in an order where writes come before the reads and deletes of what they wrote. */
 const METHOD_ORDER = ['post', 'put', 'get', 'delete'];
@@ -77,6 +55,9 @@ const METHOD_ORDER = ['post', 'put', 'get', 'delete'];
 const isUserScoped = (route: Route) => route.path.includes('{user_id}');
 const isHealthLog = (route: Route) => route.subject === 'health-log';
 const keyOf = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
+/** A list of one user's data (a GET of `/v1/users/{user_id}/…` taking a page query): where a write that got through shows. */
+const isUserList = (route: Route) =>
+  isUserScoped(route) && route.method === 'get' && route.query instanceof z.ZodObject && 'limit' in route.query.shape;
 
 function pathFor(route: Route, userId: string): string {
   return route.path.replace(/\{([a-z_]+)\}/g, (_match, name: string) => {
@@ -89,12 +70,18 @@ function pathFor(route: Route, userId: string): string {
   });
 }
 
+/**
+ * The body sent to a route that takes one: the example its declaration
+ * carries. Any valid body proves the point (a write for another user is
+ * refused and nothing changes) as long as it is not victim's own data, so
+ * that a write that got through would show in what `stateOf` reads (a second
+ * reading, a new token version, a second job, another entry): the sweep
+ * checks that no example carries any of victim's values.
+ */
 function bodyFor(route: Route): unknown {
   if (route.body === undefined) return undefined;
-  if (!(route.operationId in ATTACK_BODIES)) {
-    throw new Error(`No body for ${route.operationId}: add a valid one to ATTACK_BODIES`);
-  }
-  return ATTACK_BODIES[route.operationId];
+  if (route.example === undefined) throw new Error(`${route.operationId} takes a body but declares no example: give its defineRoute one`);
+  return route.example;
 }
 
 /** What a client can observe of a response, less the request id that differs per request by design. */
@@ -125,24 +112,27 @@ describe('cross-user access', () => {
   let victimJobId: string;
   let leakMarkers: string[];
   let userRoutes: Route[];
+  let userLists: Route[];
   let healthRoutes: Route[];
   const healthAttacks: { key: string; response: ApiResponse; unknownRoute: ApiResponse }[] = [];
   const attacks: { key: string; victim: ApiResponse; absent: ApiResponse }[] = [];
   const stateBefore: Record<string, unknown> = {};
   const stateAfter: Record<string, unknown> = {};
 
-  /** Everything stored for `userId` that the attacker's requests could have changed, read as an admin. */
-  async function stateOf(userId: string) {
-    const read = async (path: string) => {
+  /**
+   * Everything stored for `userId` that the attacker's requests could have
+   * changed, read as an admin: the stored tokens, and every list of the user's
+   * data by operationId (`listReadings`, `listUserSyncJobs`, and any list a
+   * new route adds).
+   */
+  async function stateOf(userId: string): Promise<Record<string, Read>> {
+    const read = async (path: string): Promise<Read> => {
       const response = await api.call('GET', path, { token: adminToken });
       return { status: response.status, body: response.status === 200 ? response.body : null };
     };
-    const user = encodeURIComponent(userId);
-    return {
-      readings: await read(`/v1/users/${user}/readings?limit=1000`),
-      tokens: await read(`/v1/users/${user}/tokens/dexcom`),
-      sync_jobs: await read(`/v1/users/${user}/sync-jobs?limit=1000`),
-    };
+    const state: Record<string, Read> = { tokens: await read(`/v1/users/${encodeURIComponent(userId)}/tokens/dexcom`) };
+    for (const route of userLists) state[route.operationId] = await read(`${pathFor(route, userId)}?limit=1000`);
+    return state;
   }
 
   /** The health log as an admin reads it: every entry and summary of victim's month. */
@@ -185,9 +175,10 @@ describe('cross-user access', () => {
       'VictimDrug',
     ];
 
+    userRoutes = apiRoutes(api.container).filter(isUserScoped);
+    userLists = userRoutes.filter(isUserList);
     for (const user of [VICTIM, ATTACKER, ABSENT]) stateBefore[user] = await stateOf(user);
 
-    userRoutes = apiRoutes(api.container).filter(isUserScoped);
     const ordered = [...userRoutes].sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
     for (const route of ordered) {
       const body = bodyFor(route);
@@ -262,17 +253,27 @@ describe('cross-user access', () => {
       expect(forVictim).toEqual(forAbsentUser);
     });
 
+    it("when the sweep sends the routes' examples, none carries victim's data, so what it finds of victim's is victim's", () => {
+      const bodyRoutes = [...userRoutes, ...healthRoutes].filter((route) => route.body !== undefined);
+      const bodies = Object.fromEntries(bodyRoutes.map((route) => [route.operationId, bodyFor(route)]));
+      expect(Object.keys(bodies)).toEqual(expect.arrayContaining(['storeReadings', 'storeTokens', 'scheduleSyncJob', 'putHealthEntry']));
+      const carried = Object.fromEntries(
+        Object.entries(bodies).map(([operation, body]) => [operation, leakMarkers.filter((marker) => JSON.stringify(body).includes(marker))]),
+      );
+      expect(carried).toEqual(Object.fromEntries(Object.keys(bodies).map((operation) => [operation, []])));
+    });
+
     it("when mallory's writes and deletes have been refused, victim's data is unchanged and nothing was stored elsewhere", () => {
       const victimBefore = stateBefore[VICTIM] as Awaited<ReturnType<typeof stateOf>>;
-      expect(victimBefore.readings.body.items).toEqual([expect.objectContaining({ timestamp: VICTIM_READING.timestamp, glucose_value: 187 })]);
-      expect(victimBefore.tokens).toEqual({ status: 200, body: expect.objectContaining({ token_type: 'VictimBearer', version: 1 }) });
-      expect(victimBefore.sync_jobs.body.items).toEqual([expect.objectContaining({ job_id: victimJobId })]);
+      expect(userLists.map((route) => route.operationId)).toEqual(expect.arrayContaining(['listReadings', 'listUserSyncJobs']));
+      expect(victimBefore['listReadings']?.body.items).toEqual([expect.objectContaining({ timestamp: VICTIM_READING.timestamp, glucose_value: 187 })]);
+      expect(victimBefore['tokens']).toEqual({ status: 200, body: expect.objectContaining({ token_type: 'VictimBearer', version: 1 }) });
+      expect(victimBefore['listUserSyncJobs']?.body.items).toEqual([expect.objectContaining({ job_id: victimJobId })]);
       expect(stateAfter[VICTIM]).toEqual(victimBefore);
 
       const nothing = {
-        readings: { status: 200, body: { items: [], next_cursor: null } },
         tokens: { status: 404, body: null },
-        sync_jobs: { status: 200, body: { items: [], next_cursor: null } },
+        ...Object.fromEntries(userLists.map((route) => [route.operationId, { status: 200, body: { items: [], next_cursor: null } }])),
       };
       expect(stateAfter[ABSENT]).toEqual(nothing);
       expect(stateAfter[ATTACKER]).toEqual(nothing);

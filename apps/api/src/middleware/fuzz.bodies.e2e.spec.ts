@@ -5,7 +5,6 @@ import {
   INVALID_HEADER_CHAR,
   RUNS,
   USER,
-  VALID_BODIES,
   excerpt,
   nearValidBody,
   pathWith,
@@ -26,7 +25,12 @@ describe('fuzzing the API', () => {
   describe('request bodies', () => {
     it('when a route taking a body gets any JSON value, near-valid objects included, it never answers 5xx', async () => {
       const bodyRoutes = routes.filter((route) => route.body !== undefined);
-      expect(bodyRoutes.map((route) => route.operationId)).toEqual(expect.arrayContaining(Object.keys(VALID_BODIES)));
+      expect(bodyRoutes.map((route) => route.operationId)).toEqual(
+        expect.arrayContaining(['storeReadings', 'storeTokens', 'scheduleSyncJob', 'putHealthEntry']),
+      );
+      // The base every near-valid body mutates is the route's own example, and its schema accepts it.
+      const refused = bodyRoutes.filter((route) => route.body?.safeParse(validBody(route)).success !== true).map((route) => route.operationId);
+      expect(refused).toEqual([]);
       const cases = fc.constantFrom(...bodyRoutes).chain((route) =>
         fc.record({
           operation: fc.constant(route.operationId),

@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { USER, VALID_BODIES, json, type Json, type RawResponse } from '../test-support/fuzz-inputs.ts';
+import { USER, json, type Json, type RawResponse } from '../test-support/fuzz-inputs.ts';
 import { fuzzTarget } from '../test-support/fuzz-target.ts';
 
 describe('fuzzing the API', () => {
-  const { started, tokenFor, send, expectWellFormed } = fuzzTarget();
+  const { started, exampleOf, tokenFor, send, expectWellFormed } = fuzzTarget();
   let adminToken: string;
   beforeAll(() => {
     ({ adminToken } = started());
@@ -31,7 +31,7 @@ describe('fuzzing the API', () => {
     });
 
     it('when a body does not decompress as its Content-Encoding says, it is a 400 problem', async () => {
-      const reading = json(VALID_BODIES['storeReadings']);
+      const reading = json(exampleOf('storeReadings'));
       for (const [encoding, body] of [
         ['gzip', Buffer.alloc(0)],
         ['gzip', gzipSync(reading).subarray(0, 12)],
@@ -48,9 +48,9 @@ describe('fuzzing the API', () => {
     it("when a field would make the stored item larger than DynamoDB's 400 KB item limit, it is a 4xx problem", async () => {
       const big = 'x'.repeat(450_000);
       const cases: [string, string, Json][] = [
-        ['POST', `/v1/users/${USER}/readings`, { ...VALID_BODIES['storeReadings'], device_info: { device_id: 'g7', serial_number: big } }],
-        ['POST', `/v1/users/${USER}/readings`, { ...VALID_BODIES['storeReadings'], source: big }],
-        ['PUT', '/v1/health/entries/2026-02-01/0800', { ...VALID_BODIES['putHealthEntry'], note: big }],
+        ['POST', `/v1/users/${USER}/readings`, { ...exampleOf('storeReadings'), device_info: { device_id: 'g7', serial_number: big } }],
+        ['POST', `/v1/users/${USER}/readings`, { ...exampleOf('storeReadings'), source: big }],
+        ['PUT', '/v1/health/entries/2026-02-01/0800', { ...exampleOf('putHealthEntry'), note: big }],
       ];
       for (const [method, path, body] of cases) {
         const response = await send(method, path, { authorization: `Bearer ${await tokenFor(USER)}`, 'content-type': 'application/json' }, json(body));

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { SCOPES } from '../auth/scopes.ts';
 import { apiRoutes } from '../routes/api-routes.ts';
 import type { Route } from '../routes/route.ts';
-import { USER, VALID_BODIES, type RawResponse } from './fuzz-inputs.ts';
+import { USER, validBody, type Json, type RawResponse } from './fuzz-inputs.ts';
 import { startTestApi, type TestApi } from './test-api.ts';
 
 /** What the fuzz specs read once the API is up: the server, its routes and OpenAPI paths, real cursors, an admin token. */
@@ -33,6 +33,13 @@ export function fuzzTarget() {
     const route = routes.find((candidate) => candidate.operationId === operationId);
     if (route === undefined) throw new Error(`No route ${operationId}`);
     return route;
+  }
+
+  /** The example body the route `operationId` declares. */
+  function exampleOf(operationId: string): Json {
+    const body = validBody(routeOf(operationId));
+    if (body === undefined) throw new Error(`${operationId} takes no body`);
+    return body;
   }
 
   /** A token with every non-admin scope for `userId`, or an admin's where `userId` cannot be a token subject. */
@@ -101,13 +108,13 @@ export function fuzzTarget() {
       expect({ path, status: response.status }).toEqual({ path, status: method === 'POST' ? 201 : 200 });
     };
     for (const minute of ['00', '05', '10']) {
-      await seed('POST', `/v1/users/${USER}/readings`, { ...VALID_BODIES['storeReadings'], timestamp: `2026-01-05T09:${minute}:00.000Z` });
+      await seed('POST', `/v1/users/${USER}/readings`, { ...exampleOf('storeReadings'), timestamp: `2026-01-05T09:${minute}:00.000Z` });
     }
     for (const day of ['03', '04']) {
-      await seed('POST', `/v1/users/${USER}/sync-jobs`, { ...VALID_BODIES['scheduleSyncJob'], scheduled_at: `2026-01-${day}T10:00:00.000Z` });
+      await seed('POST', `/v1/users/${USER}/sync-jobs`, { ...exampleOf('scheduleSyncJob'), scheduled_at: `2026-01-${day}T10:00:00.000Z` });
     }
     for (const [date, time] of [['2026-01-05', '0800'], ['2026-01-05', '0900'], ['2026-01-06', '0800']]) {
-      await seed('PUT', `/v1/health/entries/${date}/${time}`, VALID_BODIES['putHealthEntry']);
+      await seed('PUT', `/v1/health/entries/${date}/${time}`, exampleOf('putHealthEntry'));
     }
     const pages = [
       [`/v1/users/${USER}/readings?limit=1`, token],
@@ -147,5 +154,5 @@ export function fuzzTarget() {
 
   const started = (): FuzzServer => ({ api, routes, document, realCursors, adminToken });
 
-  return { started, routeOf, tokenFor, send, expectWellFormed, cursor };
+  return { started, routeOf, exampleOf, tokenFor, send, expectWellFormed, cursor };
 }
