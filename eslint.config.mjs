@@ -43,12 +43,19 @@ const depConstraints = [
 /** Projects whose tests, too, depend on nothing of ours. */
 const selfContained = ['scope:local-dynamodb', 'scope:dexcom-simulator'];
 
-/** Tests and benchmarks may also use the DynamoDB Local test helpers. */
-const testDepConstraints = depConstraints.map((constraint) =>
-  selfContained.includes(constraint.sourceTag)
-    ? constraint
-    : { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'scope:local-dynamodb'] },
-);
+/**
+ * Projects whose tests and benchmarks may also run the Dexcom simulator: the Dexcom client (to
+ * prove it against an independent reading of Dexcom's documentation) and the apps. Their
+ * production code may not (the apps' may already, above).
+ */
+const simulatorUsers = ['scope:dexcom-client', 'scope:app'];
+
+/** Tests and benchmarks may also use the DynamoDB Local test helpers, and some the Dexcom simulator. */
+const testDepConstraints = depConstraints.map((constraint) => {
+  if (selfContained.includes(constraint.sourceTag)) return constraint;
+  const testOnly = ['scope:local-dynamodb', ...(simulatorUsers.includes(constraint.sourceTag) ? ['scope:dexcom-simulator'] : [])];
+  return { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, ...testOnly])] };
+});
 
 const boundaries = (constraints) => ({
   '@nx/enforce-module-boundaries': [
