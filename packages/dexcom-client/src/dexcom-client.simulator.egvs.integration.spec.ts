@@ -143,6 +143,29 @@ describe('DexcomClient against the Dexcom simulator: egvs and dataRange', () => 
     });
   });
 
+  describe('revisions', () => {
+    it('when a run re-fetches an overlap and upserts by timestamp, the readings end with the final values under the same record ids', async () => {
+      const { sim, clock, client } = session;
+      const tokens = await session.connect('alice');
+      const store = new Map<string, GlucoseReadingInput>();
+      const sync = async (hours: number) => {
+        const answer = await client.egvs(tokens.access_token, { start: new Date(clock.now() - hours * HOUR), end: new Date(clock.now()) });
+        for (const input of egvsToReadingInputs(answer.records, { now: new Date(clock.now()) }).inputs) store.set(input.timestamp, input);
+      };
+      const first = clock.now();
+      await sync(6);
+      clock.advance(90 * MINUTE); // within the access token's two hours
+      await sync(6); // overlaps the first run by 4.5 hours
+
+      const final = sim.egvs('alice', first - 6 * HOUR, clock.now());
+      const revised = sim.egvs('alice', first - 2 * HOUR, first, { at: first }).filter((early) => final.some((late) => late.recordId === early.recordId && late.value !== early.value));
+      expect(revised.length).toBeGreaterThan(0);
+      expect([...store.values()].map((input) => [input.timestamp, input.dexcom?.record_id, input.glucose_value]).sort()).toEqual(
+        final.map((record) => [systemInstant(record), record.recordId, record.status === 'low' ? 39 : record.status === 'high' ? 401 : record.value]).sort(),
+      );
+    });
+  });
+
   describe('dataRange', () => {
     it("without lastSyncTime, answers the user's first and last reading that arrived, and no calibrations or events", async () => {
       const { sim, clock, client } = session;
@@ -188,6 +211,20 @@ describe('DexcomClient against the Dexcom simulator: egvs and dataRange', () => 
       );
       expect(arrived.length).toBeGreaterThan(0);
       expect(lastSync).toBe(SIM_START);
+    });
+  });
+
+  describe('an account without readings', () => {
+    it('when no reading has arrived yet, egvs answers an empty list and dataRange null ranges, neither an error', async () => {
+      const { sim, clock, client } = session;
+      sim.users.add({ login: 'newbie', historyDays: 0 });
+      const tokens = await session.connect('newbie');
+      await expect(client.egvs(tokens.access_token, { start: new Date(clock.now() - DAY), end: new Date(clock.now()) })).resolves.toMatchObject({
+        userId: sim.users.get('newbie')?.userId,
+        records: [],
+        invalid: [],
+      });
+      await expect(client.dataRange(tokens.access_token)).resolves.toMatchObject({ calibrations: null, egvs: null, events: null });
     });
   });
 
