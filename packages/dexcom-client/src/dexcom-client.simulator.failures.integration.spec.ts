@@ -93,6 +93,16 @@ describe('DexcomClient against the Dexcom simulator: failures', () => {
       await expect(session.client.dataRange(tokens.access_token)).resolves.toMatchObject({ recordType: 'dataRange' });
     });
 
+    it('when a refresh times out but the simulator still answers it, the refresh token is spent: retrying it is dexcom.invalidGrant', async () => {
+      // What the client documents ("the refresh token given is spent whatever happens next"), and what a worker must expect.
+      const hurried = session.clientWith({ timeoutMs: 250 });
+      session.sim.faults.slow({ endpoint: 'token', delayMs: 600 });
+      expect(await failure(hurried.refresh(tokens.refresh_token))).toMatchObject({ code: 'dexcom.unavailable', reason: 'timeout' });
+      const deadline = Date.now() + 5_000;
+      while (session.sim.calls.count('token', 200) < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await failure(session.client.refresh(tokens.refresh_token))).toMatchObject({ code: 'dexcom.invalidGrant', status: 400 });
+    });
+
     it('when the simulator has stopped, throws dexcom.unavailable with reason network', async () => {
       await session.sim.stop();
       const error = await failure(session.client.egvs(tokens.access_token, window()));
@@ -104,7 +114,7 @@ describe('DexcomClient against the Dexcom simulator: failures', () => {
 
   // Last: it reads what the tests above threw.
   it('when the client threw any of the errors above, no rendering of it holds the client secret or a token', () => {
-    expect(thrown.length).toBeGreaterThanOrEqual(12);
+    expect(thrown.length).toBeGreaterThanOrEqual(14);
     expect(thrown.map(({ error, secrets }) => ({ code: error.code, leaked: leakedSecrets(error, secrets) }))).toEqual(
       thrown.map(({ error }) => ({ code: error.code, leaked: [] })),
     );
