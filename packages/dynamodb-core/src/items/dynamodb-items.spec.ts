@@ -6,41 +6,25 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateComm
 import { DynamoDBService } from '../service/dynamodb.service.ts';
 import {
   $metadata,
-  DEFAULT_TABLE,
-  TABLE,
   clientMock,
   conditionFailed,
-  config,
   configWithoutDefaultTable,
   connectionRefused,
+  DEFAULT_TABLE,
   detailsOf,
   documentMock,
   failureOf,
+  itemsUnderTest,
   keyOf,
   notFound,
   readings,
-  recordingLogger,
+  TABLE,
   validationError,
 } from '../test-support/sdk-fakes.ts';
 import { DynamoDBItems } from './dynamodb-items.ts';
 
 describe(DynamoDBItems.name, () => {
-  let log: ReturnType<typeof recordingLogger>;
-  let service: DynamoDBService;
-  let db: DynamoDBItems;
-
-  beforeEach(() => {
-    clientMock.reset();
-    documentMock.reset();
-    log = recordingLogger();
-    service = new DynamoDBService(log.logger, config);
-    db = service.items;
-  });
-
-  afterEach(() => {
-    jest.useRealTimers();
-    service.close();
-  });
+  const t = itemsUnderTest();
 
   describe('.putItem', () => {
     const item = readings(1)[0];
@@ -48,7 +32,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when given a table, puts the item there without asking for the old item', async () => {
       documentMock.on(PutCommand).resolves({});
-      await expect(db.putItem({ tableName: TABLE, item })).resolves.toBeUndefined();
+      await expect(t.db.putItem({ tableName: TABLE, item })).resolves.toBeUndefined();
       expect(putInput()).toMatchObject({ TableName: TABLE, Item: item });
       expect(putInput().ConditionExpression).toBeUndefined();
       expect(putInput().ReturnValuesOnConditionCheckFailure).toBeUndefined();
@@ -56,13 +40,13 @@ describe(DynamoDBItems.name, () => {
 
     it('when given no table, uses default_table_name', async () => {
       documentMock.on(PutCommand).resolves({});
-      await db.putItem({ item });
+      await t.db.putItem({ item });
       expect(putInput().TableName).toBe(DEFAULT_TABLE);
     });
 
     it('when given a condition, sends it and asks for the existing item should it fail', async () => {
       documentMock.on(PutCommand).resolves({});
-      await db.putItem({
+      await t.db.putItem({
         tableName: TABLE,
         item,
         condition: {
@@ -83,7 +67,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when the condition fails, rejects with dynamodb.conditionFailed carrying the existing item unmarshalled', async () => {
       documentMock.on(PutCommand).rejects(conditionFailed({ pk: { S: 'user#1' }, sk: { S: 'reading#0000' }, version: { N: '4' } }));
-      const error = await failureOf(() => db.putItem({ tableName: TABLE, item, condition: { conditionExpression: 'attribute_not_exists(pk)' } }));
+      const error = await failureOf(() => t.db.putItem({ tableName: TABLE, item, condition: { conditionExpression: 'attribute_not_exists(pk)' } }));
       expect(detailsOf(error, 'dynamodb.conditionFailed')).toMatchObject({
         operation: 'putItem',
         table: TABLE,
@@ -94,13 +78,13 @@ describe(DynamoDBItems.name, () => {
 
     it('when DynamoDB rejects the request, rejects with dynamodb.requestFailed', async () => {
       documentMock.on(PutCommand).rejects(validationError());
-      const error = await failureOf(() => db.putItem({ tableName: TABLE, item }));
+      const error = await failureOf(() => t.db.putItem({ tableName: TABLE, item }));
       expect(detailsOf(error, 'dynamodb.requestFailed')).toEqual({ operation: 'putItem', table: TABLE, aws_error: 'ValidationException' });
     });
 
     it('when the connection is refused, rejects with dynamodb.unavailable', async () => {
       documentMock.on(PutCommand).rejects(connectionRefused());
-      expect((await failureOf(() => db.putItem({ tableName: TABLE, item }))).code).toBe('dynamodb.unavailable');
+      expect((await failureOf(() => t.db.putItem({ tableName: TABLE, item }))).code).toBe('dynamodb.unavailable');
     });
   });
 
@@ -110,24 +94,24 @@ describe(DynamoDBItems.name, () => {
 
     it('when the item exists, sends its key to the table and resolves the item', async () => {
       documentMock.on(GetCommand).resolves({ Item: item });
-      await expect(db.getItem({ tableName: TABLE, key: keyOf(item) })).resolves.toEqual(item);
+      await expect(t.db.getItem({ tableName: TABLE, key: keyOf(item) })).resolves.toEqual(item);
       expect(getInput()).toMatchObject({ TableName: TABLE, Key: keyOf(item) });
     });
 
     it('when there is no such item, resolves undefined', async () => {
       documentMock.on(GetCommand).resolves({});
-      await expect(db.getItem({ tableName: TABLE, key: keyOf(item) })).resolves.toBeUndefined();
+      await expect(t.db.getItem({ tableName: TABLE, key: keyOf(item) })).resolves.toBeUndefined();
     });
 
     it('when given no table, reads from default_table_name', async () => {
       documentMock.on(GetCommand).resolves({});
-      await db.getItem({ key: keyOf(item) });
+      await t.db.getItem({ key: keyOf(item) });
       expect(getInput().TableName).toBe(DEFAULT_TABLE);
     });
 
     it('when given read options, passes consistency, projection and attribute names through', async () => {
       documentMock.on(GetCommand).resolves({ Item: { pk: 'user#1' } });
-      await db.getItem({
+      await t.db.getItem({
         tableName: TABLE,
         key: keyOf(item),
         consistentRead: true,
@@ -145,7 +129,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when the table does not exist, rejects with dynamodb.requestFailed', async () => {
       documentMock.on(GetCommand).rejects(notFound());
-      expect((await failureOf(() => db.getItem({ tableName: 'missing', key: keyOf(item) }))).code).toBe('dynamodb.requestFailed');
+      expect((await failureOf(() => t.db.getItem({ tableName: 'missing', key: keyOf(item) }))).code).toBe('dynamodb.requestFailed');
     });
   });
 
@@ -155,7 +139,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when it succeeds, sends the expression with ReturnValues ALL_NEW and resolves the new attributes', async () => {
       documentMock.on(UpdateCommand).resolves({ Attributes: { ...key, glucose_mmol_l: 6.1 } });
-      const result = await db.updateItem({
+      const result = await t.db.updateItem({
         tableName: TABLE,
         key,
         update: { updateExpression: 'SET #g = :g', expressionAttributeNames: { '#g': 'glucose_mmol_l' }, expressionAttributeValues: { ':g': 6.1 } },
@@ -175,13 +159,13 @@ describe(DynamoDBItems.name, () => {
 
     it('when given no table, updates in default_table_name', async () => {
       documentMock.on(UpdateCommand).resolves({ Attributes: key });
-      await db.updateItem({ key, update: { updateExpression: 'REMOVE note' } });
+      await t.db.updateItem({ key, update: { updateExpression: 'REMOVE note' } });
       expect(updateInput().TableName).toBe(DEFAULT_TABLE);
     });
 
     it('when given a condition, sends it and asks for the existing item should it fail', async () => {
       documentMock.on(UpdateCommand).resolves({ Attributes: key });
-      await db.updateItem({
+      await t.db.updateItem({
         tableName: TABLE,
         key,
         update: { updateExpression: 'SET version = :next', conditionExpression: 'version = :current', expressionAttributeValues: { ':next': 2, ':current': 1 } },
@@ -192,7 +176,7 @@ describe(DynamoDBItems.name, () => {
     it('when the condition fails, rejects with dynamodb.conditionFailed carrying the key and the existing item', async () => {
       documentMock.on(UpdateCommand).rejects(conditionFailed({ pk: { S: 'user#1' }, sk: { S: 'reading#0000' }, version: { N: '5' } }));
       const error = await failureOf(() =>
-        db.updateItem({ tableName: TABLE, key, update: { updateExpression: 'SET version = :next', conditionExpression: 'version = :current' } }),
+        t.db.updateItem({ tableName: TABLE, key, update: { updateExpression: 'SET version = :next', conditionExpression: 'version = :current' } }),
       );
       expect(detailsOf(error, 'dynamodb.conditionFailed')).toEqual({
         operation: 'updateItem',
@@ -204,7 +188,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when DynamoDB answers without attributes, resolves an empty object', async () => {
       documentMock.on(UpdateCommand).resolves({});
-      await expect(db.updateItem({ tableName: TABLE, key, update: { updateExpression: 'REMOVE note' } })).resolves.toEqual({});
+      await expect(t.db.updateItem({ tableName: TABLE, key, update: { updateExpression: 'REMOVE note' } })).resolves.toEqual({});
     });
   });
 
@@ -214,25 +198,25 @@ describe(DynamoDBItems.name, () => {
 
     it('when the item existed, sends ReturnValues ALL_OLD and resolves the deleted item', async () => {
       documentMock.on(DeleteCommand).resolves({ Attributes: { ...key, glucose_mmol_l: 5 } });
-      await expect(db.deleteItem({ tableName: TABLE, key })).resolves.toEqual({ ...key, glucose_mmol_l: 5 });
+      await expect(t.db.deleteItem({ tableName: TABLE, key })).resolves.toEqual({ ...key, glucose_mmol_l: 5 });
       expect(deleteInput()).toMatchObject({ TableName: TABLE, Key: key, ReturnValues: 'ALL_OLD' });
       expect(deleteInput().ReturnValuesOnConditionCheckFailure).toBeUndefined();
     });
 
     it('when there was no such item, resolves undefined', async () => {
       documentMock.on(DeleteCommand).resolves({});
-      await expect(db.deleteItem({ tableName: TABLE, key })).resolves.toBeUndefined();
+      await expect(t.db.deleteItem({ tableName: TABLE, key })).resolves.toBeUndefined();
     });
 
     it('when given no table, deletes from default_table_name', async () => {
       documentMock.on(DeleteCommand).resolves({});
-      await db.deleteItem({ key });
+      await t.db.deleteItem({ key });
       expect(deleteInput().TableName).toBe(DEFAULT_TABLE);
     });
 
     it('when given a condition, sends it and asks for the existing item should it fail', async () => {
       documentMock.on(DeleteCommand).resolves({});
-      await db.deleteItem({
+      await t.db.deleteItem({
         tableName: TABLE,
         key,
         condition: {
@@ -254,7 +238,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when the condition fails, rejects with dynamodb.conditionFailed carrying the key and the existing item', async () => {
       documentMock.on(DeleteCommand).rejects(conditionFailed({ pk: { S: 'user#1' }, sk: { S: 'reading#0000' }, status: { S: 'final' } }));
-      const error = await failureOf(() => db.deleteItem({ tableName: TABLE, key, condition: { conditionExpression: '#s = :s' } }));
+      const error = await failureOf(() => t.db.deleteItem({ tableName: TABLE, key, condition: { conditionExpression: '#s = :s' } }));
       expect(detailsOf(error, 'dynamodb.conditionFailed')).toMatchObject({ key, existing_item: { ...key, status: 'final' } });
     });
   });
@@ -262,7 +246,7 @@ describe(DynamoDBItems.name, () => {
   describe('when no table is given and the config has no default_table_name', () => {
     let noDefault: DynamoDBService;
     beforeEach(() => {
-      noDefault = new DynamoDBService(log.logger, configWithoutDefaultTable);
+      noDefault = new DynamoDBService(t.log.logger, configWithoutDefaultTable);
     });
     afterEach(() => noDefault.close());
 
@@ -306,7 +290,7 @@ describe(DynamoDBItems.name, () => {
 
     it('maps put, update, delete and conditionCheck to the SDK shape, falling back to default_table_name', async () => {
       documentMock.on(TransactWriteCommand).resolves({});
-      await db.transactWrite({
+      await t.db.transactWrite({
         actions: [
           { put: { item: { pk: 'a', sk: '1' }, conditionExpression: 'attribute_not_exists(pk)' } },
           {
@@ -372,7 +356,7 @@ describe(DynamoDBItems.name, () => {
         }),
       );
       const error = await failureOf(() =>
-        db.transactWrite({
+        t.db.transactWrite({
           actions: [
             { put: { tableName: TABLE, item: { pk: 'a', sk: '1' } } },
             { update: { tableName: TABLE, key: { pk: 'b', sk: '1' }, updateExpression: 'SET #n = :n', conditionExpression: '#n < :n' } },
@@ -392,7 +376,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when DynamoDB is unreachable, rejects with dynamodb.unavailable', async () => {
       documentMock.on(TransactWriteCommand).rejects(connectionRefused());
-      const error = await failureOf(() => db.transactWrite({ actions: [{ delete: { tableName: TABLE, key: { pk: 'a' } } }] }));
+      const error = await failureOf(() => t.db.transactWrite({ actions: [{ delete: { tableName: TABLE, key: { pk: 'a' } } }] }));
       expect(error.code).toBe('dynamodb.unavailable');
     });
   });

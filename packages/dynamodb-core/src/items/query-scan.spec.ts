@@ -1,17 +1,14 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBService } from '../service/dynamodb.service.ts';
 import {
-  DEFAULT_TABLE,
-  TABLE,
-  clientMock,
-  config,
   connectionRefused,
+  DEFAULT_TABLE,
   documentMock,
   failureOf,
+  itemsUnderTest,
   keyOf,
   pagesOver,
   readings,
-  recordingLogger,
+  TABLE,
   throttled,
   timedOut,
   validationError,
@@ -19,22 +16,7 @@ import {
 import { DynamoDBItems } from './dynamodb-items.ts';
 
 describe(DynamoDBItems.name, () => {
-  let log: ReturnType<typeof recordingLogger>;
-  let service: DynamoDBService;
-  let db: DynamoDBItems;
-
-  beforeEach(() => {
-    clientMock.reset();
-    documentMock.reset();
-    log = recordingLogger();
-    service = new DynamoDBService(log.logger, config);
-    db = service.items;
-  });
-
-  afterEach(() => {
-    jest.useRealTimers();
-    service.close();
-  });
+  const t = itemsUnderTest();
 
   describe('.query', () => {
     const rows = readings(10);
@@ -43,26 +25,26 @@ describe(DynamoDBItems.name, () => {
 
     it('when limit is absent, follows every LastEvaluatedKey and returns every item', async () => {
       documentMock.on(QueryCommand).callsFake(pagesOver(rows, 4));
-      await expect(db.query({ ...byUser, tableName: TABLE })).resolves.toEqual(rows);
+      await expect(t.db.query({ ...byUser, tableName: TABLE })).resolves.toEqual(rows);
       expect(queryInputs().map((input) => input.ExclusiveStartKey)).toEqual([undefined, keyOf(rows[3]), keyOf(rows[7])]);
       expect(queryInputs().map((input) => input.Limit)).toEqual([undefined, undefined, undefined]);
     });
 
     it('when limit is 0, still returns every page', async () => {
       documentMock.on(QueryCommand).callsFake(pagesOver(rows, 4));
-      await expect(db.query({ ...byUser, tableName: TABLE, limit: 0 })).resolves.toHaveLength(10);
+      await expect(t.db.query({ ...byUser, tableName: TABLE, limit: 0 })).resolves.toHaveLength(10);
       expect(queryInputs()).toHaveLength(3);
     });
 
     it('when limit is N, returns exactly the first N items, asking each request for only the remainder', async () => {
       documentMock.on(QueryCommand).callsFake(pagesOver(rows, 4));
-      await expect(db.query({ ...byUser, tableName: TABLE, limit: 6 })).resolves.toEqual(rows.slice(0, 6));
+      await expect(t.db.query({ ...byUser, tableName: TABLE, limit: 6 })).resolves.toEqual(rows.slice(0, 6));
       expect(queryInputs().map((input) => input.Limit)).toEqual([6, 2]);
     });
 
     it('when limit is reached on a page boundary, sends no further request', async () => {
       documentMock.on(QueryCommand).callsFake(pagesOver(rows, 4));
-      await expect(db.query({ ...byUser, tableName: TABLE, limit: 4 })).resolves.toEqual(rows.slice(0, 4));
+      await expect(t.db.query({ ...byUser, tableName: TABLE, limit: 4 })).resolves.toEqual(rows.slice(0, 4));
       expect(queryInputs()).toHaveLength(1);
     });
 
@@ -72,24 +54,24 @@ describe(DynamoDBItems.name, () => {
         .resolvesOnce({ Items: rows.slice(0, 1), LastEvaluatedKey: keyOf(rows[4]) })
         .resolvesOnce({ Items: rows.slice(5, 7), LastEvaluatedKey: keyOf(rows[8]) })
         .resolvesOnce({ Items: rows.slice(9, 10) });
-      const items = await db.query({ ...byUser, tableName: TABLE, filterExpression: 'glucose_mmol_l > :g', limit: 3 });
+      const items = await t.db.query({ ...byUser, tableName: TABLE, filterExpression: 'glucose_mmol_l > :g', limit: 3 });
       expect(items).toEqual([rows[0], rows[5], rows[6]]);
       expect(queryInputs().map((input) => input.Limit)).toEqual([3, 2]);
     });
 
     it('when pageSize is given, sends it as Limit, capped by what limit still needs', async () => {
       documentMock.on(QueryCommand).callsFake(pagesOver(rows, 100));
-      await expect(db.query({ ...byUser, tableName: TABLE, pageSize: 3 })).resolves.toHaveLength(10);
+      await expect(t.db.query({ ...byUser, tableName: TABLE, pageSize: 3 })).resolves.toHaveLength(10);
       expect(queryInputs().map((input) => input.Limit)).toEqual([3, 3, 3, 3]);
 
       documentMock.resetHistory();
-      await expect(db.query({ ...byUser, tableName: TABLE, pageSize: 3, limit: 5 })).resolves.toEqual(rows.slice(0, 5));
+      await expect(t.db.query({ ...byUser, tableName: TABLE, pageSize: 3, limit: 5 })).resolves.toEqual(rows.slice(0, 5));
       expect(queryInputs().map((input) => input.Limit)).toEqual([3, 2]);
     });
 
     it('passes the key condition, index, filter, projection, attribute names and values, order, consistency and start key through', async () => {
       documentMock.on(QueryCommand).resolves({ Items: [] });
-      await db.query({
+      await t.db.query({
         tableName: TABLE,
         indexName: 'gsi1',
         keyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
@@ -119,7 +101,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when given no table, queries default_table_name', async () => {
       documentMock.on(QueryCommand).resolves({ Items: [] });
-      await db.query(byUser);
+      await t.db.query(byUser);
       expect(queryInputs()[0].TableName).toBe(DEFAULT_TABLE);
     });
 
@@ -130,14 +112,14 @@ describe(DynamoDBItems.name, () => {
       ['the request is invalid', 'dynamodb.requestFailed', validationError],
     ])('when %s, rejects with %s', async (_label, code, makeError) => {
       documentMock.on(QueryCommand).rejects(makeError());
-      const error = await failureOf(() => db.query({ ...byUser, tableName: TABLE }));
+      const error = await failureOf(() => t.db.query({ ...byUser, tableName: TABLE }));
       expect(error.code).toBe(code);
       expect(error.details).toMatchObject({ operation: 'query', table: TABLE });
     });
 
     it('when a later page fails, rejects rather than returning the partial result', async () => {
       documentMock.on(QueryCommand).resolvesOnce({ Items: rows.slice(0, 4), LastEvaluatedKey: keyOf(rows[3]) }).rejects(connectionRefused());
-      expect((await failureOf(() => db.query({ ...byUser, tableName: TABLE }))).code).toBe('dynamodb.unavailable');
+      expect((await failureOf(() => t.db.query({ ...byUser, tableName: TABLE }))).code).toBe('dynamodb.unavailable');
     });
   });
 
@@ -148,7 +130,7 @@ describe(DynamoDBItems.name, () => {
     it('yields each response page with its lastEvaluatedKey, the last page without one', async () => {
       documentMock.on(QueryCommand).callsFake(pagesOver(rows, 4));
       const pages = [];
-      for await (const page of db.queryPages(byUser)) pages.push(page);
+      for await (const page of t.db.queryPages(byUser)) pages.push(page);
       expect(pages).toEqual([
         { items: rows.slice(0, 4), lastEvaluatedKey: keyOf(rows[3]) },
         { items: rows.slice(4, 8), lastEvaluatedKey: keyOf(rows[7]) },
@@ -158,7 +140,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when the consumer stops after one page, sends no further request', async () => {
       documentMock.on(QueryCommand).callsFake(pagesOver(rows, 4));
-      for await (const page of db.queryPages(byUser)) {
+      for await (const page of t.db.queryPages(byUser)) {
         expect(page.items).toHaveLength(4);
         break;
       }
@@ -167,14 +149,14 @@ describe(DynamoDBItems.name, () => {
 
     it('when resumed from a lastEvaluatedKey, continues after it', async () => {
       documentMock.on(QueryCommand).callsFake(pagesOver(rows, 4));
-      const first = await db.queryPages(byUser).next();
+      const first = await t.db.queryPages(byUser).next();
       const lastEvaluatedKey = first.done ? undefined : first.value.lastEvaluatedKey;
-      await expect(db.query({ ...byUser, exclusiveStartKey: lastEvaluatedKey })).resolves.toEqual(rows.slice(4));
+      await expect(t.db.query({ ...byUser, exclusiveStartKey: lastEvaluatedKey })).resolves.toEqual(rows.slice(4));
     });
 
     it('when a request fails, the iteration rejects with a VitalsError', async () => {
       documentMock.on(QueryCommand).rejects(validationError());
-      const iterator = db.queryPages(byUser);
+      const iterator = t.db.queryPages(byUser);
       const error = await failureOf(() => iterator.next());
       expect(error.code).toBe('dynamodb.requestFailed');
     });
@@ -186,7 +168,7 @@ describe(DynamoDBItems.name, () => {
 
     it('when called with no parameters, scans the whole default table following every page', async () => {
       documentMock.on(ScanCommand).callsFake(pagesOver(rows, 4));
-      await expect(db.scan()).resolves.toEqual(rows);
+      await expect(t.db.scan()).resolves.toEqual(rows);
       expect(scanInputs().map((input) => [input.TableName, input.ExclusiveStartKey])).toEqual([
         [DEFAULT_TABLE, undefined],
         [DEFAULT_TABLE, keyOf(rows[3])],
@@ -196,13 +178,13 @@ describe(DynamoDBItems.name, () => {
 
     it('when limit is N, returns exactly N items and sends Limit as the remainder', async () => {
       documentMock.on(ScanCommand).callsFake(pagesOver(rows, 4));
-      await expect(db.scan({ tableName: TABLE, limit: 7 })).resolves.toEqual(rows.slice(0, 7));
+      await expect(t.db.scan({ tableName: TABLE, limit: 7 })).resolves.toEqual(rows.slice(0, 7));
       expect(scanInputs().map((input) => input.Limit)).toEqual([7, 3]);
     });
 
     it('passes filter, attribute names and values, index and segment through', async () => {
       documentMock.on(ScanCommand).resolves({ Items: [] });
-      await db.scan({
+      await t.db.scan({
         tableName: TABLE,
         indexName: 'gsi1',
         filterExpression: '#t = :t',
@@ -232,7 +214,7 @@ describe(DynamoDBItems.name, () => {
       ['the request is invalid', 'dynamodb.requestFailed', validationError],
     ])('when %s, rejects with %s', async (_label, code, makeError) => {
       documentMock.on(ScanCommand).rejects(makeError());
-      const error = await failureOf(() => db.scan({ tableName: TABLE }));
+      const error = await failureOf(() => t.db.scan({ tableName: TABLE }));
       expect(error.code).toBe(code);
       expect(error.details).toMatchObject({ operation: 'scan', table: TABLE });
     });
@@ -243,7 +225,7 @@ describe(DynamoDBItems.name, () => {
       const rows = readings(5);
       documentMock.on(ScanCommand).callsFake(pagesOver(rows, 2));
       const pages = [];
-      for await (const page of db.scanPages({ tableName: TABLE })) pages.push(page);
+      for await (const page of t.db.scanPages({ tableName: TABLE })) pages.push(page);
       expect(pages).toEqual([
         { items: rows.slice(0, 2), lastEvaluatedKey: keyOf(rows[1]) },
         { items: rows.slice(2, 4), lastEvaluatedKey: keyOf(rows[3]) },

@@ -22,8 +22,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DynamoDBConfig } from '../config/dynamodb-config.schema.ts';
 import { VitalsError, type VitalsErrorCode } from '../errors/vitals-error.ts';
+import type { DynamoDBItems } from '../items/dynamodb-items.ts';
 import type { Item, Key } from '../items/types.ts';
 import type { Logger } from '../logger/logger.ts';
+import { DynamoDBService } from '../service/dynamodb.service.ts';
 
 export const TABLE = 'vitals-readings';
 export const DEFAULT_TABLE = 'vitals-default';
@@ -178,3 +180,24 @@ export function batchGetRequests(): Key[][] {
 }
 
 export const fastRetry = { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 };
+
+/**
+ * What each test of a DynamoDBItems spec works on, made fresh before it (the
+ * SDK mocks reset, a recording logger, a service on the fake clients) and
+ * closed after it: `t.db` is the service's `items`.
+ */
+export function itemsUnderTest(): { log: ReturnType<typeof recordingLogger>; service: DynamoDBService; db: DynamoDBItems } {
+  const t = {} as { log: ReturnType<typeof recordingLogger>; service: DynamoDBService; db: DynamoDBItems };
+  beforeEach(() => {
+    clientMock.reset();
+    documentMock.reset();
+    t.log = recordingLogger();
+    t.service = new DynamoDBService(t.log.logger, config);
+    t.db = t.service.items;
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    t.service.close();
+  });
+  return t;
+}
