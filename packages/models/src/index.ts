@@ -133,6 +133,22 @@ export {
 export type { UserToken, UserTokenInput, UserTokenItem, UserTokenMetadata } from './user-token/user-token.schema.ts';
 
 export {
+  CONNECTION_LAST_ERROR_MAX_LENGTH,
+  CONNECTION_STATUSES,
+  ConnectionStatusSchema,
+  ConnectionStatusViewSchema,
+  PendingAuthorizationSchema,
+  ProviderConnectionSchema,
+  toConnectionStatusView,
+} from './connection/provider-connection.schema.ts';
+export type {
+  ConnectionStatus,
+  ConnectionStatusView,
+  PendingAuthorization,
+  ProviderConnection,
+} from './connection/provider-connection.schema.ts';
+
+export {
   DEFAULT_SYNC_MAX_ATTEMPTS,
   SYNC_JOB_STATUSES,
   SyncJobIdSchema,

@@ -1,3 +1,4 @@
+import { providerConnectionEntity } from '../connection/provider-connection.entity.ts';
 import { dailySummaryEntity } from '../daily-summary/daily-summary.entity.ts';
 import { glucoseReadingEntity } from '../glucose-reading/glucose-reading.entity.ts';
 import { healthEntryEntity } from '../health-entry/health-entry.entity.ts';
@@ -12,6 +13,7 @@ import type { AnyEntity } from './entity-types.ts';
  * the `export *` lines).
  */
 
+export * from '../connection/provider-connection.entity.ts';
 export * from '../daily-summary/daily-summary.entity.ts';
 export * from '../glucose-reading/glucose-reading.entity.ts';
 export * from '../health-entry/health-entry.entity.ts';
@@ -25,4 +27,5 @@ export const allEntities: readonly AnyEntity[] = [
   syncJobEntity,
   healthEntryEntity,
   dailySummaryEntity,
+  providerConnectionEntity,
 ];

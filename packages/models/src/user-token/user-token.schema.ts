@@ -45,6 +45,12 @@ export const UserTokenItemSchema = UserTokenInputSchema.omit({ access_token: tru
   access_token_enc: CiphertextSchema,
   refresh_token_enc: CiphertextSchema,
   key_id: z.string().min(1).max(256),
+  /**
+   * Who may spend the refresh token now, and until when: taken with a
+   * versioned update before a refresh, dropped by the save of the new set.
+   */
+  refresh_lease_owner: z.string().min(1).max(256).optional(),
+  refresh_lease_expires_at: IsoInstantSchema.optional(),
 });
 
 /** What the API may return about a token set: no token material, no key id. */
@@ -52,6 +58,8 @@ export const UserTokenMetadataSchema = UserTokenItemSchema.omit({
   access_token_enc: true,
   refresh_token_enc: true,
   key_id: true,
+  refresh_lease_owner: true,
+  refresh_lease_expires_at: true,
 });
 
 export type UserTokenInput = z.infer<typeof UserTokenInputSchema>;
