@@ -22,8 +22,10 @@ import {
   type Page,
   type PageRequest,
   type StoreQuery,
+  type StoreAction,
   type StoreWrite,
 } from './store-types.ts';
+import { transactActions } from './transact-actions.ts';
 
 /**
  * The one gateway between a repository and DynamoDB for one entity: its
@@ -210,20 +212,21 @@ export class EntityStore<T, I extends string = string> {
    * concurrent transaction on one of the items is `repository.conflict` on `key`.
    */
   async transact(writes: readonly StoreWrite[], key: Key): Promise<void> {
-    const actions = writes.map((write): TransactWriteItem =>
+    await transactActions(this.items, writes.map((write) => this.action(write).action), this.entity.name, key);
+  }
+
+  /** `write` as one action of a transaction that may span tables (see `EntityStores.transact`). */
+  action(write: StoreWrite): StoreAction {
+    const tableName = this.tableName;
+    const action: TransactWriteItem =
       'put' in write
-        ? { put: { tableName: this.tableName, item: write.put.item, ...write.put.condition } }
-        : { delete: { tableName: this.tableName, key: write.delete.key, ...write.delete.condition } },
-    );
-    try {
-      await this.items.transactWrite({ actions });
-    } catch (error) {
-      const lostRace =
-        VitalsError.is(error, 'dynamodb.transactionCanceled') &&
-        error.details.reasons.some((reason) => reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict');
-      if (!lostRace) throw error;
-      throw conflict(this.entity.name, key, { cause: error });
-    }
+        ? { put: { tableName, item: write.put.item, ...write.put.condition } }
+        : 'update' in write
+          ? { update: { tableName, key: write.update.key, ...write.update.params } }
+          : 'delete' in write
+            ? { delete: { tableName, key: write.delete.key, ...write.delete.condition } }
+            : { conditionCheck: { tableName, key: write.conditionCheck.key, ...write.conditionCheck.condition } };
+    return { entityName: this.entity.name, action };
   }
 
   // ── queries ───────────────────────────────────────────────────────────

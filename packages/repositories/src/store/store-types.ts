@@ -1,4 +1,4 @@
-import type { Item, Key, WriteCondition } from '@vitals/dynamodb-core';
+import type { Item, Key, TransactWriteItem, UpdateParams, WriteCondition } from '@vitals/dynamodb-core';
 import type { KeyConditionInput, KeyValue, SortCondition } from '@vitals/models';
 import type { SkippedItem } from './stored-items.ts';
 
@@ -54,4 +54,16 @@ export const MAX_PAGE_LIMIT = 1_000;
 /** One write of a transaction on this entity's table. */
 export type StoreWrite =
   | { put: { item: Item; condition?: WriteCondition } }
-  | { delete: { key: Key; condition?: WriteCondition } };
+  | { update: { key: Key; params: UpdateParams } }
+  | { delete: { key: Key; condition?: WriteCondition } }
+  | { conditionCheck: { key: Key; condition: Required<Pick<WriteCondition, 'conditionExpression'>> & WriteCondition } };
+
+/**
+ * One action of a transaction that may span tables, made by
+ * {@link EntityStore.action} (the store names its table) and sent by
+ * `EntityStores.transact`.
+ */
+export interface StoreAction {
+  readonly entityName: string;
+  readonly action: TransactWriteItem;
+}
