@@ -9,6 +9,7 @@ export {
   type Page,
   type PageRequest,
   type QueryFilter,
+  type StoreAction,
   type StoreQuery,
   type StoreWrite,
   type TableQuery,
@@ -28,10 +29,12 @@ export {
 } from './errors/repository-errors.ts';
 export { decodeCursor, encodeCursor, type QueryScope } from './pagination/cursor.ts';
 export {
+  DEFAULT_SYNC_SCHEDULE,
   REPOSITORY_TOKENS,
   systemClock,
   type Clock,
   type RepositorySettings,
+  type SyncSchedule,
 } from './settings/repository-settings.ts';
 export { createMissingTables, type CreateTablesOptions } from './tables/create-tables.ts';
 export {

@@ -1,3 +1,4 @@
+import { ConnectionService } from './connection/connection.service.ts';
 import { DailySummaryRepository } from './daily-summary/daily-summary.repository.ts';
 import { GlucoseReadingRepository } from './glucose-reading/glucose-reading.repository.ts';
 import { HealthEntryRepository } from './health-entry/health-entry.repository.ts';
@@ -11,6 +12,7 @@ import { UserTokenRepository } from './user-token/user-token.repository.ts';
  * new repository is added here and nowhere else.
  */
 
+export { ConnectionService } from './connection/connection.service.ts';
 export {
   DailySummaryRepository,
   MAX_SUMMARY_RANGE_DAYS,
@@ -35,4 +37,5 @@ export const repositoryClasses = [
   HealthEntryRepository,
   DailySummaryRepository,
   HealthLogService,
+  ConnectionService,
 ] as const;

@@ -15,7 +15,28 @@ export interface RepositorySettings {
   glucose_retention_days?: number;
   /** Days after which finished sync jobs expire; absent = kept forever. */
   sync_job_retention_days?: number;
+  /** How connected providers are synced; each field absent = {@link DEFAULT_SYNC_SCHEDULE}'s. */
+  sync_schedule?: Partial<SyncSchedule>;
 }
+
+/** How the runs of a connected provider are scheduled (see docs/DEXCOM-SYNC.md). */
+export interface SyncSchedule {
+  /** From a finished run to the next one. */
+  interval_ms: number;
+  /** The next window starts this long before the end of the last one synced: late and revised data are fetched again. */
+  overlap_ms: number;
+  /** The window of the first run after connecting, in days back from then. */
+  backfill_days: number;
+  /** Attempts each scheduled run gets before it fails and the next regular run takes its window over. */
+  max_attempts: number;
+}
+
+export const DEFAULT_SYNC_SCHEDULE: Readonly<SyncSchedule> = {
+  interval_ms: 5 * 60_000,
+  overlap_ms: 3 * 3_600_000,
+  backfill_days: 90,
+  max_attempts: 5,
+};
 
 /** Wall clock, injected so tests can control time. */
 export interface Clock {

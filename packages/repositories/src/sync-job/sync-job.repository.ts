@@ -247,7 +247,7 @@ export class SyncJobRepository {
     if (refusal !== undefined) throw refusal;
     const job = this.parsed(current as Item, key);
 
-    const write = failWrite(job, owner, error, this.clock.now(), this.retentionDays, expectedVersion);
+    const write = failWrite(job, owner, error, this.clock.now(), this.retentionDays, { expectedVersion });
     const updated = await this.update(key, write);
     this.log.info(
       {

@@ -6,6 +6,7 @@ import {
   cancelWrite,
   claimUpdate,
   completeWrite,
+  deferWrite,
   expireUpdate,
   failWrite,
   failedClaim,
@@ -54,9 +55,9 @@ describe('sync-job transitions', () => {
         (SYNC_JOB_TRANSITIONS[change].from as readonly string[]).includes(status),
       );
 
-    it('lets a pending job be claimed, cancelled or expired, and a running one every change but nothing else', () => {
+    it('lets a pending job be claimed, cancelled or expired, and a running one every change', () => {
       expect(allowed('pending')).toEqual(['claim', 'cancel', 'expire']);
-      expect(allowed('running')).toEqual(['claim', 'heartbeat', 'complete', 'retry', 'fail', 'cancel', 'expire']);
+      expect(allowed('running')).toEqual(['claim', 'heartbeat', 'complete', 'retry', 'fail', 'cancel', 'defer', 'expire']);
     });
 
     it('lets no change leave a finished job', () => {
@@ -267,7 +268,7 @@ describe('sync-job transitions', () => {
     });
 
     it('when it was the last attempt, fails the job for good and finishes it', () => {
-      const write = failWrite(job({ attempts: 3 }), 'worker-a', 'provider timeout', NOW, RETENTION_DAYS, 6);
+      const write = failWrite(job({ attempts: 3 }), 'worker-a', 'provider timeout', NOW, RETENTION_DAYS, { expectedVersion: 6 });
       expect(write.retry).toBe(false);
       expect(write.update.updateExpression).toBe(
         'SET #status = :failed, #last_error = :error, #completed_at = :now, #expires_at = :expires_at, #version = #version + :one, ' +
@@ -280,9 +281,51 @@ describe('sync-job transitions', () => {
       expect(write.update.expressionAttributeValues).not.toHaveProperty([':retry_at']);
     });
 
+    it('when final, fails the job for good even with attempts left', () => {
+      const write = failWrite(job({ attempts: 1 }), 'worker-a', 'refresh token revoked', NOW, RETENTION_DAYS, { final: true });
+      expect(write.retry).toBe(false);
+      expect(write.update.expressionAttributeValues).toMatchObject({ ':failed': 'failed', ':error': 'refresh token revoked' });
+      expect(write.update.expressionAttributeValues).not.toHaveProperty([':retry_at']);
+    });
+
     it('when the error is longer than the limit, keeps only its first 4,096 characters', () => {
       const write = failWrite(job(), 'worker-a', 'x'.repeat(SYNC_JOB_LAST_ERROR_MAX_LENGTH + 10), NOW, undefined);
       expect(write.update.expressionAttributeValues?.[':error']).toBe('x'.repeat(SYNC_JOB_LAST_ERROR_MAX_LENGTH));
+    });
+  });
+
+  describe('deferWrite', () => {
+    it('when built, puts the job back to pending at the given time and gives its attempt back, on condition of the attempts read', () => {
+      const until = new Date('2026-04-01T12:50:00.000Z');
+      expect(deferWrite(job({ attempts: 2 }), 'worker-a', until, 'Dexcom: 429, retry after 3000 s', NOW)).toEqual({
+        update: {
+          updateExpression:
+            'SET #status = :pending, #scheduled_at = :until, #last_error = :error, #attempts = #attempts - :one, ' +
+            '#version = #version + :one, #updated_at = :now REMOVE #lease_owner, #lease_expires_at',
+          conditionExpression: '#status = :running AND #lease_owner = :owner AND #attempts = :attempts',
+          expressionAttributeNames: names(
+            'status',
+            'scheduled_at',
+            'last_error',
+            'attempts',
+            'version',
+            'updated_at',
+            'lease_owner',
+            'lease_expires_at',
+          ),
+          expressionAttributeValues: {
+            ':pending': 'pending',
+            ':running': 'running',
+            ':owner': 'worker-a',
+            ':attempts': 2,
+            ':until': until.toISOString(),
+            ':error': 'Dexcom: 429, retry after 3000 s',
+            ':now': NOW.toISOString(),
+            ':one': 1,
+          },
+        },
+        requires: { change: 'defer', owner: 'worker-a' },
+      });
     });
   });
 

@@ -1,6 +1,7 @@
 import { VitalsError, type Item, type Key, type UpdateParams } from '@vitals/dynamodb-core';
 import { syncJobEntity, type SyncJob, type SyncJobStatus } from '@vitals/models';
 import { conflict, invalidTransition, notFound } from '../errors/repository-errors.ts';
+import { updateParams } from '../store/update-params.ts';
 import { syncJobRetryDelayMs } from './sync-job.backoff.ts';
 
 /*
@@ -14,6 +15,7 @@ import { syncJobRetryDelayMs } from './sync-job.backoff.ts';
  *    └─────retry───────┘ └──fail (last attempt)──▶ failed
  * pending | running ──cancel──▶ cancelled
  * pending | running ──expire (claimable, no attempts left)──▶ failed
+ * running ──defer (the provider said "later")──▶ pending, the attempt not counted
  *
  * Every update bumps `version` and sets `updated_at`, so of two racing
  * writers only one succeeds.
@@ -36,6 +38,8 @@ export const SYNC_JOB_TRANSITIONS = {
   retry: { from: ['running'], to: 'pending' },
   fail: { from: ['running'], to: 'failed' },
   cancel: { from: ['pending', 'running'], to: 'cancelled' },
+  /** Back to `pending` at a time the provider named (a 429's `Retry-After`), the attempt given back. */
+  defer: { from: ['running'], to: 'pending' },
   /** A claimable job with no attempts left (its last lease expired) is failed instead of claimed. */
   expire: { from: ['pending', 'running'], to: 'failed' },
 } as const satisfies Record<string, { from: readonly SyncJobStatus[]; to: SyncJobStatus }>;
@@ -186,7 +190,7 @@ export function completeWrite(
 
 /**
  * A failed attempt of `job` (as read, `running` and held by `owner`): with
- * attempts left back to `pending`, due after {@link syncJobRetryDelayMs},
+ * attempts left (and not `final`: an error no retry can mend) back to `pending`, due after {@link syncJobRetryDelayMs},
  * else `failed`. Conditioned also on `attempts` being what was read, since
  * the backoff depends on it. `last_error` keeps `error`, cut to
  * {@link SYNC_JOB_LAST_ERROR_MAX_LENGTH}; the lease is released.
@@ -197,9 +201,10 @@ export function failWrite(
   error: string,
   now: Date,
   retentionDays: number | undefined,
-  expectedVersion?: number,
+  options: { expectedVersion?: number; final?: boolean } = {},
 ): SyncJobWrite & { retry: boolean } {
-  const retry = job.attempts < job.max_attempts;
+  const { expectedVersion } = options;
+  const retry = options.final !== true && job.attempts < job.max_attempts;
   const finish = finishing(now, retentionDays);
   return {
     retry,
@@ -216,7 +221,7 @@ export function failWrite(
         ':running': 'running',
         ':owner': owner,
         ':attempts': job.attempts,
-        ':retry_at': new Date(now.getTime() + syncJobRetryDelayMs(Math.max(job.attempts, 1))).toISOString(),
+        ':retry_at': retryAt(job, now).toISOString(),
         ':error': error.slice(0, SYNC_JOB_LAST_ERROR_MAX_LENGTH),
         ':now': now.toISOString(),
         ':one': 1,
@@ -227,6 +232,38 @@ export function failWrite(
     // Refused by status, the caller learns the job "cannot become failed", whether or not a retry was due.
     requires: { change: 'fail', owner, expectedVersion },
   };
+}
+
+/**
+ * `job` (as read, `running` and held by `owner`) back to `pending`, due at
+ * `until`, its attempt given back (`attempts` − 1): the provider asked to be
+ * called later, which is no failure of the job. `last_error` keeps `reason`;
+ * the lease is released. Conditioned on `attempts` being what was read.
+ */
+export function deferWrite(job: SyncJob, owner: string, until: Date, reason: string, now: Date): SyncJobWrite {
+  return {
+    update: updateParams(
+      'SET #status = :pending, #scheduled_at = :until, #last_error = :error, #attempts = #attempts - :one, ' +
+        '#version = #version + :one, #updated_at = :now REMOVE #lease_owner, #lease_expires_at',
+      '#status = :running AND #lease_owner = :owner AND #attempts = :attempts',
+      {
+        ':pending': 'pending',
+        ':running': 'running',
+        ':owner': owner,
+        ':attempts': job.attempts,
+        ':until': until.toISOString(),
+        ':error': reason.slice(0, SYNC_JOB_LAST_ERROR_MAX_LENGTH),
+        ':now': now.toISOString(),
+        ':one': 1,
+      },
+    ),
+    requires: { change: 'defer', owner },
+  };
+}
+
+/** When a job whose attempt failed at `now` is due again, attempts left: after {@link syncJobRetryDelayMs}. */
+export function retryAt(job: Pick<SyncJob, 'attempts'>, now: Date): Date {
+  return new Date(now.getTime() + syncJobRetryDelayMs(Math.max(job.attempts, 1)));
 }
 
 /** A `pending` or `running` job `cancelled`; the lease released. */
@@ -291,20 +328,4 @@ export function finishing(now: Date, retentionDays: number | undefined): { set: 
 
 function versionClause(expectedVersion: number | undefined): string {
   return expectedVersion === undefined ? '' : ' AND #version = :expected_version';
-}
-
-/**
- * Update parameters whose attribute names are the `#name` tokens of the
- * expressions (attribute names are snake_case identifiers), and whose
- * values are those of `values` the expressions use: DynamoDB rejects unused ones.
- */
-function updateParams(update: string, condition: string, values: Record<string, unknown>): UpdateParams {
-  const text = `${update} ${condition}`;
-  const used = new Set(text.match(/:\w+/g) ?? []);
-  return {
-    updateExpression: update,
-    conditionExpression: condition,
-    expressionAttributeNames: Object.fromEntries([...new Set(text.match(/#\w+/g) ?? [])].map((token) => [token, token.slice(1)])),
-    expressionAttributeValues: Object.fromEntries(Object.entries(values).filter(([token]) => used.has(token))),
-  };
 }

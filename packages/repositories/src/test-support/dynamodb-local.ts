@@ -8,7 +8,7 @@ import { ensureTables } from '../tables/table-plan.ts';
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });
 
-/** A container over the test run's DynamoDB Local, with all five tables under a prefix of its own. */
+/** A container over the test run's DynamoDB Local, with every table under a prefix of its own. */
 export async function testContainer(
   overrides: Partial<RepositorySettings> = {},
   options: { clock?: Clock; logger?: Logger } = {},

@@ -13,6 +13,7 @@ import {
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
 import { validInput } from '../base/validate.ts';
+import { invalidItem } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
 import type { EntityStore } from '../store/entity-store.ts';
 import type { Page, PageRequest } from '../store/store-types.ts';
@@ -35,6 +36,13 @@ export interface TokenRotation {
   token: UserTokenMetadata;
 }
 
+/** Longest refresh lease: a refresh is one HTTP call. */
+const MAX_REFRESH_LEASE_MS = 600_000;
+const RefreshLeaseSchema = z.strictObject({
+  owner: z.string().min(1).max(256),
+  version: VersionSchema,
+  lease_ms: z.number().int().min(1).max(MAX_REFRESH_LEASE_MS),
+});
 const ExpectedVersionSchema = z.union([VersionSchema, z.literal('new')]).optional();
 /** What `save` needs of the stored item: its version to lock on and the creation time to keep. */
 const StoredVersionSchema = z.object({ version: VersionSchema, created_at: IsoInstantSchema });
@@ -148,6 +156,41 @@ export class UserTokenRepository {
   async listExpiringBefore(provider: string, before: number, page: PageRequest = {}): Promise<Page<UserTokenMetadata>> {
     const result = await this.store.queryPage({ index: 'provider-expires_at-index', partition: provider, sort: { lt: before } }, page);
     return { ...result, items: result.items.map(toUserTokenMetadata) };
+  }
+
+  /**
+   * Takes the refresh lease of the token set stored at `version` for
+   * `owner` until now + `leaseMs`, in one versioned update (`version` + 1):
+   * only the holder spends the refresh token, so two workers never send the
+   * same one to the provider. The holder stores the new set with
+   * `save(userId, provider, fresh, leased.version)`, which drops the lease.
+   *
+   * Resolves with the set decrypted at its new version, or `undefined` when
+   * it is no longer at `version` or another owner holds a live lease: the
+   * loser re-reads with {@link UserTokenRepository.get} until the new set is
+   * stored. A lease left by a holder that died expires and may be taken over.
+   */
+  async leaseRefresh(userId: string, provider: string, owner: string, version: number, leaseMs: number): Promise<UserToken | undefined> {
+    const key = this.store.key({ user_id: userId, provider });
+    validInput(RefreshLeaseSchema, { owner, version, lease_ms: leaseMs }, ENTITY);
+    const now = this.clock.now();
+    const outcome = await this.store.tryUpdate(key, {
+      updateExpression: 'SET #owner = :owner, #until = :until, #version = #version + :one, #updated_at = :now',
+      conditionExpression: '#version = :version AND (attribute_not_exists(#until) OR #until < :now OR #owner = :owner)',
+      expressionAttributeNames: { '#owner': 'refresh_lease_owner', '#until': 'refresh_lease_expires_at', '#version': 'version', '#updated_at': 'updated_at' },
+      expressionAttributeValues: {
+        ':owner': owner,
+        ':until': new Date(now.getTime() + leaseMs).toISOString(),
+        ':version': version,
+        ':now': now.toISOString(),
+        ':one': 1,
+      },
+    });
+    if (!('written' in outcome)) return undefined;
+    const item = this.store.parseOne(outcome.written);
+    if (item === undefined) throw invalidItem(ENTITY, key, ['the leased token set fails its schema'], { afterUpdate: true });
+    this.log.info({ user_id: userId, provider, version: item.version }, 'refresh lease taken');
+    return this.open(item);
   }
 
   /**
