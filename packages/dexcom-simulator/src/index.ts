@@ -1,4 +1,5 @@
 export { startDexcomSimulator, type DexcomSimulator } from './dexcom-simulator.ts';
+export { banner, cliOptions } from './cli-config.ts';
 export type { DexcomSimulatorOptions } from './simulator-options.ts';
 export type { SimulatedUser, SimulatedUserOptions } from './simulated-users.ts';
 export { manualClock, systemClock, type Clock, type ManualClock } from './clock.ts';
