@@ -54,7 +54,7 @@ describe('npm start', () => {
     expect(await goneWithin(`http://127.0.0.1:${dynamoPort}`, 20_000)).toBe(true);
   });
 
-  it('when NODE_ENV=production lacks the secrets, refuses to start, names them and prints no token', async () => {
+  it('when NODE_ENV=production lacks the secrets and the Dexcom variables, refuses to start, names them and prints no token', async () => {
     const started = npmStart({
       NODE_ENV: 'production',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
@@ -66,6 +66,9 @@ describe('npm start', () => {
     expect(code).not.toBe(0);
     expect(started.output()).toContain('API_JWT_SECRET: is required in production');
     expect(started.output()).toContain('TOKEN_ENCRYPTION_KEY: is required in production');
+    for (const name of ['DEXCOM_CLIENT_ID', 'DEXCOM_CLIENT_SECRET', 'DEXCOM_BASE_URL', 'DEXCOM_REDIRECT_URI']) {
+      expect(started.output()).toContain(`${name}: is required in production`);
+    }
     expect(started.output()).not.toMatch(/DEV_TOKEN|listening/);
   });
 });

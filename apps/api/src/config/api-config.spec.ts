@@ -8,6 +8,13 @@ import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.ts';
 
 const KEY = randomBytes(32).toString('base64');
 const SECRET = 'a-production-secret-of-at-least-32-chars';
+/** What production needs to reach Dexcom. */
+const DEXCOM = {
+  DEXCOM_CLIENT_ID: 'vitals-client',
+  DEXCOM_CLIENT_SECRET: 'dexcom-client-secret-in-prod',
+  DEXCOM_BASE_URL: 'https://api.dexcom.eu',
+  DEXCOM_REDIRECT_URI: 'https://vitals.example/v1/connections/dexcom/callback',
+};
 
 function issuesOf(run: () => unknown): { path: string; message: string }[] {
   try {
@@ -41,20 +48,27 @@ describe('apiConfigFromEnv', () => {
   });
 
   describe('when NODE_ENV=production', () => {
-    it('refuses to start without the secrets, naming both, and never generates them', () => {
+    it('refuses to start without the secrets and the Dexcom variables, naming each, and never generates them', () => {
       const generate = jest.fn(loadOrCreateDevSecrets);
       const issues = issuesOf(() => apiConfigFromEnv({ NODE_ENV: 'production' }, generate));
-      expect(issues.map((issue) => issue.path)).toEqual(['API_JWT_SECRET', 'TOKEN_ENCRYPTION_KEY']);
+      expect(issues.map((issue) => issue.path)).toEqual([
+        'API_JWT_SECRET',
+        'TOKEN_ENCRYPTION_KEY',
+        'DEXCOM_CLIENT_ID',
+        'DEXCOM_CLIENT_SECRET',
+        'DEXCOM_BASE_URL',
+        'DEXCOM_REDIRECT_URI',
+      ]);
       expect(generate).not.toHaveBeenCalled();
     });
 
     it('accepts the secrets, defaults to AWS and listens on every interface', () => {
-      const config = apiConfigFromEnv({ NODE_ENV: 'production', API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY });
+      const config = apiConfigFromEnv({ NODE_ENV: 'production', API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY, ...DEXCOM });
       expect(config).toMatchObject({ production: true, host: '0.0.0.0', dynamodb: { endpoint: { mode: 'aws' } } });
     });
 
     it('names no health-log owner unless HEALTH_LOG_OWNER does (then only admins may use the log)', () => {
-      const secrets = { NODE_ENV: 'production', API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY };
+      const secrets = { NODE_ENV: 'production', API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY, ...DEXCOM };
       expect(apiConfigFromEnv(secrets).health_log_owner).toBeUndefined();
       expect(apiConfigFromEnv({ ...secrets, HEALTH_LOG_OWNER: 'alice' }).health_log_owner).toBe('alice');
     });
@@ -102,6 +116,64 @@ describe('apiConfigFromEnv', () => {
     const two = apiConfigFromEnv({ API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY });
     expect(one.cursor_secret).toBe(two.cursor_secret);
     expect(one.cursor_secret).not.toContain(SECRET);
+  });
+
+  it('derives the authorization-state key from the JWT secret under a label of its own: stable, and neither the JWT key nor the cursor key', () => {
+    const one = apiConfigFromEnv({ API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY });
+    const two = apiConfigFromEnv({ API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY });
+    const other = apiConfigFromEnv({ API_JWT_SECRET: `${SECRET}-other`, TOKEN_ENCRYPTION_KEY: KEY });
+    const hex = (key: Uint8Array) => Buffer.from(key).toString('hex');
+    expect(hex(one.authorization_state_secret)).toBe(hex(two.authorization_state_secret));
+    expect(hex(one.authorization_state_secret)).not.toBe(hex(other.authorization_state_secret));
+    expect(one.authorization_state_secret).toHaveLength(32);
+    expect(hex(one.authorization_state_secret)).not.toBe(hex(one.jwt_secret));
+    expect(Buffer.from(one.authorization_state_secret).toString('base64url')).not.toBe(one.cursor_secret);
+  });
+
+  describe('the Dexcom variables', () => {
+    const BASE = { API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY };
+
+    it('when none is set outside production, there is no Dexcom config (the connect routes answer 503)', () => {
+      expect(apiConfigFromEnv(BASE).dexcom).toBeUndefined();
+    });
+
+    it('when all four are set, they become the client config with the default timeout', () => {
+      expect(apiConfigFromEnv({ ...BASE, ...DEXCOM }).dexcom).toEqual({
+        clientId: 'vitals-client',
+        clientSecret: 'dexcom-client-secret-in-prod',
+        baseUrl: 'https://api.dexcom.eu',
+        redirectUri: 'https://vitals.example/v1/connections/dexcom/callback',
+        timeoutMs: 10_000,
+      });
+    });
+
+    it('when DEXCOM_BASE_URL is a region name, it is that region’s documented host', () => {
+      expect(apiConfigFromEnv({ ...BASE, ...DEXCOM, DEXCOM_BASE_URL: 'sandbox' }).dexcom?.baseUrl).toBe('https://sandbox-api.dexcom.com');
+      expect(apiConfigFromEnv({ ...BASE, ...DEXCOM, DEXCOM_BASE_URL: 'http://127.0.0.1:4100/' }).dexcom?.baseUrl).toBe('http://127.0.0.1:4100');
+    });
+
+    it('when only some are set outside production, refuses to start, naming the missing ones', () => {
+      const issues = issuesOf(() => apiConfigFromEnv({ ...BASE, DEXCOM_CLIENT_ID: 'x', DEXCOM_BASE_URL: 'sandbox' }));
+      expect(issues).toEqual([
+        { path: 'DEXCOM_CLIENT_SECRET', message: 'is required with DEXCOM_CLIENT_ID, DEXCOM_BASE_URL (set all four, or none)' },
+        { path: 'DEXCOM_REDIRECT_URI', message: 'is required with DEXCOM_CLIENT_ID, DEXCOM_BASE_URL (set all four, or none)' },
+      ]);
+    });
+
+    it('when a URL is not one, names the variable and never echoes the client secret', () => {
+      let message = '';
+      const issues = issuesOf(() => {
+        try {
+          return apiConfigFromEnv({ ...BASE, ...DEXCOM, DEXCOM_BASE_URL: 'dexcom.example', DEXCOM_REDIRECT_URI: 'callback' });
+        } catch (error) {
+          message = (error as Error).message;
+          throw error;
+        }
+      });
+      expect(issues.map((issue) => issue.path)).toEqual(['DEXCOM_BASE_URL', 'DEXCOM_REDIRECT_URI']);
+      expect(issues[0]?.message).toMatch(/http\(s\) URL.*or one of sandbox, us, eu, jp/);
+      expect(message).not.toContain(DEXCOM.DEXCOM_CLIENT_SECRET);
+    });
   });
 });
 

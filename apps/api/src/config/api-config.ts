@@ -2,7 +2,9 @@ import { VitalsError, dynamoDBSettingsFromEnv, type DynamoDBSettings, type EnvLi
 import { parseTokenKeyRing, type TokenKeyRing } from '@vitals/repositories';
 import { createHash, createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
+import type { DexcomClientConfig } from '@vitals/dexcom-client';
 import type { DevSecrets } from './dev-secrets.ts';
+import { dexcomSettingsFromEnv } from './dexcom-config.ts';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 /** Everything the API runs with, read from the environment once (the README's configuration table). */
@@ -34,6 +36,13 @@ export interface ApiConfig {
   http_headers_timeout_ms: number;
   /** The whole request, headers and declared body, must arrive within this; else 408. */
   http_request_timeout_ms: number;
+  /**
+   * How the API reaches Dexcom for the connect routes (required in production).
+   * Absent elsewhere unless set: those routes then answer 503 "Dexcom is not configured".
+   */
+  dexcom?: DexcomClientConfig;
+  /** Signs the `state` of Dexcom authorizations; derived from the JWT secret under a label of its own. */
+  authorization_state_secret: Uint8Array;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,7 +64,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * still readable in `TOKEN_ENCRYPTION_PREVIOUS_KEYS`, comma-separated),
  * `RATE_LIMIT_PER_MINUTE`, `BODY_LIMIT_BYTES`, `TRUST_PROXY`, `HTTP_HEADERS_TIMEOUT_MS`,
  * `HTTP_REQUEST_TIMEOUT_MS`, `VITALS_DATA_DIR`, `HEALTH_LOG_OWNER` (default
- * `demo` outside production, none in it), plus the
+ * `demo` outside production, none in it), the Dexcom variables of
+ * `dexcomSettingsFromEnv` (required in production), plus the
  * DynamoDB variables of `dynamoDBSettingsFromEnv`. Outside production the two
  * secrets default to `devSecrets` (generated once under `.data/`); in
  * production they are required. Throws one `config.invalid` listing every
@@ -134,6 +144,8 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
   if (config.http_headers_timeout_ms > config.http_request_timeout_ms) {
     issues.push({ path: 'HTTP_HEADERS_TIMEOUT_MS', message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
   }
+  const { dexcom, issues: dexcomIssues } = dexcomSettingsFromEnv(value, production);
+  issues.push(...dexcomIssues);
   const trustProxy = parseTrustProxy(env['TRUST_PROXY']);
   if ('message' in trustProxy) issues.push({ path: 'TRUST_PROXY', message: trustProxy.message });
   if (issues.length > 0 || dynamodb === undefined || jwtSecret === undefined || tokenKeys === undefined) {
@@ -150,6 +162,8 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
     jwt_secret: new TextEncoder().encode(jwtSecret),
     cursor_secret: createHmac('sha256', jwtSecret).update('vitals/pagination-cursor').digest('base64url'),
     token_keys: tokenKeys,
+    ...(dexcom === undefined ? {} : { dexcom }),
+    authorization_state_secret: createHmac('sha256', jwtSecret).update('vitals/dexcom-authorization-state').digest(),
   };
 }
 
