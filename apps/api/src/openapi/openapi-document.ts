@@ -107,18 +107,28 @@ function operationOf(route: Route): JsonSchema {
       ...(response.headers === undefined
         ? {}
         : { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }),
-      ...(response.schema === undefined ? {} : { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } }),
+      ...(response.contentType === 'text/html'
+        ? { content: { 'text/html': { schema: { type: 'string' } } } }
+        : response.schema === undefined
+          ? {}
+          : { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } }),
     };
   }
   const conditional = route.requestHeaders?.['If-Match'] !== undefined || route.requestHeaders?.['If-None-Match'] !== undefined;
-  const problems = [400, 401, 403, 404, 409, ...(conditional ? [412] : []), ...(route.body === undefined ? [] : [413, 415]), 429, 503];
+  // A public route reads no token, so it never answers 401 or 403.
+  const auth = route.public === true ? [] : [401, 403];
+  const problems = [400, ...auth, 404, 409, ...(conditional ? [412] : []), ...(route.body === undefined ? [] : [413, 415]), 429, 503];
   for (const status of problems) responses[status] = problemRef(PROBLEM_RESPONSES[status] as string);
+  for (const [status, description] of Object.entries(route.problems ?? {})) responses[status] = problemRef(description);
   return {
     operationId: route.operationId,
     tags: [route.tag],
     summary: route.summary,
-    description: [route.description, `Requires the scope \`${route.scope}\`.`].filter(Boolean).join('\n\n'),
-    security: [{ bearer: [route.scope] }],
+    description: [route.description, route.public === true ? 'No bearer token: anyone may call it.' : `Requires the scope \`${route.scope}\`.`]
+      .filter(Boolean)
+      .join('\n\n'),
+    // An empty list overrides nothing globally here, and says plainly that no authentication applies.
+    security: route.public === true ? [] : [{ bearer: [route.scope] }],
     parameters: parametersOf(route),
     ...(route.body === undefined
       ? {}

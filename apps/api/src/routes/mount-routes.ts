@@ -1,11 +1,11 @@
 import type { Logger } from '@vitals/dynamodb-core';
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { BearerTokens } from '../auth/bearer-tokens.ts';
 import { principalOf } from '../auth/request-principal.ts';
 import { mayActFor, mayUseHealthLog, type Principal } from '../auth/scopes.ts';
 import { ApiProblem } from '../middleware/problem-details.ts';
 import { validateRequest } from '../middleware/validate-request.ts';
-import type { Route } from './route.ts';
+import type { BearerRoute, Reply, Route } from './route.ts';
 
 /** `/v1/users/{user_id}` → `/v1/users/:user_id` */
 export function expressPath(path: string): string {
@@ -18,7 +18,7 @@ export interface AccessPolicy {
   healthLogOwner: string | undefined;
 }
 
-function authorize(route: Route, principal: Principal, req: Request, policy: AccessPolicy): void {
+function authorize(route: BearerRoute, principal: Principal, req: Request, policy: AccessPolicy): void {
   // The log is one person's: to anyone else it does not exist, whatever their scopes (the 404 of an unknown route).
   if (route.subject === 'health-log' && !mayUseHealthLog(principal, policy.healthLogOwner)) {
     throw new ApiProblem('notFound', 'No such route');
@@ -32,6 +32,37 @@ function authorize(route: Route, principal: Principal, req: Request, policy: Acc
   if (route.subject === 'path-user' && !mayActFor(principal, String(req.params['user_id']))) {
     throw new ApiProblem('forbidden', "This token may access only its own user's data");
   }
+}
+
+/**
+ * Authenticates, authorises, validates and handles one request. A public
+ * route (`public: true`) reads no bearer token at all — one sent is
+ * ignored — and its handler gets no principal; every other route refuses a
+ * request without a valid token before anything else happens.
+ */
+async function handled(route: Route, req: Request, tokens: BearerTokens, policy: AccessPolicy, who: { actor?: string }): Promise<Reply> {
+  const request = () =>
+    validateRequest(route, {
+      params: req.params,
+      query: req.query,
+      body: req.body,
+      hasJsonBody: typeof req.is('application/json') === 'string',
+    });
+  if (route.public === true) return route.handle({ ...request(), principal: undefined, headers: req.headers });
+  const principal = await principalOf(req, tokens);
+  who.actor = principal.user_id;
+  authorize(route, principal, req, policy);
+  return route.handle({ ...request(), principal, headers: req.headers });
+}
+
+/** The reply written out: JSON, none (204), or a page when the route documents `text/html` for its status. */
+function send(route: Route, reply: Reply, res: Response): void {
+  res.status(reply.status);
+  if (reply.headers !== undefined) res.set(reply.headers);
+  const html = route.responses[reply.status as keyof Route['responses']]?.contentType === 'text/html';
+  if (reply.body === undefined) res.end();
+  else if (html && typeof reply.body === 'string') res.type('text/html; charset=utf-8').send(reply.body);
+  else res.json(reply.body);
 }
 
 /**
@@ -57,21 +88,9 @@ export function mountRoutes(routes: readonly Route[], tokens: BearerTokens, logg
           status: res.statusCode,
         });
       });
-      const principal = await principalOf(req, tokens);
-      who.actor = principal.user_id;
-      authorize(route, principal, req, policy);
-      const input = validateRequest(route, {
-        params: req.params,
-        query: req.query,
-        body: req.body,
-        hasJsonBody: typeof req.is('application/json') === 'string',
-      });
-      const reply = await route.handle({ ...input, principal, headers: req.headers });
+      const reply = await handled(route, req, tokens, policy, who);
       who.subject = reply.subject ?? who.subject;
-      res.status(reply.status);
-      if (reply.headers !== undefined) res.set(reply.headers);
-      if (reply.body === undefined) res.end();
-      else res.json(reply.body);
+      send(route, reply, res);
     };
     router[route.method](expressPath(route.path), handler);
   }

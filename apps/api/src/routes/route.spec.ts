@@ -66,5 +66,36 @@ describe('route', () => {
       defineRoute({ ...fields, example: { name: 'a thing' } });
       expect(defineRoute({ ...fields, body: ThingSchema, example: { name: 'a thing', count: 2 } }).example).toEqual({ name: 'a thing', count: 2 });
     });
+
+    it('when a route is public, it declares no scope, its handler names the subject and gets no principal', async () => {
+      const fields = {
+        operationId: 'providerCallback',
+        method: 'get',
+        path: '/v1/callback',
+        tag: 'things',
+        summary: 'A redirect from elsewhere',
+        responses: { 200: { description: 'A page', contentType: 'text/html' } },
+      } as const;
+      const route = defineRoute({
+        ...fields,
+        public: true,
+        subject: 'handler',
+        handle: async ({ principal }) => ({ status: 200, body: principal === undefined ? '<p>anonymous</p>' : '<p>?</p>' }),
+      });
+      expect({ public: route.public, scope: route.scope }).toEqual({ public: true, scope: undefined });
+      if (route.public !== true) throw new Error('not public');
+      await expect(route.handle({ params: {}, query: {}, body: undefined, principal: undefined, headers: {} })).resolves.toEqual({
+        status: 200,
+        body: '<p>anonymous</p>',
+      });
+      const handle = created;
+      // Each call below is refused by the compiler (the typecheck fails if one is accepted).
+      // @ts-expect-error -- a public route has no scope: nothing reads a token
+      defineRoute({ ...fields, public: true, subject: 'handler', scope: 'readings:read', handle });
+      // @ts-expect-error -- a public route has no user to check: its handler names the subject
+      defineRoute({ ...fields, public: true, subject: 'path-user', handle });
+      // @ts-expect-error -- a route that is not public names the scope its token needs
+      defineRoute({ ...fields, subject: 'handler', handle });
+    });
   });
 });

@@ -21,10 +21,18 @@ export interface RouteInput<P, Q, B> {
   headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
+/** What a public route's handler receives: no bearer token was read, so there is no principal. */
+export interface PublicRouteInput<P, Q, B> extends Omit<RouteInput<P, Q, B>, 'principal'> {
+  principal: undefined;
+}
+
 /** A documented success response. */
 export interface SuccessResponse {
   description: string;
+  /** The JSON body's schema; a `text/html` response has none. */
   schema?: z.ZodType;
+  /** `application/json` unless said otherwise: a page for a browser is `text/html` (its reply's body a string). */
+  contentType?: 'application/json' | 'text/html';
   headers?: Readonly<Record<string, string>>;
 }
 
@@ -36,8 +44,32 @@ export interface SuccessResponse {
  * subject in its reply.
  */
 export type Subject = 'path-user' | 'health-log' | 'handler';
+
+/** A route that needs a bearer token (every route but the public ones): the scope it must carry, and whose data it touches. */
+export interface BearerAccess<P, Q, B> {
+  public?: undefined;
+  /** The scope the token must carry. */
+  scope: Scope;
+  subject: Subject;
+  handle(input: RouteInput<P, Q, B>): Promise<Reply>;
+}
+
+/**
+ * A route anyone may call without a bearer token, declared with
+ * `public: true`: no token is read (one sent is ignored), no scope or user
+ * check runs, and the handler authenticates the request by other means —
+ * the Dexcom callback, which the person's browser reaches from Dexcom's
+ * login, by its signed, single-use `state`. It names the subject in its reply.
+ */
+export interface PublicAccess<P, Q, B> {
+  public: true;
+  scope?: undefined;
+  subject: 'handler';
+  handle(input: PublicRouteInput<P, Q, B>): Promise<Reply>;
+}
+
 /** What every route declares, whether or not it takes a body. */
-interface RouteFields<P, Q, B> {
+interface RouteFields<P, Q> {
   operationId: string;
   method: HttpMethod;
   /** OpenAPI path template: `/v1/users/{user_id}/readings`. */
@@ -45,15 +77,13 @@ interface RouteFields<P, Q, B> {
   tag: string;
   summary: string;
   description?: string;
-  /** The scope the token must carry. */
-  scope: Scope;
-  subject: Subject;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   /** Request headers the route reads, documented as parameters. */
   requestHeaders?: Readonly<Record<string, string>>;
   responses: Readonly<Partial<Record<200 | 201 | 204, SuccessResponse>>>;
-  handle(input: RouteInput<P, Q, B>): Promise<Reply>;
+  /** Problems this route answers beyond the common ones, or a more precise description of one of them (by status). */
+  problems?: Readonly<Record<number, string>>;
 }
 
 /** What a body schema `S` parses into: the handler's `body` (undefined without a schema). */
@@ -72,15 +102,19 @@ type ExampleOf<S> = [S] extends [z.ZodType] ? { example: z.input<S> } : { exampl
  * One route, declared once: Express mounts it (auth, validation, handler)
  * and the OpenAPI document is generated from the same object.
  */
-export type RouteSpec<P, Q, S extends z.ZodType | undefined = undefined> = RouteFields<P, Q, BodyOf<S>> & { body?: S } & ExampleOf<S>;
+export type RouteSpec<P, Q, S extends z.ZodType | undefined = undefined> = RouteFields<P, Q> &
+  (BearerAccess<P, Q, BodyOf<S>> | PublicAccess<P, Q, BodyOf<S>>) & { body?: S } & ExampleOf<S>;
 
 /** A route with its types erased, as the app, the document generator and the tests hold it. */
-export interface Route extends Omit<RouteFields<unknown, unknown, unknown>, 'handle'> {
-  body?: z.ZodType;
-  /** A valid body (the schema's input); present whenever `body` is. */
-  example?: unknown;
-  handle(input: RouteInput<unknown, unknown, unknown>): Promise<Reply>;
-}
+export type Route = RouteFields<unknown, unknown> &
+  (BearerAccess<unknown, unknown, unknown> | PublicAccess<unknown, unknown, unknown>) & {
+    body?: z.ZodType;
+    /** A valid body (the schema's input); present whenever `body` is. */
+    example?: unknown;
+  };
+
+/** A route that needs a bearer token, with its types erased. */
+export type BearerRoute = Route & { public?: undefined; scope: Scope };
 
 /** Declares a route; the generics tie the handler's input to the schemas, and the example to the body's input. */
 export function defineRoute<P = Record<string, never>, Q = Record<string, never>, S extends z.ZodType | undefined = undefined>(
