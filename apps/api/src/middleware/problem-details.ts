@@ -20,6 +20,11 @@ export type ProblemKind =
   | 'requestTimeout'
   | 'headersTooLarge'
   | 'notImplemented'
+  | 'authorizationState'
+  | 'authorizationDenied'
+  | 'providerNotConfigured'
+  | 'providerUnavailable'
+  | 'badGateway'
   | 'internal';
 
 /** One problem of a validation failure: where (a JSON Pointer into the request) and what. */
@@ -79,6 +84,15 @@ const PROBLEM_TYPES: Record<ProblemKind, { status: number; title: string; detail
     detail: 'The request headers are larger than this API accepts',
   },
   notImplemented: { status: 501, title: 'Not implemented', detail: 'This API does not implement that method' },
+  authorizationState: {
+    status: 400,
+    title: 'Invalid authorization state',
+    detail: 'The authorization state is not one this API issued, has expired or was used; start connecting again',
+  },
+  authorizationDenied: { status: 400, title: 'Authorization not granted', detail: 'The provider did not grant access; nothing was connected' },
+  providerNotConfigured: { status: 503, title: 'Provider not configured', detail: 'This deployment is not configured for the provider' },
+  providerUnavailable: { status: 503, title: 'Provider unavailable', detail: 'The provider did not answer; try again shortly' },
+  badGateway: { status: 502, title: 'Bad gateway', detail: 'The provider answered something unexpected; try again later' },
   internal: { status: 500, title: 'Internal error', detail: 'Something went wrong on our side' },
 };
 

@@ -1,4 +1,5 @@
 import {
+  ConnectionStatusViewSchema,
   DailySummarySchema,
   DeviceInfoSchema,
   GlucoseReadingInputSchema,
@@ -41,6 +42,7 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: Io }[] = [
   { name: 'UserTokenMetadata', schema: UserTokenMetadataSchema, io: 'output' },
   { name: 'SyncJobInput', schema: SyncJobInputSchema, io: 'input' },
   { name: 'SyncJob', schema: SyncJobSchema, io: 'output' },
+  { name: 'ConnectionStatusView', schema: ConnectionStatusViewSchema, io: 'output' },
   { name: 'HealthEntryInput', schema: HealthEntryInputSchema, io: 'input' },
   { name: 'HealthEntry', schema: HealthEntrySchema, io: 'output' },
   { name: 'DailySummary', schema: DailySummarySchema, io: 'output' },
@@ -152,8 +154,9 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
       title: 'Vitals API',
       version,
       description:
-        'Glucose readings and statistics, OAuth tokens, sync jobs and a recovery health log over DynamoDB. ' +
+        'Glucose readings and statistics, OAuth tokens, sync jobs, Dexcom connections and a recovery health log over DynamoDB. ' +
         `Bearer JWT (HS256) with \`sub\` and \`scope\`; scopes: ${SCOPES.map((scope) => `\`${scope}\``).join(', ')}. ` +
+        "The one route without a bearer token is the Dexcom callback, which the browser reaches from Dexcom's login. " +
         'Every failure is application/problem+json (RFC 9457).',
     },
     tags: [
@@ -161,6 +164,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
       { name: 'readings', description: 'CGM glucose readings and their statistics' },
       { name: 'tokens', description: 'OAuth tokens of data providers (write-only)' },
       { name: 'sync-jobs', description: 'Scheduled provider syncs' },
+      { name: 'connections', description: 'Connecting a Dexcom account (OAuth), its sync status, disconnecting' },
       { name: 'health', description: 'The recovery health log and its daily summaries' },
     ],
     paths,

@@ -1,11 +1,18 @@
 import type { Container } from 'inversify';
+import { dexcomConnectionRoutes } from './dexcom-connection.routes.ts';
 import { healthLogRoutes } from './health-log.routes.ts';
 import { readingsRoutes } from './readings.routes.ts';
 import type { Route } from './route.ts';
 import { syncJobsRoutes } from './sync-jobs.routes.ts';
 import { tokensRoutes } from './tokens.routes.ts';
 
-/** Every authenticated route of the API, in the order the document lists them. */
+/** Every declared route of the API (all but the callback need a bearer token), in the order the document lists them. */
 export function apiRoutes(container: Container): Route[] {
-  return [...readingsRoutes(container), ...tokensRoutes(container), ...syncJobsRoutes(container), ...healthLogRoutes(container)];
+  return [
+    ...readingsRoutes(container),
+    ...tokensRoutes(container),
+    ...syncJobsRoutes(container),
+    ...dexcomConnectionRoutes(container),
+    ...healthLogRoutes(container),
+  ];
 }
