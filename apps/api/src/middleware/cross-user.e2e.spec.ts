@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SCOPES } from '../auth/scopes.ts';
 import { apiRoutes } from '../routes/api-routes.ts';
 import type { Route } from '../routes/route.ts';
-import { startTestApi, type ApiResponse, type TestApi } from '../test-support/test-api.ts';
+import { UNCALLED_DEXCOM_ENV, startTestApi, type ApiResponse, type TestApi } from '../test-support/test-api.ts';
 
 const VICTIM = 'victim';
 const ATTACKER = 'mallory';
@@ -130,7 +130,8 @@ describe('cross-user access', () => {
       const response = await api.call('GET', path, { token: adminToken });
       return { status: response.status, body: response.status === 200 ? response.body : null };
     };
-    const state: Record<string, Read> = { tokens: await read(`/v1/users/${encodeURIComponent(userId)}/tokens/dexcom`) };
+    const user = `/v1/users/${encodeURIComponent(userId)}`;
+    const state: Record<string, Read> = { tokens: await read(`${user}/tokens/dexcom`), connection: await read(`${user}/connections/dexcom`) };
     for (const route of userLists) state[route.operationId] = await read(`${pathFor(route, userId)}?limit=1000`);
     return state;
   }
@@ -144,7 +145,8 @@ describe('cross-user access', () => {
 
   beforeAll(async () => {
     // victim owns this deployment's health log; mallory holds every health scope but is not its owner.
-    api = await startTestApi({ env: { HEALTH_LOG_OWNER: VICTIM } });
+    // Dexcom is configured (never called: starting an authorization only builds a URL), so the connect routes answer.
+    api = await startTestApi({ env: { HEALTH_LOG_OWNER: VICTIM, ...UNCALLED_DEXCOM_ENV } });
     victimToken = await api.token(VICTIM);
     // Every non-admin scope: only the per-user check stands between mallory and victim's data.
     attackerToken = await api.token(ATTACKER);
@@ -154,7 +156,9 @@ describe('cross-user access', () => {
     const tokens = await api.call('PUT', `/v1/users/${VICTIM}/tokens/dexcom`, { token: victimToken, body: VICTIM_TOKENS });
     const job = await api.call('POST', `/v1/users/${VICTIM}/sync-jobs`, { token: victimToken, body: VICTIM_JOB });
     const entry = await api.call('PUT', `/v1/health/entries/${VICTIM_ENTRY.date}/${VICTIM_ENTRY.time}`, { token: victimToken, body: VICTIM_ENTRY.body });
-    expect([reading.status, tokens.status, job.status, entry.status]).toEqual([201, 201, 201, 200]);
+    // victim has started connecting Dexcom: a pending connection that a disconnect getting through would remove.
+    const connecting = await api.call('GET', `/v1/users/${VICTIM}/connections/dexcom/authorize`, { token: victimToken });
+    expect([reading.status, tokens.status, job.status, entry.status, connecting.status]).toEqual([201, 201, 201, 200, 200]);
     victimJobId = job.body.job_id;
     leakMarkers = [
       VICTIM_READING.timestamp,
@@ -219,6 +223,9 @@ describe('cross-user access', () => {
           'DELETE /v1/users/{user_id}/tokens/{provider}',
           'POST /v1/users/{user_id}/sync-jobs',
           'GET /v1/users/{user_id}/sync-jobs',
+          'GET /v1/users/{user_id}/connections/dexcom/authorize',
+          'GET /v1/users/{user_id}/connections/dexcom',
+          'DELETE /v1/users/{user_id}/connections/dexcom',
         ]),
       );
       expect(attacks).toHaveLength(userRoutes.length);
@@ -269,10 +276,12 @@ describe('cross-user access', () => {
       expect(victimBefore['listReadings']?.body.items).toEqual([expect.objectContaining({ timestamp: VICTIM_READING.timestamp, glucose_value: 187 })]);
       expect(victimBefore['tokens']).toEqual({ status: 200, body: expect.objectContaining({ token_type: 'VictimBearer', version: 1 }) });
       expect(victimBefore['listUserSyncJobs']?.body.items).toEqual([expect.objectContaining({ job_id: victimJobId })]);
+      expect(victimBefore['connection']).toEqual({ status: 200, body: expect.objectContaining({ provider: 'dexcom', status: 'pending' }) });
       expect(stateAfter[VICTIM]).toEqual(victimBefore);
 
       const nothing = {
         tokens: { status: 404, body: null },
+        connection: { status: 404, body: null },
         ...Object.fromEntries(userLists.map((route) => [route.operationId, { status: 200, body: { items: [], next_cursor: null } }])),
       };
       expect(stateAfter[ABSENT]).toEqual(nothing);
@@ -281,6 +290,7 @@ describe('cross-user access', () => {
 
     it('when mallory sends the same requests for her own user_id, each one succeeds', async () => {
       // The control: the bodies are valid and the token's scopes suffice, so the refusals above are the per-user check.
+      // (Her own Dexcom authorize comes before the connection's status and delete: the routes keep their order within a method.)
       const seeded = await api.call('POST', `/v1/users/${ATTACKER}/readings`, { token: attackerToken, body: VICTIM_READING });
       expect(seeded.status).toBe(201);
       const ordered = [...userRoutes].sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path.js';
 import { SCOPES } from '../auth/scopes.ts';
 import { apiRoutes } from '../routes/api-routes.ts';
-import { startTestApi, type ApiResponse, type TestApi } from '../test-support/test-api.ts';
+import { UNCALLED_DEXCOM_ENV, startTestApi, type ApiResponse, type TestApi } from '../test-support/test-api.ts';
 
 type Json = Record<string, unknown>;
 
@@ -78,7 +78,8 @@ describe('openApiDocument', () => {
 
   beforeAll(async () => {
     // The reader below owns the health log, so its routes answer with data rather than a 404.
-    api = await startTestApi({ env: { HEALTH_LOG_OWNER: 'doc-reader' } });
+    // Dexcom is configured (nothing here calls it) so that the connect routes answer rather than 503.
+    api = await startTestApi({ env: { HEALTH_LOG_OWNER: 'doc-reader', ...UNCALLED_DEXCOM_ENV } });
     const response = await api.call('GET', '/openapi.json');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json\b/);
@@ -148,17 +149,21 @@ describe('openApiDocument', () => {
           'UserTokenInput',
           'UserTokenMetadata',
           'GlucoseStatistics',
+          'ConnectionStatusView',
           'Problem',
         ]),
       );
     });
 
-    it('when an operation requires a scope, the document says which', () => {
+    it('when an operation requires a scope, the document says which; the one public route says it needs none', () => {
       const documented = Object.fromEntries(
         apiRoutes(api.container).map((route) => [route.operationId, paths[route.path]?.[route.method]?.['security']]),
       );
-      const expected = Object.fromEntries(apiRoutes(api.container).map((route) => [route.operationId, [{ bearer: [route.scope] }]]));
+      const expected = Object.fromEntries(
+        apiRoutes(api.container).map((route) => [route.operationId, route.public === true ? [] : [{ bearer: [route.scope] }]]),
+      );
       expect(documented).toEqual(expected);
+      expect(apiRoutes(api.container).filter((route) => route.public === true).map((route) => route.operationId)).toEqual(['dexcomCallback']);
     });
 
     it('when an operation takes a body, the document gives the route’s example, which its request schema accepts', () => {
@@ -308,6 +313,11 @@ describe('openApiDocument', () => {
         ['post', '/v1/users/{user_id}/readings', `${user}/readings`, { token, rawBody: 'x', headers: { 'content-type': 'application/json; charset=koi8-x' } }, 415],
         ['delete', '/v1/users/{user_id}/tokens/{provider}', `${user}/tokens/dexcom`, { token }, 204],
         ['delete', '/v1/health/entries/{date}/{time}', '/v1/health/entries/2026-04-01/0830', { token }, 204],
+        ['get', '/v1/users/{user_id}/connections/dexcom', `${user}/connections/dexcom`, { token }, 404],
+        ['get', '/v1/users/{user_id}/connections/dexcom/authorize', `${user}/connections/dexcom/authorize`, { token }, 200],
+        ['get', '/v1/users/{user_id}/connections/dexcom', `${user}/connections/dexcom`, { token }, 200],
+        ['get', '/v1/connections/dexcom/callback', '/v1/connections/dexcom/callback?code=c&state=not.signed', {}, 400],
+        ['delete', '/v1/users/{user_id}/connections/dexcom', `${user}/connections/dexcom`, { token }, 204],
       ];
       for (const [method, path, concrete, options, expected] of calls) {
         const response = await api.call(method.toUpperCase(), concrete, options);

@@ -4,7 +4,7 @@ import { SCOPES } from '../auth/scopes.ts';
 import { apiRoutes } from '../routes/api-routes.ts';
 import type { Route } from '../routes/route.ts';
 import { USER, validBody, type Json, type RawResponse } from './fuzz-inputs.ts';
-import { startTestApi, type TestApi } from './test-api.ts';
+import { UNCALLED_DEXCOM_ENV, startTestApi, type TestApi } from './test-api.ts';
 
 /** What the fuzz specs read once the API is up: the server, its routes and OpenAPI paths, real cursors, an admin token. */
 export interface FuzzServer {
@@ -96,7 +96,8 @@ export function fuzzTarget() {
   }
 
   beforeAll(async () => {
-    api = await startTestApi({ env: { HEALTH_LOG_OWNER: USER } });
+    // Dexcom configured (never reached: no fuzzed state is signed), so the connect routes answer rather than 503.
+    api = await startTestApi({ env: { HEALTH_LOG_OWNER: USER, ...UNCALLED_DEXCOM_ENV } });
     routes = apiRoutes(api.container);
     adminToken = await api.token('fuzz-admin', SCOPES);
     document = (await api.call('GET', '/openapi.json')).body;

@@ -11,6 +11,18 @@ import { startServer } from '../server.ts';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
 
+/**
+ * Dexcom variables for a test API that never reaches Dexcom: its connect
+ * routes answer (rather than 503 "not configured"), and the base URL is a
+ * loopback port nothing listens on, so a call that did go out would fail.
+ */
+export const UNCALLED_DEXCOM_ENV = {
+  DEXCOM_CLIENT_ID: 'vitals-test-client',
+  DEXCOM_CLIENT_SECRET: 'uncalled-dexcom-client-secret',
+  DEXCOM_BASE_URL: 'http://127.0.0.1:9',
+  DEXCOM_REDIRECT_URI: 'http://vitals.test/v1/connections/dexcom/callback',
+} as const;
+
 /** Every scope but `admin`: what an ordinary user's app would hold. */
 export const USER_SCOPES: readonly Scope[] = SCOPES.filter((scope) => scope !== 'admin');
 
