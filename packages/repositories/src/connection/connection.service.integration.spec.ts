@@ -92,6 +92,18 @@ describe(ConnectionService.name, () => {
       expect((await tokenRepository.get('alice', 'dexcom'))?.refresh_token).toBe(set.refresh_token);
     });
 
+    it('when two callbacks connect one user at once, one wins whole: its tokens, its connection, its one job', async () => {
+      const sets = [tokens(), tokens()];
+      const outcomes = await Promise.allSettled(sets.map((set) => service.connect('alice', 'dexcom', set)));
+      const won = outcomes.findIndex((outcome) => outcome.status === 'fulfilled');
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([
+        { status: 'rejected', reason: expect.objectContaining({ code: 'repository.conflict' }) },
+      ]);
+      expect((await tokenRepository.get('alice', 'dexcom'))?.refresh_token).toBe(sets[won]?.refresh_token);
+      const stored = await jobs.listByUser('alice');
+      expect(stored.items.map((job) => job.job_id)).toEqual([(await service.get('alice', 'dexcom'))?.next_job_id]);
+    });
+
     it('when reconnecting, cancels the earlier schedule and keeps what was synced before', async () => {
       const first = await claimed(await connected());
       await service.completeRun(first, 'worker-a', { records_synced: 10, newest_reading_at: at(-HOUR) });

@@ -1,4 +1,4 @@
-import { DYNAMODB_CORE_TOKENS, VitalsError, type Item, type Logger, type WriteCondition } from '@vitals/dynamodb-core';
+import { DYNAMODB_CORE_TOKENS, VitalsError, type Item, type Logger } from '@vitals/dynamodb-core';
 import {
   providerConnectionEntity,
   syncJobEntity,
@@ -124,12 +124,12 @@ export class ConnectionService {
   /**
    * Stores the token set (sealed), marks the connection `connected` and
    * schedules the first run — the last `backfill_days`, due now — in one
-   * transaction with the connection. A job left by an earlier connection
+   * transaction: all three or none. A job left by an earlier connection
    * is cancelled. What the connection knew about past syncs is kept.
    */
   async connect(userId: string, provider: string, tokens: UserTokenInput): Promise<{ connection: ProviderConnection; job: SyncJob }> {
     const key = this.key(userId, provider);
-    await this.tokens.save(userId, provider, tokens);
+    const sealed = await this.tokens.saveAction(userId, provider, tokens);
     const existing = await this.get(userId, provider);
     const now = this.clock.now();
     const job = this.newJob(userId, provider, { window_start: daysBefore(now, this.schedule.backfill_days), due: now }, now);
@@ -148,7 +148,8 @@ export class ConnectionService {
     });
     await this.stores.transact(
       [
-        this.connections.action({ put: { item: connection, condition: versionCondition(existing?.version) } }),
+        this.connections.putVersionedAction(connection, existing?.version ?? 'new'),
+        sealed.action,
         this.newJobAction(job),
       ],
       key,
@@ -381,13 +382,6 @@ function sha256(text: string): string {
 
 function daysBefore(now: Date, days: number): Date {
   return new Date(now.getTime() - days * 86_400_000);
-}
-
-/** Stored only at `version` (or only when absent, for no version). */
-function versionCondition(version: number | undefined): WriteCondition {
-  return version === undefined
-    ? { conditionExpression: 'attribute_not_exists(#user_id)', expressionAttributeNames: { '#user_id': 'user_id' } }
-    : { conditionExpression: '#version = :version', expressionAttributeNames: { '#version': 'version' }, expressionAttributeValues: { ':version': version } };
 }
 
 /** `value` without its undefined properties (DynamoDB stores no undefined). */

@@ -122,10 +122,7 @@ export class EntityStore<T, I extends string = string> {
    * gets `repository.conflict` with both versions.
    */
   async putVersioned(item: T & { version: number }, expectedVersion: number | 'new'): Promise<void> {
-    const condition: WriteCondition =
-      expectedVersion === 'new'
-        ? { conditionExpression: 'attribute_not_exists(#pk)', expressionAttributeNames: { '#pk': this.entity.table.partitionKey.name } }
-        : versionCondition(expectedVersion);
+    const condition = this.versionedCondition(expectedVersion);
     try {
       await this.items.putItem({ tableName: this.tableName, item: item as Item, condition });
     } catch (error) {
@@ -215,6 +212,11 @@ export class EntityStore<T, I extends string = string> {
     await transactActions(this.items, writes.map((write) => this.action(write).action), this.entity.name, key);
   }
 
+  /** `putVersioned` as one action of a transaction that may span tables. */
+  putVersionedAction(item: T & { version: number }, expectedVersion: number | 'new'): StoreAction {
+    return this.action({ put: { item: item as Item, condition: this.versionedCondition(expectedVersion) } });
+  }
+
   /** `write` as one action of a transaction that may span tables (see `EntityStores.transact`). */
   action(write: StoreWrite): StoreAction {
     const tableName = this.tableName;
@@ -227,6 +229,13 @@ export class EntityStore<T, I extends string = string> {
             ? { delete: { tableName, key: write.delete.key, ...write.delete.condition } }
             : { conditionCheck: { tableName, key: write.conditionCheck.key, ...write.conditionCheck.condition } };
     return { entityName: this.entity.name, action };
+  }
+
+  /** Stored only over `expectedVersion`, or only where nothing is stored for `'new'`. */
+  private versionedCondition(expectedVersion: number | 'new'): WriteCondition {
+    return expectedVersion === 'new'
+      ? { conditionExpression: 'attribute_not_exists(#pk)', expressionAttributeNames: { '#pk': this.entity.table.partitionKey.name } }
+      : versionCondition(expectedVersion);
   }
 
   // ── queries ───────────────────────────────────────────────────────────

@@ -16,7 +16,7 @@ import { validInput } from '../base/validate.ts';
 import { invalidItem } from '../errors/repository-errors.ts';
 import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
 import type { EntityStore } from '../store/entity-store.ts';
-import type { Page, PageRequest } from '../store/store-types.ts';
+import type { Page, PageRequest, StoreAction } from '../store/store-types.ts';
 import { EntityStores } from '../store/entity-stores.ts';
 import { TokenCipher, USER_TOKEN_KEYS, type TokenKeyRing } from './token-cipher.ts';
 import { decryptionFailedAt } from './user-token.errors.ts';
@@ -102,6 +102,34 @@ export class UserTokenRepository {
    * Resolves with the metadata of what was stored; never the tokens.
    */
   async save(userId: string, provider: string, input: unknown, expectedVersion?: UserTokenExpectedVersion): Promise<UserTokenMetadata> {
+    const { item, expected } = await this.sealForSave(userId, provider, input, expectedVersion);
+    await this.store.putVersioned(item, expected);
+    return toUserTokenMetadata(item);
+  }
+
+  /**
+   * `save` as one action of a transaction across tables (for a service that
+   * stores the tokens together with what they belong to): validated, sealed
+   * and conditioned exactly as `save` would write it. A failed condition is
+   * the transaction's `repository.conflict`.
+   */
+  async saveAction(
+    userId: string,
+    provider: string,
+    input: unknown,
+    expectedVersion?: UserTokenExpectedVersion,
+  ): Promise<{ action: StoreAction; token: UserTokenMetadata }> {
+    const { item, expected } = await this.sealForSave(userId, provider, input, expectedVersion);
+    return { action: this.store.putVersionedAction(item, expected), token: toUserTokenMetadata(item) };
+  }
+
+  /** The item `save` writes and the version it locks on. */
+  private async sealForSave(
+    userId: string,
+    provider: string,
+    input: unknown,
+    expectedVersion: UserTokenExpectedVersion | undefined,
+  ): Promise<{ item: UserTokenItem; expected: number | 'new' }> {
     const key = this.store.key({ user_id: userId, provider });
     const token = validInput(UserTokenInputSchema, input, ENTITY);
     validInput(ExpectedVersionSchema, expectedVersion, ENTITY, 'expected_version');
@@ -114,8 +142,7 @@ export class UserTokenRepository {
       updated_at: now,
       version: expected === 'new' ? 1 : expected + 1,
     });
-    await this.store.putVersioned(item, expected);
-    return toUserTokenMetadata(item);
+    return { item, expected };
   }
 
   /**
