@@ -36,6 +36,7 @@ export {
   type RepositorySettings,
   type SyncSchedule,
 } from './settings/repository-settings.ts';
+export { syncScheduleFromEnv } from './settings/sync-schedule.from-env.ts';
 export { createMissingTables, type CreateTablesOptions } from './tables/create-tables.ts';
 export {
   applyTablePlan,

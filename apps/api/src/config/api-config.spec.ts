@@ -1,4 +1,5 @@
 import { VitalsError } from '@vitals/dynamodb-core';
+import { DEFAULT_SYNC_SCHEDULE } from '@vitals/repositories';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,6 +87,7 @@ describe('apiConfigFromEnv', () => {
             API_JWT_SECRET: 'short-secret',
             TOKEN_ENCRYPTION_KEY: 'bm90LTMyLWJ5dGVz',
             RATE_LIMIT_PER_MINUTE: '0',
+            SYNC_BACKFILL_DAYS: 'ninety',
           });
         } catch (error) {
           message = (error as Error).message;
@@ -93,11 +95,19 @@ describe('apiConfigFromEnv', () => {
         }
       });
       expect(issues.map((issue) => issue.path).sort()).toEqual(
-        ['API_JWT_SECRET', 'AWS_REGION', 'LOG_LEVEL', 'PORT', 'RATE_LIMIT_PER_MINUTE', 'TOKEN_ENCRYPTION_KEY'].sort(),
+        ['API_JWT_SECRET', 'AWS_REGION', 'LOG_LEVEL', 'PORT', 'RATE_LIMIT_PER_MINUTE', 'SYNC_BACKFILL_DAYS', 'TOKEN_ENCRYPTION_KEY'].sort(),
       );
       expect(message).toContain('PORT: must be an integer 0..65535 (got "eighty")');
       expect(message).not.toContain('short-secret');
       expect(message).not.toContain('bm90LTMyLWJ5dGVz');
+    });
+  });
+
+  describe('when the sync schedule is set', () => {
+    it('takes the SYNC_* variables the worker reads, and the defaults without them', () => {
+      expect(apiConfigFromEnv({ API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY }).sync_schedule).toEqual(DEFAULT_SYNC_SCHEDULE);
+      const config = apiConfigFromEnv({ API_JWT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY, SYNC_BACKFILL_DAYS: '30', SYNC_MAX_ATTEMPTS: '7' });
+      expect(config.sync_schedule).toMatchObject({ backfill_days: 30, max_attempts: 7 });
     });
   });
 

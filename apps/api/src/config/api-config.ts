@@ -1,5 +1,5 @@
 import { VitalsError, dynamoDBSettingsFromEnv, type DynamoDBSettings, type EnvLike } from '@vitals/dynamodb-core';
-import { parseTokenKeyRing, type TokenKeyRing } from '@vitals/repositories';
+import { parseTokenKeyRing, syncScheduleFromEnv, type SyncSchedule, type TokenKeyRing } from '@vitals/repositories';
 import { createHash, createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { DexcomClientConfig } from '@vitals/dexcom-client';
@@ -41,6 +41,8 @@ export interface ApiConfig {
    * Absent elsewhere unless set: those routes then answer 503 "Dexcom is not configured".
    */
   dexcom?: DexcomClientConfig;
+  /** How connected providers' runs are scheduled (`SYNC_*`, as the sync worker reads them): the API schedules the first run of a connection. */
+  sync_schedule: SyncSchedule;
   /** Signs the `state` of Dexcom authorizations; derived from the JWT secret under a label of its own. */
   authorization_state_secret: Uint8Array;
 }
@@ -65,7 +67,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * `RATE_LIMIT_PER_MINUTE`, `BODY_LIMIT_BYTES`, `TRUST_PROXY`, `HTTP_HEADERS_TIMEOUT_MS`,
  * `HTTP_REQUEST_TIMEOUT_MS`, `VITALS_DATA_DIR`, `HEALTH_LOG_OWNER` (default
  * `demo` outside production, none in it), the Dexcom variables of
- * `dexcomSettingsFromEnv` (required in production), plus the
+ * `dexcomSettingsFromEnv` (required in production), the sync schedule's
+ * `SYNC_*` (`syncScheduleFromEnv`), plus the
  * DynamoDB variables of `dynamoDBSettingsFromEnv`. Outside production the two
  * secrets default to `devSecrets` (generated once under `.data/`); in
  * production they are required. Throws one `config.invalid` listing every
@@ -146,6 +149,8 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
   }
   const { dexcom, issues: dexcomIssues } = dexcomSettingsFromEnv(value, production);
   issues.push(...dexcomIssues);
+  const { schedule: syncSchedule, issues: scheduleIssues } = syncScheduleFromEnv(env);
+  issues.push(...scheduleIssues);
   const trustProxy = parseTrustProxy(env['TRUST_PROXY']);
   if ('message' in trustProxy) issues.push({ path: 'TRUST_PROXY', message: trustProxy.message });
   if (issues.length > 0 || dynamodb === undefined || jwtSecret === undefined || tokenKeys === undefined) {
@@ -163,6 +168,7 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
     cursor_secret: createHmac('sha256', jwtSecret).update('vitals/pagination-cursor').digest('base64url'),
     token_keys: tokenKeys,
     ...(dexcom === undefined ? {} : { dexcom }),
+    sync_schedule: syncSchedule,
     authorization_state_secret: createHmac('sha256', jwtSecret).update('vitals/dexcom-authorization-state').digest(),
   };
 }

@@ -14,7 +14,12 @@ export async function createApiContainer(config: ApiConfig, logger: Logger, cloc
   await container.load(
     dynamoDBCoreModule({ config: config.dynamodb.config, logger }),
     repositoriesModule({
-      settings: { table_prefix: config.table_prefix, strict: false, cursor_secret: config.cursor_secret },
+      settings: {
+        table_prefix: config.table_prefix,
+        strict: false,
+        cursor_secret: config.cursor_secret,
+        sync_schedule: config.sync_schedule,
+      },
       tokenKeys: config.token_keys,
       ...(clock === undefined ? {} : { clock }),
     }),
