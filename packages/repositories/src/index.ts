@@ -55,6 +55,7 @@ export {
   parseTokenKeyRing,
   type TokenKeyRing,
 } from './user-token/token-cipher.ts';
+export { tokenKeyRingOf } from './user-token/token-key-ring-of.ts';
 export type { TokenDecryptionFailure } from './user-token/user-token.errors.ts';
 export { repositoriesModule, type RepositoriesModuleOptions } from './container/repositories.module.ts';
 export * from './repositories.ts';
