@@ -1,0 +1,3 @@
+const { base, withDynamoDBLocal } = require('../../jest.preset.cjs');
+
+module.exports = { ...base, ...withDynamoDBLocal, displayName: 'sync-worker' };
