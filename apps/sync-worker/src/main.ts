@@ -1,0 +1,41 @@
+import { VitalsError } from '@vitals/dynamodb-core';
+import { JavaRequiredError, PortInUseError } from '@vitals/local-dynamodb';
+import { startWorker } from './worker/start-worker.ts';
+
+/*
+ * `npm run worker`: the sync worker, until SIGTERM or SIGINT, which stop the
+ * claiming, let the jobs in flight finish (or give them back past the grace)
+ * and exit 0. Several may run at once against one table.
+ */
+try {
+  const running = await startWorker(process.env);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${signal}: no more claims; finishing or releasing the jobs in flight, then stopping`);
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : String(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  console.error(startFailure(error));
+  process.exit(1);
+}
+
+/** Configuration and start-up failures are one clear message saying what to do, not a stack. */
+function startFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (code === 'EADDRINUSE') {
+    return `port ${port} is in use on ${address}: stop what holds it (another worker?), or set WORKER_HTTP_PORT to a free port (0: any)`;
+  }
+  const known = VitalsError.is(error, 'config.invalid') || error instanceof JavaRequiredError || error instanceof PortInUseError;
+  return known ? error.message : (error.stack ?? error.message);
+}
