@@ -33,6 +33,7 @@ export interface SyncWorkerParts {
  */
 export class SyncWorker {
   private readonly running = new Set<Promise<void>>();
+  private readonly runningIds = new Set<string>();
   private stoppingSince: number | undefined;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -99,6 +100,12 @@ export class SyncWorker {
   private launch(job: SyncJob): void {
     const { metrics, context } = this.parts;
     metrics.jobsClaimed.inc();
+    if (this.runningIds.has(job.job_id)) {
+      // Its lease lapsed under a run of this very worker, which claimed it back: that run goes on, under the new lease.
+      context.logger.warn({ job_id: job.job_id }, 'claimed a job this worker is still running; the run in progress goes on');
+      return;
+    }
+    this.runningIds.add(job.job_id);
     metrics.jobsRunning.inc();
     const shouldRelease = () => this.stoppingSince !== undefined && Date.now() - this.stoppingSince >= this.settings.stopGraceMs;
     const run: Promise<void> = this.parts
@@ -114,6 +121,7 @@ export class SyncWorker {
       .finally(() => {
         metrics.jobsRunning.dec();
         this.running.delete(run);
+        this.runningIds.delete(job.job_id);
         this.wake?.();
       });
     this.running.add(run);

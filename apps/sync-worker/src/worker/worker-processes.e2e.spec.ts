@@ -1,0 +1,70 @@
+import { inBatches, present, startSyncStage, until, type SyncStage } from '../test-support/sync-stage.ts';
+import { linesHolding } from '../test-support/log-capture.ts';
+import { killAll, spawnWorker, type WorkerProcess } from '../test-support/worker-process.ts';
+
+jest.setTimeout(150_000);
+
+const USERS = 200;
+const WORKERS = 4;
+
+/*
+ * Four `npm run worker` processes against one table and 200 connected users,
+ * with a two-second interval so that every user's backfill is followed by
+ * scheduled runs re-fetching the overlap. Every job must be claimed once,
+ * every user synced, every reading stored once.
+ */
+describe(`${WORKERS} worker processes × ${USERS} users`, () => {
+  let stage: SyncStage;
+  let workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    stage = await startSyncStage({ env: { SYNC_INTERVAL_MS: '2000', WORKER_CONCURRENCY: '4', REPAIR_EVERY_MS: '1000' } });
+  });
+  afterAll(async () => {
+    killAll(workers);
+    await stage.stop();
+  });
+
+  it('when they run together, every user is synced, each job is claimed once and no reading is lost or doubled', async () => {
+    const logins = Array.from({ length: USERS }, (_, index) => `user-${String(index).padStart(3, '0')}`);
+    const backfills = new Map((await inBatches(logins, 20, async (login) => [login, (await stage.connect(login)).job] as const)));
+    workers = Array.from({ length: WORKERS }, (_, index) => spawnWorker(`proc-${index}`, stage.env));
+
+    // Each user's backfill, then at least one scheduled run after it.
+    await until(
+      'every user has two completed runs',
+      async () => {
+        const counts = await inBatches(logins, 25, async (login) => (await stage.jobsOf(login)).filter((job) => job.status === 'completed').length);
+        return counts.every((count) => count >= 2);
+      },
+      120_000,
+    );
+    for (const worker of workers) worker.child.kill('SIGTERM');
+    const exits = await Promise.all(workers.map((worker) => worker.exited));
+    expect(exits).toEqual(workers.map(() => [0, null]));
+
+    // Claimed once: each job id in exactly one claim line across the four processes, and never a second attempt.
+    const claims = workers.flatMap((worker) => worker.logs().filter((record) => record['msg'] === 'sync job claimed'));
+    const claimedIds = claims.map((record) => String(record['job_id']));
+    expect(new Set(claimedIds).size).toBe(claimedIds.length);
+    const jobs = (await inBatches(logins, 25, (login) => stage.jobsOf(login))).flat();
+    const finished = jobs.filter((job) => job.status !== 'pending');
+    expect(finished.map((job) => [job.status, job.attempts])).toEqual(finished.map(() => ['completed', 1]));
+    expect(new Set(claimedIds)).toEqual(new Set(finished.map((job) => job.job_id)));
+    // The work was shared.
+    expect(workers.map((worker) => worker.logs().some((record) => record['msg'] === 'sync job completed'))).toEqual(workers.map(() => true));
+
+    // Every user holds exactly the readings Dexcom serves over the backfill window, each once.
+    const problems: string[] = [];
+    await inBatches(logins, 20, async (login) => {
+      const backfill = present(backfills.get(login), login);
+      const expected = stage.expectedRecordIds(login, backfill.window_start, new Date().toISOString());
+      const stored = (await stage.stored(login)).map((reading) => reading.dexcom?.record_id).sort();
+      const synced = jobs.filter((job) => job.user_id === login).reduce((sum, job) => sum + job.records_synced, 0);
+      if (expected.length === 0 || JSON.stringify(stored) !== JSON.stringify(expected)) problems.push(`${login}: ${stored.length} stored, ${expected.length} served`);
+      else if (synced !== stored.length) problems.push(`${login}: records_synced adds up to ${synced}, ${stored.length} stored`);
+    });
+    expect(problems).toEqual([]);
+
+    expect(linesHolding(workers.flatMap((worker) => worker.output().split('\n')), stage.tap.tokens)).toEqual([]);
+  });
+});
