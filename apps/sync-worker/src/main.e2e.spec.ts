@@ -59,7 +59,8 @@ describe('the worker process', () => {
     const released = await stage.job(job.job_id);
     expect(released).toMatchObject({ status: 'pending', attempts: 0 });
     expect(released.lease_owner).toBeUndefined();
-    expect(Date.parse(released.scheduled_at)).toBeLessThanOrEqual(stage.clock.now().getTime());
+    // Due at once (the worker's clock is the system's).
+    expect(Date.parse(released.scheduled_at)).toBeLessThanOrEqual(Date.now());
     expect(claimedBy(worker)).toHaveLength(1);
     // The next worker takes it and finishes it.
     const next = await start('finisher');
@@ -72,7 +73,7 @@ describe('the worker process', () => {
     const { job } = await stage.connect('sigterm-finish');
     stage.sim.faults.slow({ endpoint: 'egvs', delayMs: 400, times: 3 });
     const worker = await start('finisher-2', { WORKER_STOP_GRACE_MS: '30000' });
-    await until('the job is claimed', () => claimedBy(worker).length === 1, 30_000);
+    await until('the job is claimed', () => claimedBy(worker).some((record) => record['job_id'] === job.job_id), 30_000);
     worker.child.kill('SIGTERM');
     await until('it stops claiming', () => worker.logs().some((record) => String(record['msg']).startsWith('sync worker stopping')));
     // A job that comes due while it finishes is left for another worker.
@@ -80,7 +81,7 @@ describe('the worker process', () => {
     expect(await worker.exited).toEqual([0, null]);
     expect((await stage.jobs.get(later.job_id))?.status).toBe('pending');
     expect((await stage.jobs.get(job.job_id))?.status).toBe('completed');
-    expect(claimedBy(worker)).toHaveLength(1);
+    expect(claimedBy(worker).map((record) => record['job_id'])).not.toContain(later.job_id);
   });
 
   it('when a variable is bad, exits 1 with one message naming it, no stack', async () => {

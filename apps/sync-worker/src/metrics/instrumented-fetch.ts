@@ -22,7 +22,8 @@ export function instrumentedFetch(metrics: WorkerMetrics, next: FetchLike = (inp
       metrics.dexcomRequests.inc({ endpoint, status: String(response.status) });
       return response;
     } catch (error) {
-      const name = error instanceof Error ? error.name : '';
+      // Not `instanceof Error`: an abort's DOMException may come from another realm.
+      const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
       metrics.dexcomRequests.inc({ endpoint, status: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network' });
       throw error;
     } finally {
