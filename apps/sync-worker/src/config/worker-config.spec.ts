@@ -91,7 +91,7 @@ describe('workerConfigFromEnv', () => {
     ).toEqual({
       WORKER_CONCURRENCY: 'must be an integer 1..100 (got "0")',
       SYNC_INTERVAL_MS: 'must be an integer 100..2592000000 (got "soon")',
-      DEXCOM_BASE_URL: 'must be an http(s) URL (got "api.dexcom.com")',
+      DEXCOM_BASE_URL: 'must be an http(s) URL, or one of sandbox, us, eu, jp (got "api.dexcom.com")',
       LOG_LEVEL: expect.stringMatching(/^must be one of fatal, .* \(got "loud"\)$/),
       DYNAMODB_ENDPOINT: expect.stringContaining('must be "embedded", "aws" or an http(s) URL'),
     });
@@ -118,6 +118,10 @@ describe('workerConfigFromEnv', () => {
     expect(shown).toContain('TOKEN_ENCRYPTION_KEY');
     expect(shown).toContain('DEXCOM_CLIENT_SECRET');
     expect(shown).not.toContain(badKey);
+  });
+
+  it('when DEXCOM_BASE_URL names a region, as the API takes it, uses that region\'s documented host', () => {
+    expect(workerConfigFromEnv({ ...production, DEXCOM_BASE_URL: 'sandbox' }).dexcom.base_url).toBe('https://sandbox-api.dexcom.com');
   });
 
   it('when the schedule is set, hands it to the repositories as given', () => {

@@ -1,3 +1,4 @@
+import { DEXCOM_BASE_URLS, type DexcomRegion } from '@vitals/dexcom-client';
 import { VitalsError, dynamoDBSettingsFromEnv, type DynamoDBSettings, type EnvLike } from '@vitals/dynamodb-core';
 import { tokenKeyRingOf, type TokenKeyRing } from '@vitals/repositories';
 import { hostname } from 'node:os';
@@ -61,6 +62,15 @@ const httpUrl = z
   .string()
   .trim()
   .refine((value) => /^https?:\/\/[^\s/]+/.test(value) && URL.canParse(value), 'must be an http(s) URL');
+/** Dexcom's host: a region name of the client's `DEXCOM_BASE_URLS` (as the API takes it), or any http(s) URL. */
+const dexcomBaseUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => value in DEXCOM_BASE_URLS || httpUrl.safeParse(value).success,
+    `must be an http(s) URL, or one of ${Object.keys(DEXCOM_BASE_URLS).join(', ')}`,
+  )
+  .transform((value) => (value in DEXCOM_BASE_URLS ? DEXCOM_BASE_URLS[value as DexcomRegion] : value));
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -70,7 +80,7 @@ const WorkerEnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`).optional(),
   TABLE_PREFIX: z.string().trim().optional(),
   VITALS_DATA_DIR: text.optional(),
-  DEXCOM_BASE_URL: httpUrl.optional(),
+  DEXCOM_BASE_URL: dexcomBaseUrl.optional(),
   DEXCOM_CLIENT_ID: text.optional(),
   DEXCOM_CLIENT_SECRET: text.optional(),
   DEXCOM_REDIRECT_URI: httpUrl.optional(),

@@ -1,6 +1,8 @@
+import { DEFAULT_DEXCOM_TIMEOUT_MS } from '@vitals/dexcom-client';
+
 /** The worker's defaults, in one place so the README's table and the code agree. */
 export const WORKER_DEFAULTS = {
-  dexcom_timeout_ms: 10_000,
+  dexcom_timeout_ms: DEFAULT_DEXCOM_TIMEOUT_MS,
   concurrency: 4,
   /** Two minutes: room for a 30-day chunk (one call, ≤ 8,640 readings written) between heartbeats. */
   job_lease_ms: 120_000,
