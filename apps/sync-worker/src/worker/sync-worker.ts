@@ -127,8 +127,14 @@ export class SyncWorker {
     this.running.add(run);
   }
 
-  /** Sleeps `ms` (forever when undefined) or until a run ends or `stop()` is called. */
+  /**
+   * Sleeps `ms` (forever when undefined) or until a run ends or `stop()` is
+   * called; not at all when that already happened (a stop or a run ending
+   * while the loop was claiming would otherwise go unnoticed).
+   */
   private async pause(ms: number | undefined): Promise<void> {
+    if (this.stoppingSince !== undefined) return;
+    if (ms === undefined && this.running.size < this.settings.concurrency) return;
     await new Promise<void>((done) => {
       const timer = ms === undefined ? undefined : setTimeout(finish, ms);
       this.wake = finish;
