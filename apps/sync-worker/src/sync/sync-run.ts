@@ -48,7 +48,9 @@ export async function runSyncJob(claimed: SyncJob, parts: SyncRunParts, shouldRe
   const log = context.logger.child({ job_id: claimed.job_id, user_id: claimed.user_id, attempt: claimed.attempts });
   const started = Date.now();
   let job = claimed;
-  let lastBeat = Date.now();
+  // On the clock leases are judged by, so that the heartbeat keeps pace with the lease's expiry.
+  const clockMs = () => context.clock.now().getTime();
+  let lastBeat = clockMs();
   let written = 0;
   let newest: string | undefined;
   try {
@@ -58,9 +60,9 @@ export async function runSyncJob(claimed: SyncJob, parts: SyncRunParts, shouldRe
       if (index > 0) {
         if (shouldRelease()) throw new Released();
         // Between chunks: keep the lease well ahead of the next chunk's Dexcom call and write.
-        if (Date.now() - lastBeat >= parts.settings.jobLeaseMs / 3) {
+        if (clockMs() - lastBeat >= parts.settings.jobLeaseMs / 3) {
           job = await parts.leases.heartbeat(job.job_id, context.owner, parts.settings.jobLeaseMs);
-          lastBeat = Date.now();
+          lastBeat = clockMs();
         }
       }
       const fetched = await fetchChunk(parts, job, token.access_token, window);
