@@ -72,6 +72,13 @@ describe('workerConfigFromEnv', () => {
     });
   });
 
+  it('when only some of the Dexcom settings are given outside production, names the missing ones, as the API does', () => {
+    expect(issuesOf({ TOKEN_ENCRYPTION_KEY: KEY, DEXCOM_CLIENT_ID: 'mine', DEXCOM_BASE_URL: 'sandbox' })).toEqual({
+      DEXCOM_CLIENT_SECRET: 'is required with DEXCOM_CLIENT_ID, DEXCOM_BASE_URL (give all four, or none for the simulator)',
+      DEXCOM_REDIRECT_URI: 'is required with DEXCOM_CLIENT_ID, DEXCOM_BASE_URL (give all four, or none for the simulator)',
+    });
+  });
+
   it('in production with everything given, talks to AWS and listens on every interface', () => {
     const config = workerConfigFromEnv(production);
     expect(config).toMatchObject({ production: true, dynamodb: { endpoint: { mode: 'aws' } }, http_host: '0.0.0.0' });

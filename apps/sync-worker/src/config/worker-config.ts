@@ -106,15 +106,15 @@ const WorkerEnvSchema = z.object({
   WORKER_HTTP_HOST: text.optional(),
 });
 
-/** Required in production: the deployment's own Dexcom application and its token key. */
-const PRODUCTION_REQUIRED = ['DEXCOM_CLIENT_ID', 'DEXCOM_CLIENT_SECRET', 'DEXCOM_BASE_URL', 'DEXCOM_REDIRECT_URI'] as const;
+/** The deployment's Dexcom application: required in production, and outside it all or none. */
+const DEXCOM_SETTINGS = ['DEXCOM_CLIENT_ID', 'DEXCOM_CLIENT_SECRET', 'DEXCOM_BASE_URL', 'DEXCOM_REDIRECT_URI'] as const;
 
 /**
  * Parses the worker's environment (the README's configuration table) plus
  * DynamoDB's variables (`dynamoDBSettingsFromEnv`) and the token keys
  * (`TOKEN_ENCRYPTION_KEY`, `TOKEN_ENCRYPTION_PREVIOUS_KEYS`, as the API reads
- * them). Outside production the Dexcom settings default to the simulator's
- * (`npm run dexcom-simulator`) and the token key to the one `npm start`
+ * them). Outside production the four Dexcom settings may all be absent, for
+ * the simulator's (`npm run dexcom-simulator`), and the token key the one `npm start`
  * generated under `VITALS_DATA_DIR`; in production they are required. Throws
  * one `config.invalid` naming every bad variable; no message holds a secret.
  */
@@ -140,9 +140,12 @@ export function workerConfigFromEnv(env: EnvLike): WorkerConfig {
     issues.push(...error.details.issues);
   }
 
-  if (production) {
-    for (const name of PRODUCTION_REQUIRED) {
-      if (present[name] === undefined) issues.push({ path: name, message: 'is required in production' });
+  // As the API reads them: all four, or — outside production — none (then the simulator's development client).
+  const givenDexcom = DEXCOM_SETTINGS.filter((name) => present[name] !== undefined);
+  if (production || givenDexcom.length > 0) {
+    for (const name of DEXCOM_SETTINGS) {
+      if (present[name] !== undefined) continue;
+      issues.push({ path: name, message: production ? 'is required in production' : `is required with ${givenDexcom.join(', ')} (give all four, or none for the simulator)` });
     }
   }
   const dataDir = resolve(vars.VITALS_DATA_DIR ?? '.data');
