@@ -22,9 +22,9 @@ describe('worker processes SIGKILLed mid-job', () => {
         SYNC_BACKFILL_DAYS: '90',
         SYNC_INTERVAL_MS: '3600000',
         WORKER_CONCURRENCY: '1',
-        DEXCOM_TIMEOUT_MS: '700',
-        WORKER_JOB_LEASE_MS: '1500',
-        TOKEN_REFRESH_LEASE_MS: '1500',
+        DEXCOM_TIMEOUT_MS: '1500',
+        WORKER_JOB_LEASE_MS: '3000',
+        TOKEN_REFRESH_LEASE_MS: '3000',
       },
     });
   });
@@ -38,8 +38,9 @@ describe('worker processes SIGKILLed mid-job', () => {
     const victims = Array.from({ length: VICTIMS }, (_, index) => spawnWorker(`victim-${index}`, stage.env));
     workers.push(...victims);
     await until('every victim is up', () => victims.every((victim) => victim.url() !== undefined), 90_000);
-    // Each egvs call takes 400 ms: a job is three of them, then its write and its completion.
-    stage.sim.faults.slow({ endpoint: 'egvs', delayMs: 400, times: 10_000 });
+    // Each egvs call takes 600 ms: a job is three of them, then its write and its completion, so a
+    // kill within 800 ms of the claim showing lands mid-job even on a busy machine.
+    stage.sim.faults.slow({ endpoint: 'egvs', delayMs: 600, times: 10_000 });
     const logins = Array.from({ length: USERS }, (_, index) => `kill-${index}`);
     const backfills: Map<string, SyncJob> = new Map(await inBatches(logins, 12, async (login) => [login, (await stage.connect(login, 0.5)).job] as const));
 
@@ -57,7 +58,7 @@ describe('worker processes SIGKILLed mid-job', () => {
       }),
     );
 
-    const survivor = spawnWorker('survivor', stage.env);
+    const survivor = spawnWorker('survivor', { ...stage.env, WORKER_CONCURRENCY: '4' });
     workers.push(survivor);
     await until(
       'every backfill completed',
