@@ -27,12 +27,10 @@ describe('two workers on one expiring token', () => {
     // Four minutes before the two-hour token expires: inside the five-minute margin.
     stage.simClock.advance(2 * HOUR - 4 * MINUTE);
     // A slow refresh keeps the lease holder busy while the other worker finds the lease taken.
-    stage.sim.faults.slow({ endpoint: 'token', delayMs: 700, times: 5 });
-
-    const [a, b] = await Promise.all([
-      startTestWorker(stage, 'racer-a', { WORKER_CONCURRENCY: '1' }),
-      startTestWorker(stage, 'racer-b', { WORKER_CONCURRENCY: '1' }),
-    ]);
+    // (3 s: room for the other worker to start, claim its job and find the lease taken, even on a busy machine)
+    stage.sim.faults.slow({ endpoint: 'token', delayMs: 3_000, times: 5 });
+    const env = { WORKER_CONCURRENCY: '1', DEXCOM_TIMEOUT_MS: '5000', WORKER_JOB_LEASE_MS: '10000', TOKEN_REFRESH_LEASE_MS: '10000' };
+    const [a, b] = await Promise.all([startTestWorker(stage, 'racer-a', env), startTestWorker(stage, 'racer-b', env)]);
     await until('both jobs completed', async () => {
       const jobs = await Promise.all([stage.jobs.get(backfill.job_id), stage.jobs.get(extra.job_id)]);
       return jobs.every((job) => job?.status === 'completed');
