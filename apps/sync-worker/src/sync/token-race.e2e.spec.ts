@@ -1,6 +1,6 @@
 import { DexcomClient } from '@vitals/dexcom-client';
 import { CLIENT_ID, CLIENT_SECRET, HOUR, MINUTE, PROVIDER, REDIRECT_URI, startSyncStage, until, type SyncStage } from '../test-support/sync-stage.ts';
-import { metricValue, startTestWorker, stopTestWorkers } from '../test-support/test-worker.ts';
+import { metricValue, startTestWorker, stopTestWorkers, type TestWorker } from '../test-support/test-worker.ts';
 
 jest.setTimeout(60_000);
 
@@ -21,16 +21,18 @@ describe('two workers on one expiring token', () => {
   const refreshCalls = () => stage.sim.calls.log().filter((call) => call.endpoint === 'token' && call.grantType === 'refresh_token');
 
   it('when both need a fresh token at once, one refreshes, both proceed, and the stored refresh token is the last one issued', async () => {
+    const connectedAt = stage.simClock.now();
     const { job: backfill } = await stage.connect('carol');
-    // A second job of the same user, due now too.
+    // A second job of the same user, due at the same time.
     const extra = await stage.jobs.create('carol', { provider: PROVIDER, window_start: backfill.window_start, window_end: backfill.window_end });
-    // Four minutes before the two-hour token expires: inside the five-minute margin.
-    stage.simClock.advance(2 * HOUR - 4 * MINUTE);
-    // A slow refresh keeps the lease holder busy while the other worker finds the lease taken.
-    // (3 s: room for the other worker to start, claim its job and find the lease taken, even on a busy machine)
-    stage.sim.faults.slow({ endpoint: 'token', delayMs: 3_000, times: 5 });
+    // Both workers up before the jobs are due: the clock set back a little, so neither can run both.
+    stage.simClock.set(connectedAt - MINUTE);
     const env = { WORKER_CONCURRENCY: '1', DEXCOM_TIMEOUT_MS: '5000', WORKER_JOB_LEASE_MS: '10000', TOKEN_REFRESH_LEASE_MS: '10000' };
     const [a, b] = await Promise.all([startTestWorker(stage, 'racer-a', env), startTestWorker(stage, 'racer-b', env)]);
+    // A slow refresh keeps the lease holder busy while the other worker finds the lease taken.
+    stage.sim.faults.slow({ endpoint: 'token', delayMs: 2_500, times: 5 });
+    // Now both jobs are due, four minutes before the two-hour token expires: inside the five-minute margin.
+    stage.simClock.set(connectedAt + 2 * HOUR - 4 * MINUTE);
     await until('both jobs completed', async () => {
       const jobs = await Promise.all([stage.jobs.get(backfill.job_id), stage.jobs.get(extra.job_id)]);
       return jobs.every((job) => job?.status === 'completed');
@@ -38,8 +40,11 @@ describe('two workers on one expiring token', () => {
 
     expect(refreshCalls().map((call) => call.status)).toEqual([200]);
     // Each worker ran one of the two jobs: the race really happened.
-    expect(await metricValue(a, 'vitals_sync_jobs_finished_total', { outcome: 'completed' })).toBe(1);
-    expect(await metricValue(b, 'vitals_sync_jobs_finished_total', { outcome: 'completed' })).toBe(1);
+    const runs = async (worker: TestWorker) => ({
+      claimed: await metricValue(worker, 'vitals_sync_jobs_claimed_total'),
+      completed: await metricValue(worker, 'vitals_sync_jobs_finished_total', { outcome: 'completed' }),
+    });
+    expect({ a: await runs(a), b: await runs(b) }).toEqual({ a: { claimed: 1, completed: 1 }, b: { claimed: 1, completed: 1 } });
     const refreshed = (await metricValue(a, 'vitals_sync_token_refreshes_total', { result: 'refreshed' })) + (await metricValue(b, 'vitals_sync_token_refreshes_total', { result: 'refreshed' }));
     const awaited = (await metricValue(a, 'vitals_sync_token_refreshes_total', { result: 'awaited' })) + (await metricValue(b, 'vitals_sync_token_refreshes_total', { result: 'awaited' }));
     expect({ refreshed, awaited }).toEqual({ refreshed: 1, awaited: 1 });
