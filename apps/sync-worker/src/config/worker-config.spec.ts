@@ -1,5 +1,5 @@
 import { VitalsError } from '@vitals/dynamodb-core';
-import { tokenKeyRingOf } from '@vitals/repositories';
+import { DEFAULT_SYNC_SCHEDULE, tokenKeyRingOf } from '@vitals/repositories';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +41,7 @@ describe('workerConfigFromEnv', () => {
       dexcom: { ...DEVELOPMENT_DEXCOM, timeout_ms: WORKER_DEFAULTS.dexcom_timeout_ms },
       concurrency: WORKER_DEFAULTS.concurrency,
       job_lease_ms: WORKER_DEFAULTS.job_lease_ms,
-      sync_schedule: WORKER_DEFAULTS.sync_schedule,
+      sync_schedule: DEFAULT_SYNC_SCHEDULE,
       http_host: '127.0.0.1',
       http_port: WORKER_DEFAULTS.http_port,
     });

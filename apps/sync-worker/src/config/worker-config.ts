@@ -1,6 +1,6 @@
 import { DEXCOM_BASE_URLS, type DexcomRegion } from '@vitals/dexcom-client';
 import { VitalsError, dynamoDBSettingsFromEnv, type DynamoDBSettings, type EnvLike } from '@vitals/dynamodb-core';
-import { tokenKeyRingOf, type TokenKeyRing } from '@vitals/repositories';
+import { syncScheduleFromEnv, tokenKeyRingOf, type SyncSchedule, type TokenKeyRing } from '@vitals/repositories';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -44,7 +44,7 @@ export interface WorkerConfig {
   /** After a stop, a job still running this long is released at its next chunk. */
   stop_grace_ms: number;
   /** The schedule the repositories apply (`RepositorySettings.sync_schedule`). */
-  sync_schedule: { interval_ms: number; overlap_ms: number; backfill_days: number; max_attempts: number };
+  sync_schedule: SyncSchedule;
   /** `/healthz` and `/metrics`; port 0 lets the OS choose (tests). */
   http_port: number;
   http_host: string;
@@ -98,10 +98,6 @@ const WorkerEnvSchema = z.object({
   RETRY_AFTER_MAX_MS: integer(1_000, DAY).optional(),
   REPAIR_EVERY_MS: integer(100, DAY).optional(),
   REPAIR_OVERDUE_MS: integer(0, 30 * DAY).optional(),
-  SYNC_INTERVAL_MS: integer(100, 30 * DAY).optional(),
-  SYNC_OVERLAP_MS: integer(0, 30 * DAY).optional(),
-  SYNC_BACKFILL_DAYS: integer(1, 3_650).optional(),
-  SYNC_MAX_ATTEMPTS: integer(1, 100).optional(),
   WORKER_HTTP_PORT: integer(0, 65_535).optional(),
   WORKER_HTTP_HOST: text.optional(),
 });
@@ -111,7 +107,8 @@ const DEXCOM_SETTINGS = ['DEXCOM_CLIENT_ID', 'DEXCOM_CLIENT_SECRET', 'DEXCOM_BAS
 
 /**
  * Parses the worker's environment (the README's configuration table) plus
- * DynamoDB's variables (`dynamoDBSettingsFromEnv`) and the token keys
+ * DynamoDB's variables (`dynamoDBSettingsFromEnv`), the sync schedule
+ * (`syncScheduleFromEnv`, as the API reads it) and the token keys
  * (`TOKEN_ENCRYPTION_KEY`, `TOKEN_ENCRYPTION_PREVIOUS_KEYS`, as the API reads
  * them). Outside production the four Dexcom settings may all be absent, for
  * the simulator's (`npm run dexcom-simulator`), and the token key the one `npm start`
@@ -148,6 +145,9 @@ export function workerConfigFromEnv(env: EnvLike): WorkerConfig {
       issues.push({ path: name, message: production ? 'is required in production' : `is required with ${givenDexcom.join(', ')} (give all four, or none for the simulator)` });
     }
   }
+  // The schedule through the one reader the API uses too, so the two cannot read it differently.
+  const { schedule, issues: scheduleIssues } = syncScheduleFromEnv(env);
+  issues.push(...scheduleIssues);
   const dataDir = resolve(vars.VITALS_DATA_DIR ?? '.data');
   const tokenKeys = tokenKeysOf(env, production, dataDir, issues);
 
@@ -156,7 +156,6 @@ export function workerConfigFromEnv(env: EnvLike): WorkerConfig {
   const refreshLease = vars.TOKEN_REFRESH_LEASE_MS ?? WORKER_DEFAULTS.refresh_lease_ms;
   const idleMin = vars.WORKER_IDLE_MIN_MS ?? WORKER_DEFAULTS.idle_min_ms;
   const idleMax = vars.WORKER_IDLE_MAX_MS ?? Math.max(idleMin, WORKER_DEFAULTS.idle_max_ms);
-  const interval = vars.SYNC_INTERVAL_MS ?? WORKER_DEFAULTS.sync_schedule.interval_ms;
   // A lease shorter than one Dexcom call could lapse while its holder still works: two would then run one job.
   if (jobLease < 2 * dexcomTimeout) {
     issues.push({ path: 'WORKER_JOB_LEASE_MS', message: `must be at least twice DEXCOM_TIMEOUT_MS (${2 * dexcomTimeout})` });
@@ -201,14 +200,9 @@ export function workerConfigFromEnv(env: EnvLike): WorkerConfig {
     retry_after_max_ms: retryAfterMax,
     repair_every_ms: vars.REPAIR_EVERY_MS ?? WORKER_DEFAULTS.repair_every_ms,
     // A schedule is only broken once it is late by more than a run's own retries could explain.
-    repair_overdue_ms: vars.REPAIR_OVERDUE_MS ?? Math.max(WORKER_DEFAULTS.repair_overdue_ms, 2 * interval),
+    repair_overdue_ms: vars.REPAIR_OVERDUE_MS ?? Math.max(WORKER_DEFAULTS.repair_overdue_ms, 2 * schedule.interval_ms),
     stop_grace_ms: vars.WORKER_STOP_GRACE_MS ?? WORKER_DEFAULTS.stop_grace_ms,
-    sync_schedule: {
-      interval_ms: interval,
-      overlap_ms: vars.SYNC_OVERLAP_MS ?? WORKER_DEFAULTS.sync_schedule.overlap_ms,
-      backfill_days: vars.SYNC_BACKFILL_DAYS ?? WORKER_DEFAULTS.sync_schedule.backfill_days,
-      max_attempts: vars.SYNC_MAX_ATTEMPTS ?? WORKER_DEFAULTS.sync_schedule.max_attempts,
-    },
+    sync_schedule: schedule,
     http_port: vars.WORKER_HTTP_PORT ?? WORKER_DEFAULTS.http_port,
     http_host: vars.WORKER_HTTP_HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
   };

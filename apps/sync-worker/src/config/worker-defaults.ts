@@ -18,7 +18,6 @@ export const WORKER_DEFAULTS = {
   repair_every_ms: 300_000,
   repair_overdue_ms: 900_000,
   stop_grace_ms: 10_000,
-  sync_schedule: { interval_ms: 300_000, overlap_ms: 3 * 3_600_000, backfill_days: 90, max_attempts: 5 },
   http_port: 9464,
 } as const;
 
