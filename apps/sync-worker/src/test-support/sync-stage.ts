@@ -92,7 +92,7 @@ export async function startSyncStage(options: StageOptions = {}): Promise<SyncSt
     DEXCOM_CLIENT_SECRET: CLIENT_SECRET,
     DEXCOM_REDIRECT_URI: REDIRECT_URI,
     DEXCOM_TIMEOUT_MS: '1000',
-    WORKER_JOB_LEASE_MS: '5000',
+    WORKER_JOB_LEASE_MS: '15000',
     TOKEN_REFRESH_LEASE_MS: '5000',
     TOKEN_REFRESH_POLL_MS: '50',
     WORKER_IDLE_MIN_MS: '50',
