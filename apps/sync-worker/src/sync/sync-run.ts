@@ -3,6 +3,7 @@ import type { SyncJob } from '@vitals/models';
 import type { GlucoseReadingRepository } from '@vitals/repositories';
 import type { RunOutcome, WorkerMetrics } from '../metrics/worker-metrics.ts';
 import { chunkReadings, type ChunkReadings } from './chunk-readings.ts';
+import { LeaseKeeper } from './lease-keeper.ts';
 import { classifyRunError, type RunFailure } from './run-errors.ts';
 import type { JobLeases, RunContext, RunEndings } from './sync-ports.ts';
 import type { TokenRefresher } from './token-refresh.ts';
@@ -34,8 +35,8 @@ class Released extends Error {}
 /**
  * One claimed job, start to end: a usable access token (refreshed once
  * across workers when near expiry), the job's window in ≤ 30-day chunks,
- * each chunk's readings through the batch path (one per instant), a
- * heartbeat between chunks, and the ending — completed with the readings
+ * each chunk's readings through the batch path (one per instant), the
+ * lease kept alive meanwhile (`LeaseKeeper`), and the ending — completed with the readings
  * written, deferred on 429, retried on 5xx and network errors, the
  * connection marked for reauthorization on `invalid_grant` — each through
  * `ConnectionService`, which schedules what comes next.
@@ -47,30 +48,25 @@ export async function runSyncJob(claimed: SyncJob, parts: SyncRunParts, shouldRe
   const { context, metrics } = parts;
   const log = context.logger.child({ job_id: claimed.job_id, user_id: claimed.user_id, attempt: claimed.attempts });
   const started = Date.now();
-  let job = claimed;
-  // On the clock leases are judged by, so that the heartbeat keeps pace with the lease's expiry.
-  const clockMs = () => context.clock.now().getTime();
-  let lastBeat = clockMs();
+  const keeper = new LeaseKeeper(claimed, parts.leases, context, parts.settings.jobLeaseMs, log);
+  keeper.start();
   let written = 0;
   let newest: string | undefined;
   try {
-    let token: { access_token: string } = await parts.refresher.usable(job.user_id, job.provider);
-    const windows = egvWindows(job.window_start, job.window_end);
+    let token: { access_token: string } = await parts.refresher.usable(claimed.user_id, claimed.provider);
+    const windows = egvWindows(claimed.window_start, claimed.window_end);
     for (const [index, window] of windows.entries()) {
       if (index > 0) {
         if (shouldRelease()) throw new Released();
-        // Between chunks: keep the lease well ahead of the next chunk's Dexcom call and write.
-        if (clockMs() - lastBeat >= parts.settings.jobLeaseMs / 3) {
-          job = await parts.leases.heartbeat(job.job_id, context.owner, parts.settings.jobLeaseMs);
-          lastBeat = clockMs();
-        }
+        await keeper.check();
       }
-      const fetched = await fetchChunk(parts, job, token.access_token, window);
+      const fetched = await fetchChunk(parts, claimed, token.access_token, window);
       token = fetched.token;
       const chunk = chunkReadings(fetched.result, context.clock.now());
       reportSkipped(parts, log, chunk);
       if (chunk.inputs.length > 0) {
-        const saved = await parts.readings.saveManyParsedWithCounts(job.user_id, chunk.inputs);
+        await keeper.check();
+        const saved = await parts.readings.saveManyParsedWithCounts(claimed.user_id, chunk.inputs);
         const chunkWritten = saved.counts.new + saved.counts.changed;
         written += chunkWritten;
         metrics.recordsSynced.inc(chunkWritten);
@@ -78,21 +74,29 @@ export async function runSyncJob(claimed: SyncJob, parts: SyncRunParts, shouldRe
         log.debug({ window_start: window.start.toISOString(), window_end: window.end.toISOString(), ...saved.counts }, 'chunk stored');
       }
     }
-    await parts.endings.completeRun(job, context.owner, {
+    // No heartbeat may race the ending; a lease lost meanwhile ends the run here, writing nothing.
+    await keeper.stop();
+    await parts.endings.completeRun(keeper.job, context.owner, {
       records_synced: written,
       ...(newest === undefined ? {} : { newest_reading_at: newest }),
     });
     log.info({ records_synced: written, chunks: windows.length, duration_ms: Date.now() - started }, 'sync job completed');
     return 'completed';
-  } catch (error) {
-    if (error instanceof Released) return release(parts, job, log);
+  } catch (thrown) {
+    let error = thrown;
+    try {
+      await keeper.stop();
+    } catch (lost) {
+      error = lost;
+    }
+    if (error instanceof Released) return release(parts, keeper.job, log);
     const failure = classifyRunError(error, {
       now: context.clock.now(),
       retryAfterDefaultMs: parts.settings.retryAfterDefaultMs,
       retryAfterMaxMs: parts.settings.retryAfterMaxMs,
       previousError: claimed.last_error,
     });
-    return endWith(parts, job, failure, log, written);
+    return endWith(parts, keeper.job, failure, log, written);
   }
 }
 
