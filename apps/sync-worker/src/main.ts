@@ -5,8 +5,26 @@ import { startWorker } from './worker/start-worker.ts';
 /*
  * `npm run worker`: the sync worker, until SIGTERM or SIGINT, which stop the
  * claiming, let the jobs in flight finish (or give them back past the grace)
- * and exit 0. Several may run at once against one table.
+ * and exit 0. Several may run at once against one table. Started by
+ * `npm start` (with an IPC channel), it also stops when that process is gone.
  */
+/** How long a worker whose starter died gets to finish before it exits anyway. */
+const PARENT_GONE_EXIT_MS = 15_000;
+
+/** Set once the worker runs: how a signal or the end of the starter stops it. */
+let stopRunning: ((reason: string) => void) | undefined;
+
+// Started by `npm start` with an IPC channel: the channel closes when that process is gone, however it ended —
+// also while this worker is still starting. Its DynamoDB Local and output pipe may be gone with it: past the
+// stop's grace, exit rather than wait.
+if (process.connected) {
+  process.once('disconnect', () => {
+    setTimeout(() => process.exit(1), PARENT_GONE_EXIT_MS).unref();
+    if (stopRunning === undefined) process.exit(1);
+    stopRunning('the process that started this worker is gone');
+  });
+}
+
 try {
   const running = await startWorker(process.env);
   let stopping = false;
@@ -22,6 +40,7 @@ try {
       },
     );
   };
+  stopRunning = stop;
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 } catch (error) {
