@@ -1,6 +1,6 @@
 import { VitalsError, dynamoDBSettingsFromEnv, type DynamoDBSettings, type EnvLike } from '@vitals/dynamodb-core';
-import { parseTokenKeyRing, syncScheduleFromEnv, type SyncSchedule, type TokenKeyRing } from '@vitals/repositories';
-import { createHash, createHmac } from 'node:crypto';
+import { syncScheduleFromEnv, tokenKeyRingOf, type SyncSchedule, type TokenKeyRing } from '@vitals/repositories';
+import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { DexcomClientConfig } from '@vitals/dexcom-client';
 import type { DevSecrets } from './dev-secrets.ts';
@@ -121,7 +121,7 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
     issues.push({ path: 'TOKEN_ENCRYPTION_KEY', message: 'is required in production (base64 of 32 random bytes)' });
   } else {
     try {
-      tokenKeys = keyRingOf(currentKey, previousKeys);
+      tokenKeys = tokenKeyRingOf(currentKey, previousKeys);
     } catch (error) {
       if (!VitalsError.is(error, 'config.invalid')) throw error;
       issues.push({
@@ -171,11 +171,4 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
     sync_schedule: syncSchedule,
     authorization_state_secret: createHmac('sha256', jwtSecret).update('vitals/dexcom-authorization-state').digest(),
   };
-}
-
-/** Key ids are fingerprints of the keys, so a ciphertext names its key without revealing it. */
-function keyRingOf(current: string, previous: readonly string[]): TokenKeyRing {
-  const idOf = (key: string) => `k${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
-  const keys = Object.fromEntries([...previous, current].map((key) => [idOf(key), key]));
-  return parseTokenKeyRing({ current_key_id: idOf(current), keys });
 }
