@@ -44,6 +44,9 @@ describe('the API started by a launcher that exits at once', () => {
         TABLE_PREFIX: `detached-${randomUUID().slice(0, 8)}-`,
         API_JWT_SECRET: TEST_JWT_SECRET,
         TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        // The development simulator and worker it starts beside it: free ports, not the developer's.
+        DEXCOM_SIMULATOR_PORT: '0',
+        WORKER_HTTP_PORT: '0',
       },
     });
     let printed = '';

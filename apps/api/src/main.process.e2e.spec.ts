@@ -19,9 +19,9 @@ import {
 jest.setTimeout(180_000);
 
 /*
- * `npm start` is a tree: npm, the API, and the DynamoDB Local the API starts
- * (a JVM). Whatever ends the top of it, or kills the API outright, nothing may
- * be left holding the ports. Never the default ports: others test on this machine.
+ * `npm start` is a tree: npm, the API, the DynamoDB Local the API starts
+ * (a JVM) and, in development, a sync worker. Whatever ends the top of it, or
+ * kills the API outright, nothing may be left running or holding the ports. Never the default ports: others test on this machine.
  */
 describe('npm start (the process tree)', () => {
   let started: Started | undefined;
@@ -42,31 +42,51 @@ describe('npm start (the process tree)', () => {
 
   afterEach(() => killLeftovers(started, dynamoPort));
 
+  /** `npm start` up to the end of its start-up: the API serving, the worker started, `demo` connected to the simulator. */
   const startAndWait = async () => {
     started = npmStart(env);
     const current = started;
     await waitFor('the development token', () => /DEV_TOKEN=\S+/.exec(current.output())?.[0], current);
+    const connected = await waitFor('the demo connection', () => /is connected to the Dexcom simulator|Could not connect.*/.exec(current.output())?.[0], current);
+    expect(connected).toBe('is connected to the Dexcom simulator');
     expect(javaOnPort(dynamoPort)).toHaveLength(1);
     return current;
+  };
+  const isAlive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const workerOf = (current: Started) => {
+    const worker = descendants(current.child.pid as number).find((process) => process.args.includes('apps/sync-worker/src/main.ts'));
+    expect(worker).toBeDefined();
+    return worker?.pid as number;
   };
 
   // SIGKILL stands for an npm that passes no signal on: the API must notice that npm is gone.
   it.each(['SIGTERM', 'SIGINT', 'SIGKILL'] as const)('when only the npm process gets %s, the API and its DynamoDB Local stop and free both ports', async (signal) => {
     const current = await startAndWait();
+    const worker = workerOf(current);
     // `kill -TERM <pid of npm>`: the top process alone, not its process group.
     process.kill(current.child.pid as number, signal);
     await current.exited;
     expect(await eventually(() => treeGone(apiPort, dynamoPort), 30_000)).toBe(true);
+    expect(await eventually(() => !isAlive(worker), 30_000)).toBe(true);
   });
 
-  it('when the API process is SIGKILLed, its DynamoDB Local does not outlive it', async () => {
+  it('when the API process is SIGKILLed, neither its DynamoDB Local nor its development worker outlives it', async () => {
     const current = await startAndWait();
     const api = descendants(current.child.pid as number).filter((process) => process.args.includes('apps/api/src/main.ts'));
     // The deepest one is the API itself (above it may be a shell or a launcher).
     const target = api.find((candidate) => !api.some((other) => other.ppid === candidate.pid));
     expect(target).toBeDefined();
+    const worker = workerOf(current);
     process.kill(target?.pid as number, 'SIGKILL');
     expect(await eventually(() => treeGone(apiPort, dynamoPort), 30_000)).toBe(true);
+    expect(await eventually(() => !isAlive(worker), 30_000)).toBe(true);
   });
 
   describe('when a port is taken', () => {

@@ -1,23 +1,24 @@
 import { VitalsError } from '@vitals/dynamodb-core';
 import { JavaRequiredError, PortInUseError } from '@vitals/local-dynamodb';
 import { watchParent } from './process/parent-watch.ts';
-import { startServer } from './server.ts';
+import { startStack } from './dev/development-stack.ts';
 
 /*
  * `npm start`: the API on an embedded, persisted DynamoDB Local (or the
- * DynamoDB the environment names), stopped gracefully by SIGINT/SIGTERM or,
- * under `npm start`, when npm is gone.
+ * DynamoDB the environment names) — in development with a sync worker and
+ * the Dexcom simulator beside it (dev/development-stack.ts) — stopped
+ * gracefully by SIGINT/SIGTERM or, under `npm start`, when npm is gone.
  */
 // Taken first: npm may be gone before the server is up (the JVM takes seconds to start).
 const parent = process.ppid;
 try {
-  const server = await startServer(process.env, { announce: (line) => console.log(line) });
+  const stack = await startStack(process.env, { announce: (line) => console.log(line) });
   let stopping = false;
   const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${reason}: finishing requests in flight, then stopping`);
-    server.stop().then(
+    stack.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error instanceof Error ? error.message : String(error));
