@@ -55,6 +55,9 @@ export interface DexcomSimulator {
   stop(): Promise<void>;
 }
 
+/** How long an idle keep-alive connection is kept open. */
+const IDLE_CONNECTION_MS = 60_000;
+
 /**
  * Starts a Dexcom-shaped HTTP server on loopback: Dexcom API v3's OAuth,
  * egvs and dataRange endpoints over deterministic simulated sensors, with
@@ -64,6 +67,9 @@ export async function startDexcomSimulator(options: DexcomSimulatorOptions): Pro
   const settings = resolveSettings(options);
   const core = createCore(settings);
   const server = createServer(requestHandler(core));
+  // Idle keep-alive connections stay open a minute, as behind a cloud load balancer: Node's 5 s default makes
+  // a client that reuses a connection just as the server closes it see ECONNRESET, most often on a busy machine.
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   server.listen(settings.port, settings.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

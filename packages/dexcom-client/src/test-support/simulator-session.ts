@@ -22,6 +22,8 @@ export const SIM_CLIENT_SECRET = 'sim client secret Zq8v!&=+/?42';
 export const SIM_REDIRECT_URI = 'http://127.0.0.1:3000/v1/connections/dexcom/callback';
 /** The simulated clock's start: 2026-06-01T12:00:00Z. */
 export const SIM_START = Date.UTC(2026, 5, 1, 12);
+/** The client's timeout where a test does not choose one: room for a 30-day answer on a loaded 2-core machine. */
+const DEFAULT_TEST_TIMEOUT_MS = 30_000;
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
@@ -55,7 +57,7 @@ export async function startSimulatorSession(
     ...options,
   });
   running.push(sim);
-  const clientWith = ({ timeoutMs = clientOptions.timeoutMs ?? 10_000, clientSecret = SIM_CLIENT_SECRET }: { timeoutMs?: number; clientSecret?: string }) =>
+  const clientWith = ({ timeoutMs = clientOptions.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS, clientSecret = SIM_CLIENT_SECRET }: { timeoutMs?: number; clientSecret?: string }) =>
     new DexcomClient(
       { baseUrl: sim.url, clientId: SIM_CLIENT_ID, clientSecret, redirectUri: SIM_REDIRECT_URI, timeoutMs },
       { now: () => new Date(clock.now()) },
