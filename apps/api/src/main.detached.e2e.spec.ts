@@ -47,6 +47,7 @@ describe('the API started by a launcher that exits at once', () => {
         // The development simulator and worker it starts beside it: free ports, not the developer's.
         DEXCOM_SIMULATOR_PORT: '0',
         WORKER_HTTP_PORT: '0',
+        SYNC_BACKFILL_DAYS: '1',
       },
     });
     let printed = '';

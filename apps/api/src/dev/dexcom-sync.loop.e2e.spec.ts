@@ -57,6 +57,10 @@ describe('the Dexcom loop: authorize → callback → worker backfill → next r
         AWS_SECRET_ACCESS_KEY: 'local',
         TABLE_PREFIX: api.config.table_prefix,
         WORKER_HTTP_PORT: '0',
+        // Timeouts are not what this test is about: a loaded machine may take longer than 10 s for a 30-day answer.
+        DEXCOM_TIMEOUT_MS: '60000',
+        WORKER_JOB_LEASE_MS: '150000',
+        TOKEN_REFRESH_LEASE_MS: '150000',
         WORKER_IDLE_MIN_MS: '50',
         WORKER_IDLE_MAX_MS: '250',
         LOG_LEVEL: 'warn',

@@ -50,8 +50,9 @@ export function npmStart(env: Record<string, string>): Started {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // The development stack's simulator and worker take free ports, so that specs running at once do not collide.
-    env: { ...process.env, NODE_NO_WARNINGS: '1', DEXCOM_SIMULATOR_PORT: '0', WORKER_HTTP_PORT: '0', ...env },
+    // The development stack's simulator and worker take free ports, so that specs running at once do not collide,
+    // and demo's backfill is one day, not 90: these specs are about processes, not about syncing.
+    env: { ...process.env, NODE_NO_WARNINGS: '1', DEXCOM_SIMULATOR_PORT: '0', WORKER_HTTP_PORT: '0', SYNC_BACKFILL_DAYS: '1', ...env },
   });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
