@@ -1,0 +1,368 @@
+/*
+ * `npm run bench` — the sync worker's throughput (issue 14): 200 users'
+ * first sync of one day (288 readings each, 57,600 in all) from the Dexcom
+ * simulator into a fresh DynamoDB Local, four ways in one run:
+ *
+ * - raw:      a hand-written loop (plain fetch + parallel BatchWrite, no
+ *             validation, leases or job records; raw-sync.ts), `CONCURRENCY`
+ *             users at a time;
+ * - worker_1: one `npm run worker` process, `WORKER_CONCURRENCY` =
+ *             `CONCURRENCY`, on users connected through the real OAuth flow
+ *             and `ConnectionService.connect` (`backfill_days` 1);
+ * - worker_2: two such processes on a fresh table prefix, the same users and
+ *             the same data;
+ * - raw_read_first: the raw loop plus a strongly consistent BatchGet before
+ *             each user's write, as the worker's store does — a diagnostic
+ *             that prices that read alone.
+ *
+ * After a warm-up (a cold JVM would slow whichever contender came first),
+ * round by round in alternating order, so that drift of the machine or of
+ * DynamoDB Local hits all alike. Items/s are readings stored per second of
+ * work: for the worker, from the first process's loop start to its last
+ * job's completion (both from the processes' own log lines; starting Node
+ * and tsx is left out), for the loop from its first fetch to its last write.
+ * Every contender must store exactly the readings the simulator serves —
+ * each user's record ids compared — and every worker job must complete on
+ * its first attempt with no refresh and no warning, or the run fails.
+ *
+ * Why a ratio is what it is: CPU time per 1,000 readings of DynamoDB Local,
+ * the worker processes and this process (the simulator, the raw loop) —
+ * on a 2-core machine their sum is the limit — and, from the workers' log
+ * lines, how long each DynamoDB call of a job took.
+ *
+ * BENCH_SYNC_USERS, BENCH_SYNC_CONCURRENCY (default 4, the worker's
+ * default), BENCH_SYNC_ROUNDS (default 2) change the work;
+ * BENCH_SYNC_LOG_DIR keeps the workers' log lines. Results go to
+ * bench-results/sync-worker.json.
+ */
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBTables, createLogger } from '@vitals/dynamodb-core';
+import { round, startLocalDynamoDB } from '@vitals/local-dynamodb';
+import { glucoseReadingEntity, toCreateTableInput } from '@vitals/models';
+import { ConnectionService, SyncJobRepository, ensureTables } from '@vitals/repositories';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { workerConfigFromEnv } from '../src/config/worker-config.ts';
+import { createWorkerContainer } from '../src/worker/worker-container.ts';
+import { CLIENT_ID, CLIENT_SECRET, PROVIDER, READINGS_PER_DAY, REDIRECT_URI, pool, startBenchStage, type BenchStage } from './bench-stage.ts';
+import { cpuMsOf, dynamoDBLocalPid, ownCpuMs } from './process-cpu.ts';
+import { rawSync } from './raw-sync.ts';
+import { analyse, jobTime, meanStepTimes, printTable, ratiosByRound, summarize, type Contender, type Measured } from './report.ts';
+import { killWorkers, metricSum, operationTimesPerJob, runWorkers, stopWorkers, type WorkerProcess } from './worker-processes.ts';
+
+const USERS = Number(process.env['BENCH_SYNC_USERS'] ?? 200);
+const CONCURRENCY = Number(process.env['BENCH_SYNC_CONCURRENCY'] ?? 4);
+const ROUNDS = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 2);
+const WARMUP_USERS = Math.min(USERS, 50);
+/** Where to keep the worker processes' log lines (every DynamoDB operation with its duration, at info), for a closer look. */
+const LOG_DIR = process.env['BENCH_SYNC_LOG_DIR'];
+const READINGS = USERS * READINGS_PER_DAY;
+const TARGET = 0.8;
+const RESULTS = resolve(import.meta.dirname, '../../../bench-results/sync-worker.json');
+
+// ── everything started is stopped, also on failure or Ctrl-C ─────────────
+const cleanups: (() => Promise<unknown> | void)[] = [];
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      console.error('cleanup failed:', error);
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+interface Context {
+  stage: BenchStage;
+  client: DynamoDBClient;
+  document: DynamoDBDocumentClient;
+  dynamodbPid: number | undefined;
+  env: Record<string, string>;
+}
+
+function perThousand(ms: number | undefined, items: number): number | null {
+  return ms === undefined ? null : round((ms / items) * 1_000, 1);
+}
+
+/** Each user's stored record ids must be exactly the simulator's for the window: nothing lost, nothing extra. */
+async function verifyStored(context: Context, table: string, what: string, logins: readonly string[]): Promise<number> {
+  const problems: string[] = [];
+  const counts = await pool(logins, 16, async (login) => {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await context.document.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'user_id = :user',
+          ExpressionAttributeValues: { ':user': login },
+          ProjectionExpression: '#dexcom.#record_id',
+          ExpressionAttributeNames: { '#dexcom': 'dexcom', '#record_id': 'record_id' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String((item['dexcom'] as { record_id?: string } | undefined)?.record_id));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    if (ids.sort().join() !== context.stage.expectedRecordIds(login).join()) problems.push(`${login}: ${ids.length} stored, ${READINGS_PER_DAY} served`);
+    return ids.length;
+  });
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  const expected = logins.length * READINGS_PER_DAY;
+  if (problems.length > 0 || total !== expected) {
+    throw new Error(`${what}: ${total} readings stored, ${expected} expected; ${problems.slice(0, 5).join('; ')}`);
+  }
+  return total;
+}
+
+async function dropTables(context: Context, prefix: string): Promise<void> {
+  const { TableNames = [] } = await context.client.send(new ListTablesCommand({}));
+  for (const name of TableNames.filter((table) => table.startsWith(prefix))) await context.client.send(new DeleteTableCommand({ TableName: name }));
+}
+
+async function runRaw(context: Context, name: string, readFirst: boolean, logins = context.stage.logins): Promise<Measured> {
+  const prefix = `${name.replaceAll('_', '-')}-${randomBytes(3).toString('hex')}-`;
+  const table = glucoseReadingEntity.tableName(prefix);
+  await context.client.send(new CreateTableCommand(toCreateTableInput(glucoseReadingEntity.table, { prefix })));
+  const users = await pool(logins, 20, async (login) => ({ login, accessToken: (await context.stage.tokens(login)).access_token }));
+
+  const dynamodbBefore = cpuMsOf(context.dynamodbPid);
+  const ownBefore = ownCpuMs();
+  const began = performance.now();
+  const written = await rawSync(users, {
+    document: context.document,
+    table,
+    dexcomUrl: context.stage.sim.url,
+    window: context.stage.window,
+    concurrency: CONCURRENCY,
+    readFirst,
+  });
+  const elapsed = performance.now() - began;
+  const dynamodbAfter = cpuMsOf(context.dynamodbPid);
+  const own = ownCpuMs() - ownBefore;
+
+  const items = written.reduce((sum, count) => sum + count, 0);
+  await verifyStored(context, table, name, logins);
+  await dropTables(context, prefix);
+  return {
+    elapsed_ms: Math.round(elapsed),
+    items,
+    items_per_s: Math.round((items / elapsed) * 1_000),
+    cpu_ms_per_1000: {
+      dynamodb: perThousand(dynamodbBefore === undefined || dynamodbAfter === undefined ? undefined : dynamodbAfter - dynamodbBefore, items),
+      workers: null,
+      bench_process: perThousand(own, items) as number,
+    },
+  };
+}
+
+async function runWorkerProcesses(context: Context, processes: number): Promise<Measured> {
+  const prefix = `w${processes}-${randomBytes(3).toString('hex')}-`;
+  const env = { ...context.env, TABLE_PREFIX: prefix };
+  // The bench's own view of the tables, on the stage's fixed clock: connections made now sync the stage's window.
+  const container = await createWorkerContainer(workerConfigFromEnv(env), createLogger({ level: 'silent' }), context.stage.clock);
+  let workers: WorkerProcess[] = [];
+  try {
+    await ensureTables(container.get(DynamoDBTables), { prefix });
+    const connections = container.get(ConnectionService);
+    const jobIds = await pool(context.stage.logins, 20, async (login) => (await connections.connect(login, PROVIDER, await context.stage.tokens(login))).job.job_id);
+
+    // CPU counts from the first loop's start, as the elapsed time does: starting Node and tsx is left out.
+    let dynamodbBefore: number | undefined;
+    let ownBefore = 0;
+    workers = await runWorkers(processes, env, jobIds.length, {
+      timeoutMs: 120_000,
+      onFirstStart: () => {
+        dynamodbBefore = cpuMsOf(context.dynamodbPid);
+        ownBefore = ownCpuMs();
+      },
+    });
+    const dynamodbAfter = cpuMsOf(context.dynamodbPid);
+    const own = ownCpuMs() - ownBefore;
+    const workerCpu = workers.map((worker) => {
+      const now = cpuMsOf(worker.child.pid);
+      return now === undefined || worker.cpuAtStartMs === undefined ? undefined : now - worker.cpuAtStartMs;
+    });
+    const metrics = await Promise.all(workers.map(async (worker) => (await fetch(`${worker.url}/metrics`)).text()));
+    await stopWorkers(workers);
+    if (LOG_DIR !== undefined) {
+      mkdirSync(LOG_DIR, { recursive: true });
+      for (const worker of workers) writeFileSync(join(LOG_DIR, `${prefix}${worker.id}.log`), worker.output());
+    }
+
+    const starts = workers.map((worker) => worker.startedAt as number);
+    const end = Math.max(...workers.flatMap((worker) => worker.completed));
+    const elapsed = end - Math.min(...starts);
+    const sum = (name: string, labels?: Record<string, string>) => metrics.reduce((total, text) => total + metricSum(text, name, labels), 0);
+    const details = {
+      loop_start_skew_ms: Math.max(...starts) - Math.min(...starts),
+      jobs_by_process: workers.map((worker) => worker.completed.length),
+      records_synced: sum('vitals_sync_records_synced_total'),
+      token_refreshes: sum('vitals_sync_token_refreshes_total'),
+      egvs_calls: sum('vitals_dexcom_requests_total', { endpoint: 'egvs' }),
+      warnings: workers.reduce((total, worker) => total + worker.problems.length, 0),
+      dynamodb_ms_per_job: operationTimesPerJob(workers, jobIds.length),
+    };
+
+    // The jobs: each first job completed on its first attempt, with exactly its day written.
+    const jobs = container.get(SyncJobRepository);
+    const wrong = (await pool(jobIds, 16, (id) => jobs.get(id))).filter(
+      (job) => job === undefined || job.status !== 'completed' || job.attempts !== 1 || job.records_synced !== READINGS_PER_DAY,
+    );
+    if (wrong.length > 0) throw new Error(`${wrong.length} first jobs not completed once with ${READINGS_PER_DAY} readings`);
+    if (details.records_synced !== READINGS || details.token_refreshes !== 0 || details.egvs_calls !== USERS || details.warnings !== 0) {
+      throw new Error(`worker_${processes}: unexpected metrics or log lines ${JSON.stringify(details)}`);
+    }
+    const items = await verifyStored(context, glucoseReadingEntity.tableName(prefix), `worker_${processes}`, context.stage.logins);
+    await dropTables(context, prefix);
+    const workersMs = workerCpu.some((ms) => ms === undefined) ? undefined : workerCpu.reduce<number>((total, ms) => total + (ms ?? 0), 0);
+    return {
+      elapsed_ms: elapsed,
+      items,
+      items_per_s: Math.round((items / elapsed) * 1_000),
+      cpu_ms_per_1000: {
+        dynamodb: perThousand(dynamodbBefore === undefined || dynamodbAfter === undefined ? undefined : dynamodbAfter - dynamodbBefore, items),
+        workers: perThousand(workersMs, items),
+        bench_process: perThousand(own, items) as number,
+      },
+      details,
+    };
+  } finally {
+    killWorkers(workers);
+    await container.unbindAll();
+  }
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const loadBefore = loadavg();
+  const local = await startLocalDynamoDB();
+  cleanups.push(() => local.stop());
+  const stage = await startBenchStage(USERS);
+  cleanups.push(() => stage.stop());
+  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  cleanups.push(() => client.destroy());
+  const context: Context = {
+    stage,
+    client,
+    document: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    dynamodbPid: dynamoDBLocalPid(local.port),
+    env: {
+      DYNAMODB_ENDPOINT: local.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      DEXCOM_BASE_URL: stage.sim.url,
+      DEXCOM_CLIENT_ID: CLIENT_ID,
+      DEXCOM_CLIENT_SECRET: CLIENT_SECRET,
+      DEXCOM_REDIRECT_URI: REDIRECT_URI,
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+      WORKER_HTTP_PORT: '0',
+      WORKER_IDLE_MIN_MS: '50',
+      WORKER_IDLE_MAX_MS: '200',
+      SYNC_BACKFILL_DAYS: '1',
+      LOG_LEVEL: 'info',
+    },
+  };
+
+  const contenders: Record<Contender, () => Promise<Measured>> = {
+    raw: () => runRaw(context, 'raw', false),
+    worker_1: () => runWorkerProcesses(context, 1),
+    worker_2: () => runWorkerProcesses(context, 2),
+    raw_read_first: () => runRaw(context, 'raw_read_first', true),
+  };
+  const names = Object.keys(contenders) as Contender[];
+  const runs = Object.fromEntries(names.map((name) => [name, [] as Measured[]])) as Record<Contender, Measured[]>;
+  // A cold JVM would slow whichever contender came first: warm DynamoDB Local (writes and reads) and the simulator up.
+  const warmup = await runRaw(context, 'warmup', true, stage.logins.slice(0, WARMUP_USERS));
+  console.log(`warm-up                 ${String(warmup.items_per_s).padStart(6)} items/s  (${warmup.items} in ${warmup.elapsed_ms} ms, not counted)`);
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const name of i % 2 === 0 ? names : [...names].reverse()) {
+      const wall = performance.now();
+      const measured = await contenders[name]();
+      runs[name].push(measured);
+      console.log(
+        `round ${i + 1} ${name.padEnd(15)} ${String(measured.items_per_s).padStart(6)} items/s  (${measured.items} in ${measured.elapsed_ms} ms; ` +
+          `${((performance.now() - wall) / 1_000).toFixed(1)} s with setup and checks)`,
+      );
+    }
+  }
+
+  const summary = Object.fromEntries(names.map((name) => [name, summarize(runs[name])])) as Record<Contender, ReturnType<typeof summarize>>;
+  const rate = (name: Contender) => summary[name].items_per_s;
+  const analysis = analyse(summary);
+  const loadAfter = loadavg();
+  const results = {
+    package: '@vitals/sync-worker',
+    when: new Date().toISOString(),
+    machine: {
+      cpus: availableParallelism(),
+      model: cpus()[0]?.model,
+      node: process.version,
+      load_average_1m: { before: round(loadBefore[0] as number, 2), after: round(loadAfter[0] as number, 2) },
+    },
+    setup: {
+      users: USERS,
+      readings_per_user: READINGS_PER_DAY,
+      readings: READINGS,
+      window: { start: stage.window.start.toISOString(), end: stage.window.end.toISOString() },
+      concurrency: { raw_users_at_once: CONCURRENCY, worker_concurrency_per_process: CONCURRENCY },
+      simulator: { clock: `manual, fixed at ${stage.now.toISOString()}`, data_delay_ms: 0, rate_limit_per_hour: 'default (60,000)' },
+      rounds: ROUNDS,
+    },
+    ...summary,
+    ratio_worker_1_vs_raw: round(rate('worker_1') / rate('raw')),
+    ratio_worker_1_vs_raw_by_round: ratiosByRound(runs, 'worker_1', 'raw'),
+    target_ratio: TARGET,
+    ratio_worker_2_vs_worker_1: round(rate('worker_2') / rate('worker_1')),
+    ratio_worker_2_vs_worker_1_by_round: ratiosByRound(runs, 'worker_2', 'worker_1'),
+    ratio_raw_read_first_vs_raw: round(rate('raw_read_first') / rate('raw')),
+    analysis,
+    worker_1_dynamodb_ms_per_job: meanStepTimes(runs.worker_1),
+    elapsed_s: Math.round((performance.now() - began) / 1_000),
+  };
+  mkdirSync(dirname(RESULTS), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+
+  const extra = analysis.worker_1_extra_cpu_ms_per_1000_vs_raw;
+  console.log(`\n@vitals/sync-worker — ${USERS} users × 1 day (${READINGS} readings) from the Dexcom simulator, same run, ${ROUNDS} round(s)`);
+  printTable(summary, CONCURRENCY);
+  console.log(`worker_1 / raw        ${results.ratio_worker_1_vs_raw.toFixed(3)}×  target ≥ ${TARGET}×  (by round ${results.ratio_worker_1_vs_raw_by_round.join(', ')})`);
+  console.log(`worker_2 / worker_1   ${results.ratio_worker_2_vs_worker_1.toFixed(3)}×  (by round ${results.ratio_worker_2_vs_worker_1_by_round.join(', ')})`);
+  console.log(
+    `CPU per 1,000 readings, worker_1 over raw: DynamoDB Local +${extra.dynamodb} ms (the read before the write alone: +${extra.dynamodb_read_before_write} ms), ` +
+      `worker process +${extra.worker_process} ms over the loop's own ${analysis.raw_loop_client_cpu_ms_per_1000} ms`,
+  );
+  console.log(
+    `ratio implied when the cores are the limit: ${analysis.cores_bound_ratio_worker_1_vs_raw}×; ` +
+      `when one event loop is (DynamoDB elsewhere): ${analysis.event_loop_bound_ratio_worker_1_vs_raw}×`,
+  );
+  console.log(
+    `time per job, ${CONCURRENCY} in flight: raw ${jobTime(runs.raw, CONCURRENCY, USERS)} ms, worker_1 ${jobTime(runs.worker_1, CONCURRENCY, USERS)} ms, of which DynamoDB calls: ` +
+      Object.entries(results.worker_1_dynamodb_ms_per_job)
+        .map(([key, { calls, ms }]) => `${key} ${ms}${calls === 1 ? '' : ` (${calls}×)`}`)
+        .join(', '),
+  );
+  console.log(
+    `note: ${availableParallelism()} CPU(s) shared by DynamoDB Local, the worker(s) and this process (the simulator, the raw loop); ` +
+      `1-min load average ${loadBefore[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after.`,
+  );
+  console.log(`results written to ${RESULTS} (${results.elapsed_s} s)`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
