@@ -29,6 +29,7 @@ export {
 } from './errors/repository-errors.ts';
 export { decodeCursor, encodeCursor, type QueryScope } from './pagination/cursor.ts';
 export {
+  DEFAULT_SYNC_JOB_RETENTION_DAYS,
   DEFAULT_SYNC_SCHEDULE,
   REPOSITORY_TOKENS,
   systemClock,

@@ -1,5 +1,5 @@
 import { dynamoDBCoreModule, type Logger } from '@vitals/dynamodb-core';
-import { repositoriesModule, type Clock } from '@vitals/repositories';
+import { DEFAULT_SYNC_JOB_RETENTION_DAYS, repositoriesModule, type Clock } from '@vitals/repositories';
 import { Container } from 'inversify';
 import type { ApiConfig } from '../config/api-config.ts';
 import { apiModule } from './api.module.ts';
@@ -19,6 +19,8 @@ export async function createApiContainer(config: ApiConfig, logger: Logger, cloc
         strict: false,
         cursor_secret: config.cursor_secret,
         sync_schedule: config.sync_schedule,
+        // A connection finishes a job every run: finished jobs expire, or the table only grows.
+        sync_job_retention_days: DEFAULT_SYNC_JOB_RETENTION_DAYS,
       },
       tokenKeys: config.token_keys,
       ...(clock === undefined ? {} : { clock }),

@@ -2,7 +2,7 @@ import { egvsToReadingInputs } from '@vitals/dexcom-client';
 import { manualClock, startDexcomSimulator, type DexcomSimulator, type ManualClock } from '@vitals/dexcom-simulator';
 import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
 import type { GlucoseReading, GlucoseReadingInput, SyncJob } from '@vitals/models';
-import { GlucoseReadingRepository, SyncJobRepository } from '@vitals/repositories';
+import { DEFAULT_SYNC_JOB_RETENTION_DAYS, GlucoseReadingRepository, SyncJobRepository } from '@vitals/repositories';
 import { randomBytes } from 'node:crypto';
 import { startTestApi, type TestApi } from '../test-support/test-api.ts';
 import { startDevelopmentWorker, type DevelopmentWorker } from './development-worker.ts';
@@ -129,6 +129,8 @@ describe('the Dexcom loop: authorize → callback → worker backfill → next r
     expect(stored.map((reading) => reading.timestamp)).toEqual(want.map((input) => input.timestamp));
     stored.forEach((reading, index) => expect(reading).toMatchObject(want[index] as object));
     expect(first?.records_synced).toBe(want.length);
+    // A finished job expires: the chain finishes one every run.
+    expect(first?.expires_at).toBe(Math.floor(Date.parse(first?.completed_at as string) / 1_000) + DEFAULT_SYNC_JOB_RETENTION_DAYS * 86_400);
     // The simulated sensor's range: both ends stored as the Clarity import stores them.
     expect(stored.some((reading) => reading.glucose_value === 39)).toBe(true);
     expect(stored.some((reading) => reading.glucose_value === 401)).toBe(true);

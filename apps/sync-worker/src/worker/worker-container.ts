@@ -1,5 +1,5 @@
 import { dynamoDBCoreModule, type Logger } from '@vitals/dynamodb-core';
-import { repositoriesModule, type Clock } from '@vitals/repositories';
+import { DEFAULT_SYNC_JOB_RETENTION_DAYS, repositoriesModule, type Clock } from '@vitals/repositories';
 import { Container } from 'inversify';
 import { randomBytes } from 'node:crypto';
 import type { WorkerConfig } from '../config/worker-config.ts';
@@ -20,6 +20,8 @@ export async function createWorkerContainer(config: WorkerConfig, logger: Logger
         // The worker hands out no cursors: an ephemeral secret suffices.
         cursor_secret: randomBytes(32).toString('base64'),
         sync_schedule: config.sync_schedule,
+        // A connection finishes a job every run: finished jobs expire, or the table only grows.
+        sync_job_retention_days: DEFAULT_SYNC_JOB_RETENTION_DAYS,
       },
       tokenKeys: config.token_keys,
       ...(clock === undefined ? {} : { clock }),

@@ -31,6 +31,13 @@ export interface SyncSchedule {
   max_attempts: number;
 }
 
+/**
+ * How long the apps keep finished sync jobs (`sync_job_retention_days`): a
+ * connection's chain finishes a job every `interval_ms` (288 a day at 5 min),
+ * so without a TTL the jobs table would only grow.
+ */
+export const DEFAULT_SYNC_JOB_RETENTION_DAYS = 14;
+
 export const DEFAULT_SYNC_SCHEDULE: Readonly<SyncSchedule> = {
   interval_ms: 5 * 60_000,
   overlap_ms: 3 * 3_600_000,
