@@ -333,13 +333,14 @@ async function main(): Promise<void> {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 
   const extra = analysis.worker_1_extra_cpu_ms_per_1000_vs_raw;
+  const signed = (ms: number | null) => (ms === null ? 'n/a' : `${ms < 0 ? '−' : '+'}${Math.abs(ms)}`);
   console.log(`\n@vitals/sync-worker — ${USERS} users × 1 day (${READINGS} readings) from the Dexcom simulator, same run, ${ROUNDS} round(s)`);
   printTable(summary, CONCURRENCY);
   console.log(`worker_1 / raw        ${results.ratio_worker_1_vs_raw.toFixed(3)}×  target ≥ ${TARGET}×  (by round ${results.ratio_worker_1_vs_raw_by_round.join(', ')})`);
   console.log(`worker_2 / worker_1   ${results.ratio_worker_2_vs_worker_1.toFixed(3)}×  (by round ${results.ratio_worker_2_vs_worker_1_by_round.join(', ')})`);
   console.log(
-    `CPU per 1,000 readings, worker_1 over raw: DynamoDB Local +${extra.dynamodb} ms (the read before the write alone: +${extra.dynamodb_read_before_write} ms), ` +
-      `worker process +${extra.worker_process} ms over the loop's own ${analysis.raw_loop_client_cpu_ms_per_1000} ms`,
+    `CPU per 1,000 readings, worker_1 over raw: DynamoDB Local ${signed(extra.dynamodb)} ms (the read before the write alone: ${signed(extra.dynamodb_read_before_write)} ms), ` +
+      `worker process ${signed(extra.worker_process)} ms over the loop's own ${analysis.raw_loop_client_cpu_ms_per_1000} ms`,
   );
   console.log(
     `ratio implied when the cores are the limit: ${analysis.cores_bound_ratio_worker_1_vs_raw}×; ` +
