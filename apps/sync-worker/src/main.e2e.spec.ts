@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { PROVIDER, startSyncStage, until, type SyncStage } from './test-support/sync-stage.ts';
-import { killAll, spawnWorker, type WorkerProcess } from './test-support/worker-process.ts';
+import { killAll, root, spawnWorker, type WorkerProcess } from './test-support/worker-process.ts';
 
 jest.setTimeout(90_000);
 
@@ -82,6 +84,22 @@ describe('the worker process', () => {
     expect((await stage.jobs.get(later.job_id))?.status).toBe('pending');
     expect((await stage.jobs.get(job.job_id))?.status).toBe('completed');
     expect(claimedBy(worker).map((record) => record['job_id'])).not.toContain(later.job_id);
+  });
+
+  it('when the process that started it over an IPC channel is gone, it exits', async () => {
+    const afterMs = 8_000;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', 'apps/sync-worker/src/main.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      env: { ...process.env, NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: 'tsconfig.base.json', ...stage.env, WORKER_ID: `ipc-${afterMs}` },
+    });
+    const exited = once(child, 'exit');
+    await new Promise((done) => setTimeout(done, afterMs));
+    // What the channel sees when its other end dies, however it died.
+    child.disconnect();
+    const outcome = await Promise.race([exited, new Promise((done) => setTimeout(() => done('still running'), 40_000))]);
+    if (outcome === 'still running') child.kill('SIGKILL');
+    expect(outcome).not.toBe('still running');
   });
 
   it('when a variable is bad, exits 1 with one message naming it, no stack', async () => {

@@ -17,6 +17,8 @@ let stopRunning: ((reason: string) => void) | undefined;
 // Started by `npm start` with an IPC channel: the channel closes when that process is gone, however it ended —
 // also while this worker is still starting. Its DynamoDB Local and output pipe may be gone with it: past the
 // stop's grace, exit rather than wait.
+// A starter that died while this process was still loading closed the channel before anyone listened.
+if (process.send !== undefined && !process.connected) process.exit(1);
 if (process.connected) {
   process.once('disconnect', () => {
     setTimeout(() => process.exit(1), PARENT_GONE_EXIT_MS).unref();
