@@ -19,7 +19,7 @@
  * asserts timings; the run fails only when a response is wrong (non-2xx,
  * wrong item count, statistics differing from the baseline's).
  */
-import { figures, interleaved, percentile, round, startLocalDynamoDB, type Figures, type LocalDynamoDB } from '@vitals/local-dynamodb';
+import { benchCleanups, figures, interleaved, percentile, round, startLocalDynamoDB, type Figures, type LocalDynamoDB } from '@vitals/local-dynamodb';
 import { glucoseReadingEntity, glucoseStatistics, type GlucoseReading, type GlucoseStatistics } from '@vitals/models';
 import { GlucoseReadingRepository, MAX_PAGE_LIMIT } from '@vitals/repositories';
 import { randomBytes } from 'node:crypto';
@@ -68,21 +68,7 @@ function readings(count: number, start: number) {
 }
 
 // ── everything started is stopped, also on failure or Ctrl-C ─────────────
-const cleanups: (() => Promise<unknown> | void)[] = [];
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      console.error('cleanup failed:', error);
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+const cleanups = benchCleanups();
 
 interface LoadFigures {
   rounds: number;
@@ -351,5 +337,5 @@ try {
   console.error(error);
   process.exitCode = 1;
 } finally {
-  await cleanUp();
+  await cleanups.cleanUp();
 }

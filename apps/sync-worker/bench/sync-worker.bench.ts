@@ -38,7 +38,7 @@
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBTables, createLogger } from '@vitals/dynamodb-core';
-import { round, startLocalDynamoDB } from '@vitals/local-dynamodb';
+import { benchCleanups, round, startLocalDynamoDB } from '@vitals/local-dynamodb';
 import { glucoseReadingEntity, toCreateTableInput } from '@vitals/models';
 import { ConnectionService, SyncJobRepository, ensureTables } from '@vitals/repositories';
 import { randomBytes } from 'node:crypto';
@@ -64,21 +64,7 @@ const TARGET = 0.8;
 const RESULTS = resolve(import.meta.dirname, '../../../bench-results/sync-worker.json');
 
 // ── everything started is stopped, also on failure or Ctrl-C ─────────────
-const cleanups: (() => Promise<unknown> | void)[] = [];
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      console.error('cleanup failed:', error);
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+const cleanups = benchCleanups();
 
 interface Context {
   stage: BenchStage;
@@ -365,5 +351,5 @@ try {
   console.error(error);
   process.exitCode = 1;
 } finally {
-  await cleanUp();
+  await cleanups.cleanUp();
 }

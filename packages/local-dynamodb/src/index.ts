@@ -5,5 +5,6 @@ export { findFreePort, isPortOpen } from './port.ts';
 export { answersAsDynamoDB } from './probe.ts';
 export { testDynamoDBEndpoint, TEST_ENDPOINT_VARIABLE } from './jest/test-endpoint.ts';
 export { figures, interleaved, percentile, round, time, type Figures } from './bench/stats.ts';
+export { benchCleanups, type BenchCleanups } from './bench/cleanups.ts';
 export { readmeExportCoverage } from './testing/readme-exports.ts';
 export { dynamoDBLocalProcesses, processes, type ProcessInfo } from './testing/processes.ts';
