@@ -101,7 +101,8 @@ export class SyncWorker {
     const { metrics, context } = this.parts;
     metrics.jobsClaimed.inc();
     if (this.runningIds.has(job.job_id)) {
-      // Its lease lapsed under a run of this very worker, which claimed it back: that run goes on, under the new lease.
+      // A run of this very worker holds it (its lease lapsed and this worker claimed it back, or a stale listing
+      // offered it): that run goes on, under the lease as it now stands.
       context.logger.warn({ job_id: job.job_id }, 'claimed a job this worker is still running; the run in progress goes on');
       return;
     }

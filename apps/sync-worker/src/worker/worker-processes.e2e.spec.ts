@@ -19,7 +19,7 @@ describe(`${WORKERS} worker processes × ${USERS} users`, () => {
   beforeAll(async () => {
     // A lease far longer than a run takes, even on a loaded machine: a lapsed lease is the SIGKILL test's subject, not this one's.
     stage = await startSyncStage({
-      env: { SYNC_INTERVAL_MS: '10000', WORKER_CONCURRENCY: '4', REPAIR_EVERY_MS: '1000', WORKER_JOB_LEASE_MS: '30000' },
+      env: { SYNC_INTERVAL_MS: '10000', WORKER_CONCURRENCY: '4', REPAIR_EVERY_MS: '1000', WORKER_JOB_LEASE_MS: '60000' },
     });
   });
   afterAll(async () => {

@@ -36,7 +36,11 @@ function pending(job_id: string): SyncJob {
   };
 }
 
-type Outcome = 'claimed' | 'completedMeanwhile' | 'unavailable';
+/**
+ * How a claim's update ends: it lands; the job was finished meanwhile; DynamoDB is unavailable;
+ * or the SDK's retry of a claim whose first attempt landed (its answer lost) fails the condition on that very write.
+ */
+type Outcome = 'claimed' | 'completedMeanwhile' | 'unavailable' | 'landedAnswerLost';
 
 /** A DynamoDBService stand-in (its items): the pending partition holds the three jobs; each claim ends as `outcomes` says. */
 function fakeDb(outcomes: Record<string, Outcome>) {
@@ -62,18 +66,32 @@ function fakeDb(outcomes: Record<string, Outcome>) {
           existing_item: { ...pending(jobId), status: 'completed', attempts: 1, version: 3 },
         });
       }
-      return {
-        ...pending(jobId),
-        status: 'running',
-        attempts: 1,
-        lease_owner: 'worker-a',
-        lease_expires_at: '2026-04-01T12:05:00.000Z',
-        version: 2,
-      };
+      if (outcome === 'landedAnswerLost') {
+        throw new VitalsError('dynamodb.conditionFailed', 'updateItem: the condition was not met', {
+          operation: 'updateItem',
+          table: syncJobEntity.table.name,
+          existing_item: running(jobId),
+        });
+      }
+      return running(jobId);
     },
   };
   const db = { items };
   return { db: db as unknown as DynamoDBService, updates };
+}
+
+/** What a claim by `worker-a` at NOW writes. */
+function running(jobId: string): SyncJob {
+  return {
+    ...pending(jobId),
+    status: 'running',
+    attempts: 1,
+    lease_owner: 'worker-a',
+    lease_expires_at: '2026-04-01T12:05:00.000Z',
+    started_at: NOW,
+    updated_at: NOW,
+    version: 2,
+  };
 }
 
 function repositoryOver(db: DynamoDBService): SyncJobRepository {
@@ -91,9 +109,21 @@ describe(SyncJobRepository.name, () => {
       expect(updates.sort()).toEqual([...ids].sort());
     });
 
-    it('when DynamoDB fails during a claim, rejects with that failure instead of treating it as a lost race', async () => {
+    it('when DynamoDB fails during a claim, returns the jobs already won (they are leased to the owner) rather than dropping them', async () => {
       const { db } = fakeDb({ [ids[0]]: 'claimed', [ids[1]]: 'unavailable', [ids[2]]: 'claimed' });
+      const won = await repositoryOver(db).claimDue('worker-a', 300_000, 3);
+      expect(won.map((job) => job.job_id).sort()).toEqual([ids[0], ids[2]]);
+    });
+
+    it('when DynamoDB fails and nothing was won, rejects with that failure instead of treating it as a lost race', async () => {
+      const { db } = fakeDb({ [ids[0]]: 'unavailable', [ids[1]]: 'completedMeanwhile', [ids[2]]: 'unavailable' });
       await expect(repositoryOver(db).claimDue('worker-a', 300_000, 3)).rejects.toMatchObject({ code: 'dynamodb.unavailable' });
+    });
+
+    it("when a claim's retry finds that claim's own write (the first answer was lost), the job is won, not skipped", async () => {
+      const { db } = fakeDb({ [ids[0]]: 'landedAnswerLost', [ids[1]]: 'claimed', [ids[2]]: 'completedMeanwhile' });
+      const won = await repositoryOver(db).claimDue('worker-a', 300_000, 3);
+      expect(won).toEqual([running(ids[0]), running(ids[1])].sort((a, b) => a.job_id.localeCompare(b.job_id)));
     });
   });
 });

@@ -29,6 +29,7 @@ import {
   failedClaim,
   failedUpdate,
   heartbeatWrite,
+  claimLanded,
   isLostClaim,
   refusalOf,
   type SyncJobWrite,
@@ -153,7 +154,9 @@ export class SyncJobRepository {
    * The job becomes `running`, `attempts` + 1.
    *
    * Resolves `undefined` when the job is not claimable now — not due yet, or
-   * held under a live lease (also by `owner`: extend with `heartbeat`).
+   * held under a live lease (also by `owner`: extend with `heartbeat`). A
+   * retry that finds this very claim's write (its first attempt landed, the
+   * answer was lost) resolves the job: it is `owner`'s.
    * Workers race for jobs by design, so losing is not an error. A job whose
    * expired lease was its last attempt is marked `failed` instead.
    * Rejects with `repository.notFound`, or `repository.invalidTransition`
@@ -164,9 +167,10 @@ export class SyncJobRepository {
     this.validLease(owner, leaseMs);
     const now = this.clock.now();
     const outcome = await this.tryUpdate(key, claimUpdate(owner, leaseMs, now));
-    if ('job' in outcome) {
-      this.log.info({ job_id: jobId, attempts: outcome.job.attempts, lease_owner: owner }, 'sync job claimed');
-      return outcome.job;
+    if ('job' in outcome || claimLanded(outcome.existing, owner, now)) {
+      const job = 'job' in outcome ? outcome.job : this.parsed(outcome.existing as Item, key);
+      this.log.info({ job_id: jobId, attempts: job.attempts, lease_owner: owner }, 'sync job claimed');
+      return job;
     }
 
     const failed = failedClaim(key, outcome.existing, now, outcome.error);
@@ -183,17 +187,26 @@ export class SyncJobRepository {
    * Resolves with the jobs this owner won, by `scheduled_at`; `[]` when
    * nothing is claimable. Jobs listed but lost to another worker are skipped.
    *
-   * Any other failure (e.g. `dynamodb.unavailable`) rejects the call; jobs
-   * it had already claimed stay leased to `owner` until their lease expires,
-   * then can be claimed again.
+   * Any other failure (e.g. `dynamodb.unavailable`) ends the claiming: the
+   * jobs won before it are returned (they are leased to `owner` already), and
+   * when there are none the call rejects with that failure.
    */
   async claimDue(owner: string, leaseMs: number, limit = 1): Promise<SyncJob[]> {
     this.validLease(owner, leaseMs);
     validInput(z.number().int().min(1).max(MAX_PAGE_LIMIT), limit, ENTITY, 'limit');
     const now = this.clock.now().toISOString();
     const won: SyncJob[] = [];
-    await this.claimFrom((page) => this.listExpiredLeases(now, page), owner, leaseMs, limit, won);
-    await this.claimFrom((page) => this.listDue(now, page), owner, leaseMs, limit, won);
+    try {
+      await this.claimFrom((page) => this.listExpiredLeases(now, page), owner, leaseMs, limit, won);
+      await this.claimFrom((page) => this.listDue(now, page), owner, leaseMs, limit, won);
+    } catch (error) {
+      // Jobs already won are leased to `owner`: returned, they run now; thrown away, they would idle until their lease lapsed.
+      if (won.length === 0) throw error;
+      this.log.warn(
+        { lease_owner: owner, claimed: won.map((job) => job.job_id), error: error instanceof Error ? error.message : String(error) },
+        'claimDue stopped at a failure; returning the jobs it had won',
+      );
+    }
     return won.sort((a, b) => cmp(a.scheduled_at, b.scheduled_at) || cmp(a.job_id, b.job_id));
   }
 
@@ -316,13 +329,7 @@ export class SyncJobRepository {
           if (result.status === 'fulfilled' && result.value !== undefined) won.push(result.value);
         }
         const failure = results.find((result) => result.status === 'rejected' && !isLostClaim(result.reason));
-        if (failure !== undefined) {
-          this.log.error(
-            { lease_owner: owner, claimed: won.map((job) => job.job_id) },
-            'claimDue failed; the jobs it claimed stay leased until their lease expires',
-          );
-          throw (failure as PromiseRejectedResult).reason;
-        }
+        if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
       }
       cursor = page.next_cursor;
       if (cursor === null) return;

@@ -9,6 +9,7 @@ import {
   deferWrite,
   expireUpdate,
   failWrite,
+  claimLanded,
   failedClaim,
   failedUpdate,
   finishing,
@@ -140,6 +141,19 @@ describe('sync-job transitions', () => {
 
     it('when the job is claimable with attempts left (a race the condition lost), is not exhausted', () => {
       expect(failedClaim(KEY, job({ status: 'pending', attempts: 2 }), NOW)).toEqual({ status: 'pending', exhausted: false });
+    });
+  });
+
+  describe('claimLanded', () => {
+    it("when the job is running, leased to the claimer and updated at the claim's instant, the claim's own write landed", () => {
+      expect(claimLanded(job({ updated_at: NOW.toISOString() }), 'worker-a', NOW)).toBe(true);
+    });
+
+    it('when anything differs (nothing stored, another status, owner or instant), it did not', () => {
+      expect(claimLanded(undefined, 'worker-a', NOW)).toBe(false);
+      expect(claimLanded(job({ status: 'completed', updated_at: NOW.toISOString() }), 'worker-a', NOW)).toBe(false);
+      expect(claimLanded(job({ updated_at: NOW.toISOString() }), 'worker-b', NOW)).toBe(false);
+      expect(claimLanded(job(), 'worker-a', NOW)).toBe(false);
     });
   });
 

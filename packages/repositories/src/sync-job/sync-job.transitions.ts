@@ -106,6 +106,22 @@ export function failedClaim(key: Key, existing: Item | undefined, now: Date, cau
 }
 
 /**
+ * Whether a claim whose condition failed found its own write: `running`,
+ * leased to `owner`, updated at the claim's very instant. That is the SDK
+ * retrying a claim whose first attempt landed but whose answer was lost (a
+ * request timeout); the job is the claimer's, and treating it as a lost race
+ * would leave it leased to no run until the lease lapsed.
+ */
+export function claimLanded(existing: Item | undefined, owner: string, now: Date): boolean {
+  return (
+    existing !== undefined &&
+    existing['status'] === 'running' &&
+    existing['lease_owner'] === owner &&
+    existing['updated_at'] === now.toISOString()
+  );
+}
+
+/**
  * A claim of a listed job that was rejected because the job is gone or
  * finished: another worker got there first (the listing is eventually
  * consistent), which `claimDue` skips rather than fails on.
