@@ -13,7 +13,7 @@ describe('when Dexcom misbehaves during a run', () => {
   let stage: SyncStage;
   let worker: TestWorker;
   beforeEach(async () => {
-    stage = await startSyncStage({ env: { SYNC_MAX_ATTEMPTS: '2', LOG_LEVEL: 'debug', SYNC_INTERVAL_MS: String(60 * MINUTE) } });
+    stage = await startSyncStage({ env: { SYNC_MAX_ATTEMPTS: '2', LOG_LEVEL: 'debug', SYNC_INTERVAL_MS: String(60 * MINUTE), DEXCOM_TIMEOUT_MS: '1000' } });
   });
   afterEach(async () => {
     await stopTestWorkers();

@@ -13,7 +13,7 @@ describe('when the token goes wrong during a run', () => {
   let stage: SyncStage;
   let worker: TestWorker;
   beforeEach(async () => {
-    stage = await startSyncStage({ env: { LOG_LEVEL: 'debug', SYNC_INTERVAL_MS: String(10 * MINUTE) } });
+    stage = await startSyncStage({ env: { LOG_LEVEL: 'debug', SYNC_INTERVAL_MS: String(10 * MINUTE), DEXCOM_TIMEOUT_MS: '1000' } });
   });
   afterEach(async () => {
     await stopTestWorkers();

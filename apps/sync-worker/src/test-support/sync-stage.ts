@@ -91,9 +91,11 @@ export async function startSyncStage(options: StageOptions = {}): Promise<SyncSt
     DEXCOM_CLIENT_ID: CLIENT_ID,
     DEXCOM_CLIENT_SECRET: CLIENT_SECRET,
     DEXCOM_REDIRECT_URI: REDIRECT_URI,
-    DEXCOM_TIMEOUT_MS: '1000',
+    // Far beyond what the simulator takes on a loaded machine: a spec that is about timeouts sets its own
+    // (the refresh lease must be at least twice the timeout).
+    DEXCOM_TIMEOUT_MS: '5000',
     WORKER_JOB_LEASE_MS: '15000',
-    TOKEN_REFRESH_LEASE_MS: '5000',
+    TOKEN_REFRESH_LEASE_MS: '10000',
     TOKEN_REFRESH_POLL_MS: '50',
     WORKER_IDLE_MIN_MS: '50',
     WORKER_IDLE_MAX_MS: '250',
