@@ -111,17 +111,38 @@ export {
 export type { DexcomReadingDetails } from './glucose-reading/dexcom-details.schema.ts';
 export {
   AGP_PERCENTILES,
-  CGM_INTERVAL_MS,
-  GlucoseStatisticsSchema,
-  HourlyGlucosePercentilesSchema,
+  SUFFICIENT_ACTIVE_PERCENT,
+  SUFFICIENT_DAYS,
   glucoseStatistics,
-  percentileOfSorted,
+  glucoseStatisticsFromAccumulator,
+  instantToEpochMs,
+  statisticsWindow,
 } from './glucose-reading/glucose-statistics.ts';
-export type {
-  GlucoseStatistics,
-  GlucoseStatisticsOptions,
-  HourlyGlucosePercentiles,
-} from './glucose-reading/glucose-statistics.ts';
+export type { GlucoseStatisticsOptions } from './glucose-reading/glucose-statistics.ts';
+export { GlucoseStatisticsSchema, HourlyGlucosePercentilesSchema } from './glucose-reading/glucose-statistics.schema.ts';
+export type { GlucoseStatistics, HourlyGlucosePercentiles } from './glucose-reading/glucose-statistics.schema.ts';
+export {
+  DEFAULT_CADENCE_MS,
+  GAP_LIMIT_CADENCES,
+  MAX_CADENCE_MS,
+  MAX_GAP_MS,
+  MIN_CADENCE_MS,
+  accumulateGlucose,
+} from './glucose-reading/glucose-time-segments.ts';
+export type { GlucoseStream, StatisticsReading } from './glucose-reading/glucose-time-segments.ts';
+export {
+  GLUCOSE_RANGE_NAMES,
+  emptyGlucoseAccumulator,
+  mergeGlucoseAccumulators,
+} from './glucose-reading/glucose-accumulator.ts';
+export type { GlucoseAccumulator, GlucoseRangeName, HourAccumulator } from './glucose-reading/glucose-accumulator.ts';
+export { EPISODE_MIN_MS, GLUCOSE_EPISODE_KINDS } from './glucose-reading/glucose-episodes.ts';
+export type { GlucoseEpisodeKind, TimeRun } from './glucose-reading/glucose-episodes.ts';
+export { GLUCOSE_TARGETS, glucoseRisk, glycemiaRiskIndex } from './glucose-reading/glucose-risk.ts';
+export { localClock } from './glucose-reading/local-clock.ts';
+export type { LocalClock } from './glucose-reading/local-clock.ts';
+export { percentileOfSorted, timeWeightedPercentiles } from './glucose-reading/time-weighted-percentile.ts';
+export type { WeightedValue } from './glucose-reading/time-weighted-percentile.ts';
 
 export {
   UserTokenInputSchema,

@@ -1,81 +1,28 @@
-import { z } from 'zod';
 import { IsoInstantSchema } from '../common/formats.schema.ts';
 import { ModelError } from '../common/model-error.ts';
-import type { GlucoseReading } from './glucose-reading.schema.ts';
+import type { GlucoseAccumulator } from './glucose-accumulator.ts';
+import { GLUCOSE_EPISODE_KINDS, GLUCOSE_EPISODE_KIND_NAMES, findEpisodes, type GlucoseEpisodeKind } from './glucose-episodes.ts';
+import { GLUCOSE_TARGETS, glycemiaRiskIndex, meetsTarget, type GlucoseTargetName } from './glucose-risk.ts';
+import type { GlucoseStatistics } from './glucose-statistics.schema.ts';
+import { accumulateGlucose, type GlucoseStream, type StatisticsReading } from './glucose-time-segments.ts';
+import { DAY_MS, localClock } from './local-clock.ts';
+import { timeWeightedPercentiles } from './time-weighted-percentile.ts';
 
-/** Expected CGM cadence: one reading every 5 minutes. */
-export const CGM_INTERVAL_MS = 5 * 60 * 1000;
 /** AGP percentiles reported per hour of the day. */
 export const AGP_PERCENTILES = [5, 25, 50, 75, 95] as const;
+/** The consensus's data sufficiency: at least this many days, with at least this percent of CGM time active. */
+export const SUFFICIENT_DAYS = 14;
+export const SUFFICIENT_ACTIVE_PERCENT = 70;
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-
-const Percent = z.number().min(0).max(100).nullable();
-const MaybeNumber = z.number().nullable();
-
-/** Hourly AGP row; percentiles are `null` for an hour without readings. */
-export const HourlyGlucosePercentilesSchema = z.strictObject({
-  hour: z.number().int().min(0).max(23),
-  count: z.number().int().min(0),
-  p5: MaybeNumber,
-  p25: MaybeNumber,
-  p50: MaybeNumber,
-  p75: MaybeNumber,
-  p95: MaybeNumber,
-});
-
-/** The result of {@link glucoseStatistics}; also the shape of the API's stats response. */
-export const GlucoseStatisticsSchema = z.strictObject({
-  from: IsoInstantSchema,
-  to: IsoInstantSchema,
-  time_zone: z.string(),
-  count: z.number().int().min(0),
-  /** mg/dL */
-  mean: MaybeNumber,
-  /** Population standard deviation, mg/dL. */
-  sd: MaybeNumber,
-  /** Coefficient of variation, percent: sd / mean × 100. */
-  cv: MaybeNumber,
-  /** Glucose management indicator, percent: 3.31 + 0.02392 × mean. */
-  gmi: MaybeNumber,
-  /** Percent of readings per range: <54, [54,70), [70,180], (180,250], >250 mg/dL. */
-  time_in_ranges: z.strictObject({
-    very_low: Percent,
-    low: Percent,
-    in_range: Percent,
-    high: Percent,
-    very_high: Percent,
-  }),
-  /** Readings present vs. expected at a 5-minute cadence over [from, to). */
-  data_sufficiency: z.strictObject({
-    expected_count: z.number().int().min(0),
-    percent: Percent,
-  }),
-  hourly: z.array(HourlyGlucosePercentilesSchema).length(24),
-});
-
-export type HourlyGlucosePercentiles = z.infer<typeof HourlyGlucosePercentilesSchema>;
-export type GlucoseStatistics = z.infer<typeof GlucoseStatisticsSchema>;
+const MINUTE_MS = 60_000;
 
 export interface GlucoseStatisticsOptions {
   /** Window start, inclusive: `YYYY-MM-DDTHH:mm:ss.sssZ`. */
   readonly from: string;
   /** Window end, exclusive. */
   readonly to: string;
-  /** IANA zone whose clock hours the AGP uses; default `UTC`. */
+  /** IANA zone whose local days and clock hours the cadence and the AGP use; default `UTC`. */
   readonly timeZone?: string;
-}
-
-/** Percentile by linear interpolation between closest ranks (R type 7, Excel PERCENTILE.INC). */
-export function percentileOfSorted(sorted: ArrayLike<number>, percent: number): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  const rank = ((n - 1) * percent) / 100;
-  const lower = Math.floor(rank);
-  const upper = Math.min(lower + 1, n - 1);
-  const low = sorted[lower] as number;
-  return low + (rank - lower) * ((sorted[upper] as number) - low);
 }
 
 function parseInstant(name: string, value: string): number {
@@ -119,81 +66,9 @@ export function instantToEpochMs(instant: string): number {
   return seconds * 1000 + digits(instant, 20, 23);
 }
 
-/**
- * Maps epoch ms to the local hour of day in `timeZone`. Intl formatting is
- * slow, so UTC offsets are looked up per UTC day: a day whose offset is the
- * same at both ends uses it for every reading; a day holding a DST change is
- * split into hours the same way, and only the hour holding the change is
- * resolved reading by reading.
- */
-function localHourFinder(timeZone: string): (ms: number) => number {
-  const hourOfDay = (local: number) => Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
-  if (timeZone === 'UTC') return hourOfDay;
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch (cause) {
-    throw new ModelError('models.invalidTimeZone', `${JSON.stringify(timeZone)} is not an IANA time zone`, { timeZone }, { cause });
-  }
-  const offsetAt = (ms: number): number => {
-    const parts: Record<string, number> = {};
-    for (const part of format.formatToParts(ms)) parts[part.type] = Number(part.value);
-    const local = Date.UTC(
-      parts['year'] ?? 0,
-      (parts['month'] ?? 1) - 1,
-      parts['day'] ?? 1,
-      parts['hour'] ?? 0,
-      parts['minute'] ?? 0,
-      parts['second'] ?? 0,
-    );
-    return local - (ms - (((ms % 1000) + 1000) % 1000));
-  };
-  /** The offset over [start, start + span), or null when it changes inside. */
-  const steadyOffset = (start: number, span: number): number | null => {
-    const first = offsetAt(start);
-    return first === offsetAt(start + span - 1) ? first : null;
-  };
-  const days = new Map<number, number | null>();
-  const hours = new Map<number, number | null>();
-  return (ms) => {
-    const day = Math.floor(ms / DAY_MS);
-    let offset = days.get(day);
-    if (offset === undefined) {
-      offset = steadyOffset(day * DAY_MS, DAY_MS);
-      days.set(day, offset);
-    }
-    if (offset === null) {
-      const hour = Math.floor(ms / HOUR_MS);
-      offset = hours.get(hour);
-      if (offset === undefined) {
-        offset = steadyOffset(hour * HOUR_MS, HOUR_MS);
-        hours.set(hour, offset);
-      }
-    }
-    return hourOfDay(ms + (offset ?? offsetAt(ms)));
-  };
-}
 
-/**
- * Summary statistics of the readings in [from, to): mean, population SD,
- * CV, GMI, percent of readings per range (out-of-range sensor values count
- * as their sentinels 39/401), data sufficiency against a 5-minute cadence
- * (capped at 100), and hourly AGP percentiles in `timeZone`. Readings
- * outside the window are ignored. No readings gives count 0 and nulls.
- */
-export function glucoseStatistics(
-  readings: readonly Pick<GlucoseReading, 'timestamp' | 'glucose_value'>[],
-  options: GlucoseStatisticsOptions,
-): GlucoseStatistics {
+/** The window as epoch ms, checked: both UTC instants, `from` before `to`. */
+export function statisticsWindow(options: GlucoseStatisticsOptions): { fromMs: number; toMs: number } {
   const fromMs = parseInstant('from', options.from);
   const toMs = parseInstant('to', options.to);
   if (!(fromMs < toMs)) {
@@ -202,58 +77,133 @@ export function glucoseStatistics(
       to: options.to,
     });
   }
+  return { fromMs, toMs };
+}
+
+/**
+ * The glucose report of the CGM readings over [from, to), by time: each
+ * reading stands for the time until the next one, at most twice its
+ * stream's cadence (see `accumulateGlucose`); every figure is a share of
+ * that active time. Pass the readings from `from` minus 30 minutes
+ * (`MAX_GAP_MS`), so a reading just before the window covers its start;
+ * earlier and later ones are ignored, and so are manual readings.
+ */
+export function glucoseStatistics(readings: readonly StatisticsReading[], options: GlucoseStatisticsOptions): GlucoseStatistics {
+  const { fromMs, toMs } = statisticsWindow(options);
   const timeZone = options.timeZone ?? 'UTC';
-  const hourOf = localHourFinder(timeZone);
+  const clock = localClock(timeZone);
+  const { accumulator, streams } = accumulateGlucose(readings, { fromMs, toMs, clock, toEpochMs: instantToEpochMs });
+  return glucoseStatisticsFromAccumulator(accumulator, { ...options, timeZone }, streams);
+}
 
-  const byHour: number[][] = Array.from({ length: 24 }, () => []);
-  const ranges = { very_low: 0, low: 0, in_range: 0, high: 0, very_high: 0 };
-  let count = 0;
-  let sum = 0;
-  for (const reading of readings) {
-    const ms = instantToEpochMs(reading.timestamp);
-    if (!(ms >= fromMs && ms < toMs)) continue;
-    const value = reading.glucose_value;
-    count += 1;
-    sum += value;
-    if (value < 54) ranges.very_low += 1;
-    else if (value < 70) ranges.low += 1;
-    else if (value <= 180) ranges.in_range += 1;
-    else if (value <= 250) ranges.high += 1;
-    else ranges.very_high += 1;
-    (byHour[hourOf(ms)] as number[]).push(value);
+const TARGET_TEXT = { '>': '> ', '<': '< ', '<=': '≤ ' } as const;
+const EPISODE_THRESHOLD_TEXT = (kind: GlucoseEpisodeKind): string => {
+  const threshold: { below?: number; above?: number } = GLUCOSE_EPISODE_KINDS[kind];
+  return threshold.below !== undefined ? `< ${threshold.below}` : `> ${threshold.above}`;
+};
+
+/**
+ * The report from an accumulator of [from, to) — one computed from the
+ * readings, or merged from daily accumulators (docs/GLUCOSE-REPORT.md).
+ */
+export function glucoseStatisticsFromAccumulator(
+  acc: GlucoseAccumulator,
+  options: GlucoseStatisticsOptions,
+  streams: readonly GlucoseStream[] = [],
+): GlucoseStatistics {
+  const { fromMs, toMs } = statisticsWindow(options);
+  const active = acc.active_ms;
+  const has = active > 0;
+  const mean = has ? acc.value_ms / active : null;
+  // Var = E[v²] − mean², never below 0 by rounding.
+  const sd = mean === null ? null : Math.sqrt(Math.max(0, acc.square_ms / active - mean * mean));
+  const cv = mean === null || sd === null || mean === 0 ? null : (sd / mean) * 100;
+  const share = (ms: number) => (has ? (ms / active) * 100 : null);
+  const [veryLowMs, lowMs, inRangeMs, highMs, veryHighMs] = acc.range_ms;
+  const time_in_ranges = {
+    very_low: share(veryLowMs),
+    low: share(lowMs),
+    in_range: share(inRangeMs),
+    high: share(highMs),
+    very_high: share(veryHighMs),
+  };
+
+  const windowMs = toMs - fromMs;
+  const percent = Math.min(100, (active / windowMs) * 100);
+  const days = windowMs / DAY_MS;
+  const shortfalls: string[] = [];
+  if (days < SUFFICIENT_DAYS) shortfalls.push(`the window spans ${round2(days)} days; the consensus needs at least ${SUFFICIENT_DAYS}`);
+  if (percent < SUFFICIENT_ACTIVE_PERCENT) {
+    shortfalls.push(`CGM time is active ${round2(percent)} % of the window; the consensus needs at least ${SUFFICIENT_ACTIVE_PERCENT} %`);
   }
 
-  const mean = count === 0 ? null : sum / count;
-  let sd: number | null = null;
-  if (mean !== null) {
-    let squares = 0;
-    for (const values of byHour) for (const value of values) squares += (value - mean) ** 2;
-    sd = Math.sqrt(squares / count);
-  }
-  const percentOf = (n: number) => (count === 0 ? null : (n / count) * 100);
-  const expected_count = Math.ceil((toMs - fromMs) / CGM_INTERVAL_MS);
+  const gri = has
+    ? glycemiaRiskIndex({
+        very_low: time_in_ranges.very_low as number,
+        low: time_in_ranges.low as number,
+        high: time_in_ranges.high as number,
+        very_high: time_in_ranges.very_high as number,
+      })
+    : { value: null, hypo_component: null, hyper_component: null, zone: null };
+
+  const episodes = Object.fromEntries(
+    GLUCOSE_EPISODE_KIND_NAMES.map((kind) => {
+      const found = findEpisodes(acc.beyond[kind], acc.coverage);
+      const total = found.reduce((sum, [start, end]) => sum + (end - start), 0) / MINUTE_MS;
+      return [kind, { threshold: EPISODE_THRESHOLD_TEXT(kind), count: found.length, total_minutes: total, mean_minutes: found.length === 0 ? null : total / found.length }];
+    }),
+  ) as GlucoseStatistics['episodes'];
+
+  const sum = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
+  const targetValues: Record<GlucoseTargetName, number | null> = {
+    time_in_range: time_in_ranges.in_range,
+    time_below_range: sum(time_in_ranges.very_low, time_in_ranges.low),
+    time_very_low: time_in_ranges.very_low,
+    time_above_range: sum(time_in_ranges.high, time_in_ranges.very_high),
+    time_very_high: time_in_ranges.very_high,
+    cv,
+  };
+  const targets = Object.fromEntries(
+    (Object.keys(GLUCOSE_TARGETS) as GlucoseTargetName[]).map((name) => {
+      const { figure, comparison, limit } = GLUCOSE_TARGETS[name];
+      const value = targetValues[name];
+      return [name, { figure, target: `${TARGET_TEXT[comparison]}${limit} %`, value, met: meetsTarget(name, value) }];
+    }),
+  ) as GlucoseStatistics['targets'];
 
   return {
     from: options.from,
     to: options.to,
-    time_zone: timeZone,
-    count,
+    time_zone: options.timeZone ?? 'UTC',
+    count: acc.count,
     mean,
     sd,
-    cv: mean === null || sd === null || mean === 0 ? null : (sd / mean) * 100,
+    sd_definition: 'population',
+    cv,
     gmi: mean === null ? null : 3.31 + 0.02392 * mean,
-    time_in_ranges: {
-      very_low: percentOf(ranges.very_low),
-      low: percentOf(ranges.low),
-      in_range: percentOf(ranges.in_range),
-      high: percentOf(ranges.high),
-      very_high: percentOf(ranges.very_high),
+    time_in_ranges,
+    data_sufficiency: {
+      percent,
+      active_minutes: active / MINUTE_MS,
+      window_minutes: windowMs / MINUTE_MS,
+      days,
+      sufficient: shortfalls.length === 0,
+      reason: shortfalls.length === 0 ? null : shortfalls.join('; '),
     },
-    data_sufficiency: { expected_count, percent: Math.min(100, (count / expected_count) * 100) },
-    hourly: byHour.map((values, hour) => {
-      const sorted = Float64Array.from(values).sort();
-      const [p5, p25, p50, p75, p95] = AGP_PERCENTILES.map((p) => percentileOfSorted(sorted, p));
-      return { hour, count: values.length, p5: p5 ?? null, p25: p25 ?? null, p50: p50 ?? null, p75: p75 ?? null, p95: p95 ?? null };
+    gri,
+    lbgi: has ? acc.low_risk_ms / active : null,
+    hbgi: has ? acc.high_risk_ms / active : null,
+    episodes,
+    targets,
+    streams: streams.map((stream) => ({ ...stream })),
+    hourly: acc.hours.map((slot, hour) => {
+      const held = [...slot.values].sort(([a], [b]) => a - b).map(([value, [weight, pieces]]) => ({ value, weight, pieces }));
+      const [p5, p25, p50, p75, p95] = timeWeightedPercentiles(held, AGP_PERCENTILES);
+      return { hour, count: slot.count, minutes: slot.ms / MINUTE_MS, p5: p5 ?? null, p25: p25 ?? null, p50: p50 ?? null, p75: p75 ?? null, p95: p95 ?? null };
     }),
   };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
