@@ -167,7 +167,8 @@ describe('readings routes', () => {
         expect(response.status).toBe(200);
         // 7 days at a 5-minute cadence: 2016 readings, the one at `to` left out.
         expect(response.body.count).toBe(2016);
-        expect(response.body.data_sufficiency).toEqual({ expected_count: 2016, percent: 100 });
+        // By time: each reading stands for its 5 minutes, so the 7 days are all active.
+        expect(response.body.data_sufficiency).toMatchObject({ active_minutes: 7 * 1440, window_minutes: 7 * 1440, percent: 100 });
         expect(response.body.hourly.reduce((sum: number, hour: { count: number }) => sum + hour.count, 0)).toBe(2016);
       });
     });

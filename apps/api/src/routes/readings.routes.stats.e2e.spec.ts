@@ -1,6 +1,8 @@
+import { GlucoseStatisticsSchema } from '@vitals/models';
 import { startTestApi, type TestApi } from '../test-support/test-api.ts';
 import {
   DAY_MS,
+  DEVICE,
   expectInvalid,
   itRejectsUnauthorisedCalls,
   manualClock,
@@ -10,13 +12,13 @@ import {
 
 const clock = manualClock('2026-03-10T12:00:00.000Z');
 
-/** The expected AGP row of an hour: null percentiles without readings, else each close to the hand-computed value. */
-function hourRow(hour: number, count: number, percentiles: readonly number[] = []) {
+/** The expected AGP row of an hour: null percentiles without CGM time, else each close to the hand-computed value. */
+function hourRow(hour: number, count: number, minutes = 0, percentiles: readonly number[] = []) {
   const [p5, p25, p50, p75, p95] = [0, 1, 2, 3, 4].map((index) => {
     const value = percentiles[index];
     return value === undefined ? null : expect.closeTo(value, 9);
   });
-  return { hour, count, p5, p25, p50, p75, p95 };
+  return { hour, count, minutes, p5, p25, p50, p75, p95 };
 }
 
 describe('readings routes', () => {
@@ -63,38 +65,69 @@ describe('readings routes', () => {
       );
     });
 
-    it('when the window holds a known set of readings, answers the hand-computed statistics', async () => {
+    it('when the window holds a known set of readings, answers the hand-computed statistics by time', async () => {
       const response = await api.call('GET', `${path}?from=${from}&to=${to}`, { token });
       expect(response.status).toBe(200);
-      // values 50 60 100 180 200 300 70 54 250 251: sum 1515, n 10, squared deviations sum 82294.5
-      const mean = 151.5;
-      const sd = Math.sqrt(82_294.5 / 10);
-      // R-7 percentiles of hour 00 [50 60 100 180 200 300] and hour 10 [54 70 250 251], interpolated by hand.
-      const percentiles: Record<number, readonly number[]> = { 0: [52.5, 70, 140, 195, 275], 10: [56.4, 66, 160, 250.25, 250.85] };
-      const hourly = Array.from({ length: 24 }, (_, hour) => hourRow(hour, hour === 0 ? 6 : hour === 10 ? 4 : 0, percentiles[hour]));
-      expect(response.body).toEqual({
+      /*
+       * One 5-minute stream (intervals ending in the day: 5 each, the 9 h 35 gap is no interval) → each reading stands
+       * for at most 10 minutes. 23:55 (400) is followed by 00:00, so it covers nothing of the window.
+       * hour 00: 50 60 100 180 200 → 5 min each; 300 → 10 (gap after). hour 10: 70 54 250 → 5 each; 251 → 10 (to `to`).
+       * active 60 min of 1440 = 4.1667 %; mean = (250+300+500+900+1000+3000+350+270+1250+2510) / 60 = 10330 / 60 = 172.1667
+       * Σ (v − mean)² t / 60 → sd = 95.35970; cv = 55.38801; gmi = 3.31 + 0.02392 × 172.1667 = 7.42823
+       * ranges of 60 min: <54 {50} 5 → 8.333; 54–69 {60, 54} 10 → 16.667; 70–180 {100, 180, 70} 15 → 25;
+       *   181–250 {200, 250} 10 → 16.667; >250 {300, 251} 20 → 33.333
+       * time-weighted R7 (knots at piece centres, minutes):
+       *   hour 00: 50@2.5 60@7.5 100@12.5 180@17.5 200@22.5 300@30, span 27.5:
+       *     p5 3.875 → 52.75; p25 9.375 → 75; p50 16.25 → 160; p75 23.125 → 208.333; p95 28.625 → 281.667
+       *   hour 10: 54@2.5 70@7.5 250@12.5 251@20, span 17.5:
+       *     p5 3.375 → 56.8; p25 6.875 → 68; p50 11.25 → 205; p75 15.625 → 250.41667; p95 19.125 → 250.88333
+       */
+      const percentiles: Record<number, readonly number[]> = {
+        0: [52.75, 75, 160, 208 + 1 / 3, 281 + 2 / 3],
+        10: [56.8, 68, 205, 250 + 5 / 12, 250 + 53 / 60],
+      };
+      const hourly = Array.from({ length: 24 }, (_, hour) =>
+        hourRow(hour, hour === 0 ? 6 : hour === 10 ? 4 : 0, hour === 0 ? 35 : hour === 10 ? 25 : 0, percentiles[hour]),
+      );
+      const body = response.body;
+      expect(body).toMatchObject({
         from,
         to,
         time_zone: 'UTC',
         count: 10,
-        mean: expect.closeTo(mean, 9),
-        sd: expect.closeTo(sd, 9),
-        cv: expect.closeTo((sd / mean) * 100, 9),
-        gmi: expect.closeTo(3.31 + 0.02392 * mean, 9),
-        time_in_ranges: { very_low: expect.closeTo(10, 9), low: expect.closeTo(20, 9), in_range: expect.closeTo(30, 9), high: expect.closeTo(20, 9), very_high: expect.closeTo(20, 9) },
-        data_sufficiency: { expected_count: 288, percent: expect.closeTo((10 / 288) * 100, 9) },
-        hourly,
+        mean: expect.closeTo(10_330 / 60, 9),
+        sd: expect.closeTo(95.3597, 4),
+        sd_definition: 'population',
+        cv: expect.closeTo(55.388, 3),
+        gmi: expect.closeTo(3.31 + (0.02392 * 10_330) / 60, 9),
+        time_in_ranges: {
+          very_low: expect.closeTo(100 / 12, 9),
+          low: expect.closeTo(100 / 6, 9),
+          in_range: expect.closeTo(25, 9),
+          high: expect.closeTo(100 / 6, 9),
+          very_high: expect.closeTo(100 / 3, 9),
+        },
+        data_sufficiency: {
+          percent: expect.closeTo((60 / 1440) * 100, 9),
+          active_minutes: 60,
+          window_minutes: 1440,
+          days: 1,
+          sufficient: false,
+          reason:
+            'the window spans 1 days; the consensus needs at least 14; CGM time is active 4.17 % of the window; the consensus needs at least 70 %',
+        },
+        streams: [{ source: 'dexcom', device_id: DEVICE.device_id, serial_number: DEVICE.serial_number, count: 10, cadence_minutes: 5 }],
       });
-      expect(response.body.sd).toBeCloseTo(90.7163, 4);
-      expect(response.body.gmi).toBeCloseTo(6.93388, 5);
+      expect(body.hourly).toEqual(hourly);
+      expect(GlucoseStatisticsSchema.safeParse(body).success).toBe(true);
     });
 
     it('when to is moved onto a reading, leaves that reading out (to is exclusive)', async () => {
       const response = await api.call('GET', `${path}?from=${from}&to=2026-04-01T10:10:00.000Z`, { token });
       expect(response.body.count).toBe(8);
       expect(response.body.hourly[10].count).toBe(2);
-      // 10 h 10 min = 610 minutes, one reading expected every 5
-      expect(response.body.data_sufficiency.expected_count).toBe(122);
+      // 10 h 10 min = 610 minutes; hour 00's 35 minutes and 10:00, 10:05 (5 each) are active
+      expect(response.body.data_sufficiency).toMatchObject({ window_minutes: 610, active_minutes: 45 });
     });
 
     it('when from and to carry offsets, answers the window normalised to UTC', async () => {
@@ -109,8 +142,8 @@ describe('readings routes', () => {
       // Berlin is UTC+2 in April: 00 UTC is 02 local, 10 UTC is 12 local.
       const counts = response.body.hourly.map((hour: { count: number }) => hour.count);
       expect(counts).toEqual(Array.from({ length: 24 }, (_, hour) => (hour === 2 ? 6 : hour === 12 ? 4 : 0)));
-      expect(response.body.hourly[12]).toEqual(hourRow(12, 4, [56.4, 66, 160, 250.25, 250.85]));
-      expect(response.body.mean).toBeCloseTo(151.5, 9);
+      expect(response.body.hourly[12]).toEqual(hourRow(12, 4, 25, [56.8, 68, 205, 250 + 5 / 12, 250 + 53 / 60]));
+      expect(response.body.mean).toBeCloseTo(10_330 / 60, 9);
     });
 
     it('when the window holds no readings, answers count 0 and nulls', async () => {
@@ -122,7 +155,7 @@ describe('readings routes', () => {
         cv: null,
         gmi: null,
         time_in_ranges: { very_low: null, low: null, in_range: null, high: null, very_high: null },
-        data_sufficiency: { expected_count: 12, percent: 0 },
+        data_sufficiency: { percent: 0, active_minutes: 0, window_minutes: 60, sufficient: false },
       });
     });
 
@@ -134,7 +167,7 @@ describe('readings routes', () => {
       expect(response.status).toBe(200);
       expect(Date.parse(response.body.to) - Date.parse(response.body.from)).toBe(14 * DAY_MS);
       expect(response.body.to).toBe('2026-03-10T12:00:00.000Z');
-      expect(response.body).toMatchObject({ count: 1, mean: 123, data_sufficiency: { expected_count: 4032 } });
+      expect(response.body).toMatchObject({ count: 1, mean: 123, data_sufficiency: { window_minutes: 14 * 1440, days: 14, active_minutes: 10 } });
     });
 
     it('when the window spans exactly 90 days, answers 200; one millisecond more answers 400 at /query/from', async () => {

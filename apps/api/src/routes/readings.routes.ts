@@ -2,6 +2,7 @@ import {
   GlucoseReadingInputSchema,
   GlucoseReadingSchema,
   GlucoseStatisticsSchema,
+  MAX_GAP_MS,
   glucoseStatistics,
   type GlucoseReading,
 } from '@vitals/models';
@@ -45,7 +46,7 @@ const StatsQuerySchema = z.strictObject({
     .string()
     .refine(isTimeZone, { message: 'is not an IANA time zone' })
     .default('UTC')
-    .describe('IANA zone whose clock hours the hourly AGP uses'),
+    .describe('IANA zone whose local days (cadence detection) and clock hours (hourly AGP) the statistics use'),
 });
 
 /** The stats window: defaults filled from `now`, then bounded. Problems point at the query's `from`. */
@@ -147,10 +148,18 @@ export function readingsRoutes(container: Container): Route[] {
       method: 'get',
       path: '/v1/users/{user_id}/readings/stats',
       tag: 'readings',
-      summary: `Clinical statistics over a window of at most ${MAX_STATS_DAYS} days`,
+      summary: `Clinical statistics by time over a window of at most ${MAX_STATS_DAYS} days`,
       description:
-        'Mean, SD, CV, GMI, time in ranges (<54, 54–69, 70–180, 181–250, >250 mg/dL), data sufficiency ' +
-        'against a 5-minute cadence and hourly AGP percentiles. `count` is the number of readings used.',
+        'Every figure is by time, for any CGM cadence: each CGM reading stands for the time until the next one, at most ' +
+        'twice its device stream’s cadence (streams are source + device; the cadence is detected per stream and local day ' +
+        'as the median interval, 1–15 min); time beyond that is missing. Mean, SD (time-weighted population SD, stated in ' +
+        '`sd_definition`), CV, GMI, percent of active time per range (<54, 54–69, 70–180, 181–250, >250 mg/dL; LOW/HIGH ' +
+        'readings count below 54 / above 250), data sufficiency (active time ÷ window, `sufficient` with a `reason` when ' +
+        'the consensus’s 14 days with ≥ 70 % active time are not met — the consensus figures are then not to be relied on), ' +
+        'GRI with its components, LBGI/HBGI, hypo- and hyperglycaemia episodes (≥ 15 min beyond, ending after ≥ 15 min ' +
+        'back), each consensus target with `met`, the streams found, and time-weighted hourly AGP percentiles. `count` is ' +
+        'the CGM readings starting in the window (manual readings are not CGM time). A reading up to 30 minutes before ' +
+        '`from` covers the start of the window. See docs/GLUCOSE-REPORT.md.',
       scope: 'readings:read',
       subject: 'path-user',
       params: UserPathSchema,
@@ -158,9 +167,11 @@ export function readingsRoutes(container: Container): Route[] {
       responses: { 200: { description: 'The statistics', schema: GlucoseStatisticsSchema } },
       handle: async ({ params, query }) => {
         const { from, to } = statsWindow(query, clock.now());
-        // The range is inclusive of `to`; the statistics ignore what lies outside [from, to).
+        // From 30 minutes before `from`: a reading there still covers the window's start. The range is inclusive
+        // of `to`; the statistics ignore what lies outside [from − 30 min, to).
+        const since = new Date(Date.parse(from) - MAX_GAP_MS).toISOString();
         const window: GlucoseReading[] = [];
-        for await (const reading of readings.iterateRange(params.user_id, { from, to })) window.push(reading);
+        for await (const reading of readings.iterateRange(params.user_id, { from: since, to })) window.push(reading);
         const stats = glucoseStatistics(window, { from, to, timeZone: query.time_zone });
         return { status: 200, body: stats };
       },
