@@ -1,5 +1,30 @@
-import { GLUCOSE_EPISODE_KIND_NAMES, appendRun, concatRuns, isBeyond, type GlucoseEpisodeKind, type TimeRun } from './glucose-episodes.ts';
+import { GLUCOSE_EPISODE_KINDS, GLUCOSE_EPISODE_KIND_NAMES, appendRun, concatRuns, type GlucoseEpisodeKind, type TimeRun } from './glucose-episodes.ts';
 import { glucoseRisk } from './glucose-risk.ts';
+
+const HYPO_1 = GLUCOSE_EPISODE_KINDS.hypo_level_1.below;
+const HYPO_2 = GLUCOSE_EPISODE_KINDS.hypo_level_2.below;
+const HYPER_1 = GLUCOSE_EPISODE_KINDS.hyper_level_1.above;
+const HYPER_2 = GLUCOSE_EPISODE_KINDS.hyper_level_2.above;
+
+/** Kovatchev risk of whole mg/dL values 0..1000, computed once: logs and powers cost more than the rest of a piece. */
+const RISK_CACHE_SIZE = 1001;
+const lowRiskCache = new Float64Array(RISK_CACHE_SIZE).fill(Number.NaN);
+const highRiskCache = new Float64Array(RISK_CACHE_SIZE);
+
+function cacheRisk(value: number): number {
+  const index = Number.isInteger(value) && value >= 0 && value < RISK_CACHE_SIZE ? value : -1;
+  if (index >= 0 && !Number.isNaN(lowRiskCache[index] as number)) return index;
+  const { low, high } = glucoseRisk(value);
+  if (index < 0) {
+    scratch[0] = low;
+    scratch[1] = high;
+    return -1;
+  }
+  lowRiskCache[index] = low;
+  highRiskCache[index] = high;
+  return index;
+}
+const scratch = new Float64Array(2);
 
 /** The ranges of the consensus, in order: <54, [54,70), [70,180], (180,250], >250 mg/dL. */
 export const GLUCOSE_RANGE_NAMES = ['very_low', 'low', 'in_range', 'high', 'very_high'] as const;
@@ -80,9 +105,9 @@ export function addGlucosePiece(acc: GlucoseAccumulator, value: number, start: n
   acc.range_ms[rangeIndexOf(value)] += ms;
   acc.value_ms += value * ms;
   acc.square_ms += value * value * ms;
-  const risk = glucoseRisk(value);
-  acc.low_risk_ms += risk.low * ms;
-  acc.high_risk_ms += risk.high * ms;
+  const risk = cacheRisk(value);
+  acc.low_risk_ms += (risk < 0 ? (scratch[0] as number) : (lowRiskCache[risk] as number)) * ms;
+  acc.high_risk_ms += (risk < 0 ? (scratch[1] as number) : (highRiskCache[risk] as number)) * ms;
   const slot = acc.hours[hour] as HourAccumulator;
   slot.ms += ms;
   const held = slot.values.get(value);
@@ -92,7 +117,13 @@ export function addGlucosePiece(acc: GlucoseAccumulator, value: number, start: n
     held[1] += 1;
   }
   appendRun(acc.coverage, start, end);
-  for (const kind of GLUCOSE_EPISODE_KIND_NAMES) if (isBeyond(kind, value)) appendRun(acc.beyond[kind], start, end);
+  if (value < HYPO_1) {
+    appendRun(acc.beyond.hypo_level_1, start, end);
+    if (value < HYPO_2) appendRun(acc.beyond.hypo_level_2, start, end);
+  } else if (value > HYPER_1) {
+    appendRun(acc.beyond.hyper_level_1, start, end);
+    if (value > HYPER_2) appendRun(acc.beyond.hyper_level_2, start, end);
+  }
 }
 
 /** The accumulator of two stretches, `b` after `a` in time. Neither is changed. */

@@ -14,12 +14,6 @@ export const GLUCOSE_EPISODE_KIND_NAMES = Object.keys(GLUCOSE_EPISODE_KINDS) as 
 /** An episode starts after this long beyond the threshold and ends after this long back. */
 export const EPISODE_MIN_MS = 15 * 60_000;
 
-/** Whether a value lies beyond the threshold of an episode kind. */
-export function isBeyond(kind: GlucoseEpisodeKind, value: number): boolean {
-  const threshold: { below?: number; above?: number } = GLUCOSE_EPISODE_KINDS[kind];
-  return threshold.below !== undefined ? value < threshold.below : value > (threshold.above as number);
-}
-
 /**
  * Appends [start, end) to time-ordered runs, merging it into the last run
  * when they touch. Runs are what an accumulator keeps of coverage and

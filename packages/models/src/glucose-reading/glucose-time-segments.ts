@@ -67,19 +67,26 @@ export function accumulateGlucose(
   const streamIndex = new Map<string, number>();
   const streams: GlucoseStream[] = [];
   let sorted = true;
+  // Readings come in runs of one device: the previous reading's stream is checked before building a key.
+  let lastSource: string | null | undefined;
+  let lastDeviceId: string | undefined;
+  let lastSerial: string | undefined;
+  let lastStream = -1;
   for (const reading of readings) {
     if (reading.reading_type === 'manual') continue;
     const ms = window.toEpochMs(reading.timestamp);
     if (!(ms >= earliest && ms < toMs)) continue;
     const source = reading.source ?? null;
     const device = reading.device_info;
-    const key = `${source ?? ''}\u0000${device?.device_id ?? ''}\u0000${device?.serial_number ?? ''}`;
-    let stream = streamIndex.get(key);
+    let stream: number | undefined =
+      lastStream >= 0 && source === lastSource && device?.device_id === lastDeviceId && device?.serial_number === lastSerial ? lastStream : undefined;
+    if (stream === undefined) stream = streamIndex.get(`${source ?? ''}\u0000${device?.device_id ?? ''}\u0000${device?.serial_number ?? ''}`);
     if (stream === undefined) {
       stream = streams.length;
-      streamIndex.set(key, stream);
+      streamIndex.set(`${source ?? ''}\u0000${device?.device_id ?? ''}\u0000${device?.serial_number ?? ''}`, stream);
       streams.push({ source, device_id: device?.device_id ?? null, serial_number: device?.serial_number ?? null, count: 0, cadence_minutes: 0 });
     }
+    [lastSource, lastDeviceId, lastSerial, lastStream] = [source, device?.device_id, device?.serial_number, stream];
     if (times.length > 0 && ms < (times[times.length - 1] as number)) sorted = false;
     times.push(ms);
     values.push(reading.glucose_value);
