@@ -1,4 +1,4 @@
-import { GlucoseStatisticsSchema } from './glucose-statistics.schema.ts';
+import { GlucoseStatisticsSchema, type GlucoseStatistics } from './glucose-statistics.schema.ts';
 import { glucoseStatistics } from './glucose-statistics.ts';
 
 /*
@@ -21,7 +21,21 @@ function cgm(device: typeof DEXCOM, timestamp: string, glucose_value: number) {
   return { ...device, timestamp, glucose_value };
 }
 const day = (hhmm: string) => `2026-02-10T${hhmm}:00.000Z`;
+/** One device's readings from `hh:mm value` pairs, e.g. `'00:10 39'`. */
+const series = (device: typeof DEXCOM, ...pairs: string[]) =>
+  pairs.map((pair) => {
+    const [hhmm, value] = pair.split(' ') as [string, string];
+    return cgm(device, day(hhmm), Number(value));
+  });
 const minute = (m: number) => day(`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+
+/** The hand-computed headline figures, each to 4 decimals: mean, sd, cv, gmi and the five ranges' percent. */
+function expectFigures(stats: GlucoseStatistics, expected: { mean: number; sd: number; cv: number; gmi: number; ranges: readonly number[] }) {
+  expect(GlucoseStatisticsSchema.safeParse(stats).success).toBe(true);
+  const { very_low, low, in_range, high, very_high } = stats.time_in_ranges;
+  const actual = [stats.mean, stats.sd, stats.cv, stats.gmi, very_low, low, in_range, high, very_high];
+  [expected.mean, expected.sd, expected.cv, expected.gmi, ...expected.ranges].forEach((value, i) => expect(actual[i]).toBeCloseTo(value, 4));
+}
 
 describe('glucose-statistics by time', () => {
   it('when given 5-minute Dexcom data with a 25-minute gap and LOW/HIGH, answers the hand-computed figures', () => {
@@ -44,28 +58,10 @@ describe('glucose-statistics by time', () => {
      *   span 2.5..42.5: p5 → 4.5 → 39 + 2/5 × 11 = 43.4; p25 → 12.5 → 50 + 5/7.5 × 10 = 56.667;
      *   p50 → 22.5 → 100; p75 → 32.5 → 200; p95 → 40.5 → 200 + 3/5 × 201 = 320.6
      */
-    const readings = [
-      ['00:00', 100],
-      ['00:05', 100],
-      ['00:10', 39],
-      ['00:15', 50],
-      ['00:20', 60],
-      ['00:45', 401],
-      ['00:50', 200],
-      ['00:55', 200],
-    ].map(([hhmm, value]) => cgm(DEXCOM, day(hhmm as string), value as number));
+    const readings = series(DEXCOM, '00:00 100', '00:05 100', '00:10 39', '00:15 50', '00:20 60', '00:45 401', '00:50 200', '00:55 200');
     const stats = glucoseStatistics(readings, { from: day('00:00'), to: day('01:00') });
-    expect(GlucoseStatisticsSchema.safeParse(stats).success).toBe(true);
     expect(stats.count).toBe(8);
-    expect(stats.mean).toBeCloseTo(134.4444, 4);
-    expect(stats.sd).toBeCloseTo(110.2241, 4);
-    expect(stats.cv).toBeCloseTo(81.9849, 4);
-    expect(stats.gmi).toBeCloseTo(6.52591, 5);
-    expect(stats.time_in_ranges.very_low).toBeCloseTo(22.2222, 4);
-    expect(stats.time_in_ranges.low).toBeCloseTo(22.2222, 4);
-    expect(stats.time_in_ranges.in_range).toBeCloseTo(22.2222, 4);
-    expect(stats.time_in_ranges.high).toBeCloseTo(22.2222, 4);
-    expect(stats.time_in_ranges.very_high).toBeCloseTo(11.1111, 4);
+    expectFigures(stats, { mean: 134.4444, sd: 110.2241, cv: 81.9849, gmi: 6.52591, ranges: [22.2222, 22.2222, 22.2222, 22.2222, 11.1111] });
     expect(stats.data_sufficiency).toMatchObject({ percent: 75, active_minutes: 45, window_minutes: 60, sufficient: false });
     expect(stats.gri).toMatchObject({ value: 100, zone: 'E' });
     expect(stats.gri.hypo_component).toBeCloseTo(40, 9);
@@ -113,15 +109,7 @@ describe('glucose-statistics by time', () => {
     ];
     const stats = glucoseStatistics(readings, { from: minute(0), to: minute(40) });
     expect(stats.count).toBe(34);
-    expect(stats.mean).toBeCloseTo(137.7778, 4);
-    expect(stats.sd).toBeCloseTo(89.2042, 4);
-    expect(stats.cv).toBeCloseTo(64.745, 3);
-    expect(stats.gmi).toBeCloseTo(6.60564, 5);
-    expect(stats.time_in_ranges.very_low).toBeCloseTo(5.5556, 4);
-    expect(stats.time_in_ranges.low).toBeCloseTo(44.4444, 4);
-    expect(stats.time_in_ranges.in_range).toBe(0);
-    expect(stats.time_in_ranges.high).toBeCloseTo(44.4444, 4);
-    expect(stats.time_in_ranges.very_high).toBeCloseTo(5.5556, 4);
+    expectFigures(stats, { mean: 137.7778, sd: 89.2042, cv: 64.745, gmi: 6.60564, ranges: [5.5556, 44.4444, 0, 44.4444, 5.5556] });
     expect(stats.data_sufficiency).toMatchObject({ percent: 90, active_minutes: 36, window_minutes: 40 });
     expect(stats.gri.hypo_component).toBeCloseTo(41.1111, 4);
     expect(stats.gri.hyper_component).toBeCloseTo(27.7778, 4);
@@ -150,20 +138,9 @@ describe('glucose-statistics by time', () => {
      *   1 holds 150 for 01:00–01:15 (count 0, 15 min); 2 holds 401 15 min @37.5, 300 30 min @15 (count 2, 45 min):
      *   p50 → 15 + 11.25 → 300 + 11.25/22.5 × 101 = 350.5
      */
-    const readings = [
-      ['00:00', 120],
-      ['00:15', 39],
-      ['00:30', 45],
-      ['00:45', 150],
-      ['02:00', 401],
-      ['02:15', 300],
-    ].map(([hhmm, value]) => cgm(LIBRE, day(hhmm as string), value as number));
+    const readings = series(LIBRE, '00:00 120', '00:15 39', '00:30 45', '00:45 150', '02:00 401', '02:15 300');
     const stats = glucoseStatistics(readings, { from: day('00:00'), to: day('03:00') });
-    expect(stats.mean).toBeCloseTo(188.125, 9);
-    expect(stats.sd).toBeCloseTo(122.7899, 4);
-    expect(stats.cv).toBeCloseTo(65.2704, 4);
-    expect(stats.gmi).toBeCloseTo(7.80995, 5);
-    expect(stats.time_in_ranges).toEqual({ very_low: 25, low: 0, in_range: 37.5, high: 0, very_high: 37.5 });
+    expectFigures(stats, { mean: 188.125, sd: 122.7899, cv: 65.2704, gmi: 7.80995, ranges: [25, 0, 37.5, 0, 37.5] });
     expect(stats.data_sufficiency.percent).toBeCloseTo(66.6667, 4);
     expect(stats.data_sufficiency.sufficient).toBe(false);
     expect(stats.data_sufficiency.reason).toBe(
