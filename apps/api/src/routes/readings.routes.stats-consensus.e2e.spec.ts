@@ -42,8 +42,11 @@ describe('GET /v1/users/{user_id}/readings/stats on the consensus fixture', () =
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi({ clock });
-    await postReadings(api, 'consensus', readings);
   });
+  // 3,960 readings through the API in four requests of up to 1000: on a loaded machine this takes longer than a test.
+  beforeAll(async () => {
+    await postReadings(api, 'consensus', readings);
+  }, 180_000);
   afterAll(async () => {
     await api.stop();
   });
