@@ -208,6 +208,66 @@ describe(GlucoseReadingRepository.name, () => {
     });
   });
 
+  describe('reading only the keys that may be stored (those up to the newest stored timestamp)', () => {
+    const parse = (body: unknown) => GlucoseReadingInputSchema.parse(body);
+    const keysRead = (spy: jest.SpiedFunction<typeof db.items.batchGetItems>) =>
+      spy.mock.calls.flatMap(([params]) => params.keys.map((key) => key['timestamp'])).sort();
+    afterEach(() => jest.restoreAllMocks());
+
+    it('a backfill into an empty partition reads no key; the next, overlapping save reads only the overlap and keeps its counts and created_at', async () => {
+      const batchGet = jest.spyOn(db.items, 'batchGetItems');
+      clock.set('2026-03-10T10:00:00.000Z');
+      const first = await repository.saveManyParsedWithCounts('user-tail', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => parse(input(i))));
+      expect(first.counts).toEqual({ new: 10, changed: 0, unchanged: 0 });
+      expect(keysRead(batchGet)).toEqual([]);
+
+      clock.set('2026-03-10T11:00:00.000Z');
+      const overlap = [5, 6, 7, 8, 9, 10, 11, 12].map((i) => parse(input(i, i === 6 ? 66 : undefined)));
+      const second = await repository.saveManyParsedWithCounts('user-tail', overlap);
+      expect(second.counts).toEqual({ new: 3, changed: 1, unchanged: 4 });
+      expect(keysRead(batchGet)).toEqual([at(5), at(6), at(7), at(8), at(9)]);
+      const stored = (await repository.listRange('user-tail', { from: at(5) })).items;
+      expect(stored.map((reading) => [reading.timestamp, reading.glucose_value, reading.created_at, reading.updated_at])).toEqual([
+        [at(5), 105, '2026-03-10T10:00:00.000Z', '2026-03-10T10:00:00.000Z'],
+        [at(6), 66, '2026-03-10T10:00:00.000Z', '2026-03-10T11:00:00.000Z'],
+        [at(7), 107, '2026-03-10T10:00:00.000Z', '2026-03-10T10:00:00.000Z'],
+        [at(8), 108, '2026-03-10T10:00:00.000Z', '2026-03-10T10:00:00.000Z'],
+        [at(9), 109, '2026-03-10T10:00:00.000Z', '2026-03-10T10:00:00.000Z'],
+        [at(10), 110, '2026-03-10T11:00:00.000Z', '2026-03-10T11:00:00.000Z'],
+        [at(11), 111, '2026-03-10T11:00:00.000Z', '2026-03-10T11:00:00.000Z'],
+        [at(12), 112, '2026-03-10T11:00:00.000Z', '2026-03-10T11:00:00.000Z'],
+      ]);
+      expect(second.readings).toEqual(stored);
+    });
+
+    it('a reading another source stored ahead of the others is read and replaced as changed, not clobbered as new', async () => {
+      clock.set('2026-03-11T10:00:00.000Z');
+      await repository.saveMany('user-ahead', [0, 1, 2, 3, 4].map((i) => input(i)));
+      await repository.save('user-ahead', { ...input(8, 180), source: 'manual', reading_type: 'manual' });
+
+      clock.set('2026-03-11T12:00:00.000Z');
+      const batchGet = jest.spyOn(db.items, 'batchGetItems');
+      const saved = await repository.saveManyParsedWithCounts('user-ahead', [5, 6, 7, 8, 9, 10].map((i) => parse(input(i))));
+      expect(saved.counts).toEqual({ new: 5, changed: 1, unchanged: 0 });
+      expect(keysRead(batchGet)).toEqual([at(5), at(6), at(7), at(8)]);
+      expect(await repository.get('user-ahead', at(8))).toMatchObject({
+        glucose_value: 108,
+        source: 'dexcom',
+        created_at: '2026-03-11T10:00:00.000Z',
+        updated_at: '2026-03-11T12:00:00.000Z',
+      });
+    });
+
+    it('a newest stored item that fails the schema still bounds the reads: saved over, it is changed, not new', async () => {
+      await repository.saveMany('user-broken-newest', [input(1), input(2)]);
+      const raw = (await repository.get('user-broken-newest', at(2))) as GlucoseReading;
+      await db.items.putItem({ tableName: glucoseReadingEntity.tableName(tablePrefix), item: { ...raw, glucose_value: 'high-ish' } });
+      const result = await repository.saveManyParsedWithCounts('user-broken-newest', [input(2), input(3)].map(parse));
+      expect(result.counts).toEqual({ new: 1, changed: 1, unchanged: 0 });
+      expect((await repository.get('user-broken-newest', at(2)))?.glucose_value).toBe(102);
+    });
+  });
+
   describe('.listCreatedSince (user_id-created_at-index)', () => {
     it('returns only readings stored after the given instant, in storing order', async () => {
       clock.set('2026-03-06T10:00:00.000Z');

@@ -132,19 +132,31 @@ export class GlucoseReadingRepository {
   }
 
   /**
-   * One BatchGet of what is stored under the readings' keys (strongly
-   * consistent, so a save that just finished is seen), then one batch write
-   * of only the new and changed readings. Reading first costs a read unit
-   * per reading, but spares every write of an unchanged re-import and keeps
-   * its timestamps true. Concurrent savers of one timestamp still end with
-   * the last writer's reading, as an unconditional put did.
+   * Reads what is stored under the readings' keys, then writes only the new
+   * and changed readings in one batch write. Reading first spares every
+   * write of an unchanged re-import and keeps its timestamps true.
+   *
+   * The read is cut short where it can decide nothing: one Query (Limit 1,
+   * newest first) finds the newest timestamp stored for the user, and a
+   * reading strictly after it is new without reading its key; only the
+   * others are read by BatchGet. A backfill into an empty partition, and the
+   * new tail of a scheduled run, are not read at all. Both reads are
+   * strongly consistent, so a save that just finished is seen.
+   *
+   * Concurrent savers of one timestamp still end with the last writer's
+   * reading, as an unconditional put did: a reading another saver stores
+   * after the Query is overwritten (as `new`, `created_at` ours) exactly as
+   * one it stored after a BatchGet of its key would be — the Query stands
+   * where the BatchGet stood, before the write.
    */
   private async storeReadings(readings: readonly GlucoseReading[]): Promise<ReadingSaveResult> {
     const unique = [...new Map(readings.map((reading) => [reading.timestamp, reading])).values()];
     const counts: ReadingSaveCounts = { new: 0, changed: 0, unchanged: 0 };
     if (unique.length === 0) return { readings: [], counts };
+    const newest = await this.newestStoredTimestamp((unique[0] as GlucoseReading).user_id);
+    const maybeStored = newest === undefined ? [] : unique.filter((reading) => reading.timestamp <= newest);
     const stored = await this.store.getManyRaw(
-      unique.map((reading) => ({ user_id: reading.user_id, timestamp: reading.timestamp })),
+      maybeStored.map((reading) => ({ user_id: reading.user_id, timestamp: reading.timestamp })),
       { consistentRead: true },
     );
     const storedByTimestamp = new Map(stored.map((item) => [item['timestamp'], item]));
@@ -157,6 +169,12 @@ export class GlucoseReadingRepository {
     });
     if (toWrite.length > 0) await this.store.putMany(toWrite);
     return { readings: result, counts };
+  }
+
+  /** The newest timestamp stored for `userId` (strongly consistent; an item that fails the schema counts), or undefined. */
+  private async newestStoredTimestamp(userId: string): Promise<string | undefined> {
+    const [key] = await this.store.queryKeys({ partition: userId, descending: true, consistentRead: true }, 1);
+    return key === undefined ? undefined : String(key['timestamp']);
   }
 
   /** Checks the user id, then stamps validated inputs as stored readings (`created_at` now, TTL from the settings). */

@@ -265,6 +265,25 @@ export class EntityStore<T, I extends string = string> {
   }
 
   /**
+   * The table keys of a query's first `limit` items, as stored: only the key
+   * attributes are read and nothing is parsed, so an item that would fail
+   * the schema still counts. For a write that must know where a partition's
+   * stored items end.
+   */
+  async queryKeys(query: StoreQuery<I>, limit: number): Promise<Key[]> {
+    const params = this.queryParams(query);
+    const { partitionKey, sortKey } = this.entity.table;
+    const names = Object.fromEntries([partitionKey, ...(sortKey === undefined ? [] : [sortKey])].map(({ name }, index) => [`#k${index}`, name]));
+    const raws = await this.items.query({
+      ...params,
+      limit,
+      projectionExpression: Object.keys(names).join(', '),
+      expressionAttributeNames: { ...params.expressionAttributeNames, ...names },
+    });
+    return raws.map((raw) => this.keyOf(raw));
+  }
+
+  /**
    * Every item of a query, page after page, parsed as they arrive. Requests
    * ask for {@link MAX_PAGE_LIMIT} items, not DynamoDB's 1 MB: each response
    * stays small to hold and parse (90 days of readings, 25,920 items: 417 ms
