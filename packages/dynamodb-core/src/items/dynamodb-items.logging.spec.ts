@@ -24,22 +24,23 @@ describe(DynamoDBItems.name, () => {
   describe('logging', () => {
     const item = { pk: 'user#1', sk: 'reading#0000', glucose_mmol_l: 7.8, note: 'HEALTH-VALUE-9f3a' };
 
-    it('when an operation succeeds, logs DEBUG at the start and INFO at the end with its duration', async () => {
+    it('when an item operation succeeds, logs DEBUG at the start and at the end, with its duration', async () => {
       documentMock.on(PutCommand).resolves({});
       t.log.records.length = 0;
       await t.db.putItem({ tableName: TABLE, item });
       expect(t.log.records.map((record) => [record.level, record.message])).toEqual([
         ['debug', 'putItem started'],
-        ['info', 'putItem done'],
+        ['debug', 'putItem done'],
       ]);
       expect(t.log.records[0].fields).toEqual({ operation: 'putItem', table: TABLE });
       expect(t.log.records[1].fields).toEqual({ operation: 'putItem', table: TABLE, duration_ms: expect.any(Number) });
     });
 
-    it('when batchWriteItems succeeds, logs INFO with the item count, requests and retries', async () => {
+    it('when batchWriteItems succeeds, logs DEBUG with the item count, requests and retries', async () => {
       fakeBatchWrite((requested, call) => (call === 1 ? requested.slice(0, 2) : []));
       await t.db.batchWriteItems({ tableName: TABLE, items: readings(30), concurrency: 1, retry: fastRetry });
-      expect(t.log.at('info')).toContainEqual(
+      expect(t.log.at('info')).not.toContainEqual(expect.objectContaining({ message: expect.stringMatching(/ done$/) }));
+      expect(t.log.at('debug')).toContainEqual(
         expect.objectContaining({
           message: 'batchWriteItems done',
           fields: expect.objectContaining({ operation: 'batchWriteItems', table: TABLE, count: 30, requests: 3, retries: 1 }),
@@ -47,19 +48,21 @@ describe(DynamoDBItems.name, () => {
       );
     });
 
-    it('when batchGetItems succeeds, logs INFO with the key count and the items found', async () => {
+    it('when batchGetItems succeeds, logs DEBUG with the key count and the items found', async () => {
       fakeBatchGet(readings(5));
       await t.db.batchGetItems({ tableName: TABLE, keys: [...readings(5).map(keyOf), { pk: 'user#1', sk: 'missing' }] });
-      expect(t.log.at('info')).toContainEqual(
+      expect(t.log.at('info')).not.toContainEqual(expect.objectContaining({ message: expect.stringMatching(/ done$/) }));
+      expect(t.log.at('debug')).toContainEqual(
         expect.objectContaining({ fields: expect.objectContaining({ operation: 'batchGetItems', count: 6, found: 5, requests: 1, retries: 0 }) }),
       );
     });
 
-    it('when a query completes, logs INFO with the item and page counts', async () => {
+    it('when a query completes, logs DEBUG with the item and page counts', async () => {
       documentMock.on(QueryCommand).callsFake(pagesOver(readings(10), 4));
       await t.db.query({ tableName: TABLE, keyConditionExpression: 'pk = :pk', expressionAttributeValues: { ':pk': 'user#1' } });
       expect(t.log.at('debug')).toContainEqual(expect.objectContaining({ message: 'query started', fields: expect.objectContaining({ operation: 'query', table: TABLE }) }));
-      expect(t.log.at('info')).toContainEqual(
+      expect(t.log.at('info')).not.toContainEqual(expect.objectContaining({ message: expect.stringMatching(/ done$/) }));
+      expect(t.log.at('debug')).toContainEqual(
         expect.objectContaining({ message: 'query done', fields: expect.objectContaining({ operation: 'query', table: TABLE, count: 10, pages: 3 }) }),
       );
     });

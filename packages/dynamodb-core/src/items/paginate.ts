@@ -5,8 +5,9 @@ import type { Item, Key, Page, QueryParams, ScanParams } from './types.ts';
 
 /**
  * One paginator for query and scan: follows LastEvaluatedKey, honours `limit`,
- * logs once per stream. The table is resolved when iteration starts, so a
- * missing table name rejects the first `next()` rather than throwing here.
+ * logs once per stream (`… done` at DEBUG, as every item operation). The
+ * table is resolved when iteration starts, so a missing table name rejects
+ * the first `next()` rather than throwing here.
  */
 export async function* paginate(
   document: DynamoDBDocumentClient,
@@ -60,7 +61,7 @@ export async function* paginate(
       pageCount++;
       yield { items, lastEvaluatedKey: startKey };
     } while (startKey !== undefined && count < wanted);
-    log.info({ ...fields, count, pages: pageCount, duration_ms: Math.round(performance.now() - started) }, `${kind} done`);
+    log.debug({ ...fields, count, pages: pageCount, duration_ms: Math.round(performance.now() - started) }, `${kind} done`);
   } catch (error) {
     const failure = translateError(error, fields);
     log.error({ ...fields, ...loggableFailure(failure), pages: pageCount }, `${kind} failed`);
