@@ -27,8 +27,10 @@
  *
  * Why a ratio is what it is: CPU time per 1,000 readings of DynamoDB Local,
  * the worker processes and this process (the simulator, the raw loop) —
- * on a 2-core machine their sum is the limit — and, from the workers' log
- * lines, how long each DynamoDB call of a job took.
+ * on a 2-core machine their sum is the limit — and, with
+ * BENCH_SYNC_LOG_LEVEL=debug, how long each DynamoDB call of a job took
+ * (from the workers' `… done` lines, which cost CPU of their own: the
+ * workers run at `info`, as in production, unless asked).
  *
  * BENCH_SYNC_USERS, BENCH_SYNC_CONCURRENCY (default 4, the worker's
  * default), BENCH_SYNC_ROUNDS (default 2) change the work;
@@ -57,8 +59,10 @@ const USERS = Number(process.env['BENCH_SYNC_USERS'] ?? 200);
 const CONCURRENCY = Number(process.env['BENCH_SYNC_CONCURRENCY'] ?? 4);
 const ROUNDS = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 2);
 const WARMUP_USERS = Math.min(USERS, 50);
-/** Where to keep the worker processes' log lines (every DynamoDB operation with its duration, at info), for a closer look. */
+/** Where to keep the worker processes' log lines, for a closer look. */
 const LOG_DIR = process.env['BENCH_SYNC_LOG_DIR'];
+/** The workers' LOG_LEVEL: `debug` adds every DynamoDB call with its duration (and what writing those lines costs). */
+const LOG_LEVEL = process.env['BENCH_SYNC_LOG_LEVEL'] ?? 'info';
 const READINGS = USERS * READINGS_PER_DAY;
 const TARGET = 0.8;
 const RESULTS = resolve(import.meta.dirname, '../../../bench-results/sync-worker.json');
@@ -255,7 +259,7 @@ async function main(): Promise<void> {
       WORKER_IDLE_MIN_MS: '50',
       WORKER_IDLE_MAX_MS: '200',
       SYNC_BACKFILL_DAYS: '1',
-      LOG_LEVEL: 'info',
+      LOG_LEVEL,
     },
   };
 
@@ -303,6 +307,7 @@ async function main(): Promise<void> {
       concurrency: { raw_users_at_once: CONCURRENCY, worker_concurrency_per_process: CONCURRENCY },
       simulator: { clock: `manual, fixed at ${stage.now.toISOString()}`, data_delay_ms: 0, rate_limit_per_hour: 'default (60,000)' },
       rounds: ROUNDS,
+      worker_log_level: LOG_LEVEL,
     },
     ...summary,
     ratio_worker_1_vs_raw: round(rate('worker_1') / rate('raw')),
@@ -332,11 +337,12 @@ async function main(): Promise<void> {
     `ratio implied when the cores are the limit: ${analysis.cores_bound_ratio_worker_1_vs_raw}×; ` +
       `when one event loop is (DynamoDB elsewhere): ${analysis.event_loop_bound_ratio_worker_1_vs_raw}×`,
   );
+  const steps = Object.entries(results.worker_1_dynamodb_ms_per_job);
   console.log(
-    `time per job, ${CONCURRENCY} in flight: raw ${jobTime(runs.raw, CONCURRENCY, USERS)} ms, worker_1 ${jobTime(runs.worker_1, CONCURRENCY, USERS)} ms, of which DynamoDB calls: ` +
-      Object.entries(results.worker_1_dynamodb_ms_per_job)
-        .map(([key, { calls, ms }]) => `${key} ${ms}${calls === 1 ? '' : ` (${calls}×)`}`)
-        .join(', '),
+    `time per job, ${CONCURRENCY} in flight: raw ${jobTime(runs.raw, CONCURRENCY, USERS)} ms, worker_1 ${jobTime(runs.worker_1, CONCURRENCY, USERS)} ms` +
+      (steps.length === 0
+        ? " (each DynamoDB call's time: BENCH_SYNC_LOG_LEVEL=debug)"
+        : `, of which DynamoDB calls: ${steps.map(([key, { calls, ms }]) => `${key} ${ms}${calls === 1 ? '' : ` (${calls}×)`}`).join(', ')}`),
   );
   console.log(
     `note: ${availableParallelism()} CPU(s) shared by DynamoDB Local, the worker(s) and this process (the simulator, the raw loop); ` +
