@@ -1,6 +1,6 @@
 import { DEXCOM_TRANSMITTER_GENERATIONS, DEXCOM_TREND_NAMES } from '@vitals/models';
 import { z } from 'zod';
-import { dexcomTimeToIso } from './dexcom-time.ts';
+import { isDexcomDateTime } from './dexcom-time.ts';
 
 /*
  * Response bodies of Dexcom's API v3 as its documentation describes them
@@ -11,7 +11,7 @@ import { dexcomTimeToIso } from './dexcom-time.ts';
  */
 
 /** A Dexcom date-time (`systemTime`, `displayTime`): with or without a UTC offset. */
-export const DexcomDateTimeSchema = z.string().refine((value) => dexcomTimeToIso(value) !== undefined, {
+export const DexcomDateTimeSchema = z.string().refine(isDexcomDateTime, {
   message: 'must be an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss, optionally with a UTC offset)',
 });
 
