@@ -169,7 +169,8 @@ async function runWorkerProcesses(context: Context, processes: number): Promise<
     let dynamodbBefore: number | undefined;
     let ownBefore = 0;
     workers = await runWorkers(processes, env, jobIds.length, {
-      timeoutMs: 120_000,
+      // A guard against a hang, not a bound on speed: on two cores shared with other work, 200 jobs took over two minutes.
+      timeoutMs: 600_000,
       onFirstStart: () => {
         dynamodbBefore = cpuMsOf(context.dynamodbPid);
         ownBefore = ownCpuMs();
