@@ -243,4 +243,7 @@ export type { HealthEntryItemKey, HealthEntryItems } from './health-entry/medica
 
 export { DailySummarySchema } from './daily-summary/daily-summary.schema.ts';
 export type { DailySummary } from './daily-summary/daily-summary.schema.ts';
+
+export { API_SCOPES, ApiScopeSchema } from './access-token/scopes.ts';
+export type { ApiScope } from './access-token/scopes.ts';
 export { buildDailySummary } from './daily-summary/build-daily-summary.ts';

@@ -1,17 +1,13 @@
-/** Every scope a bearer token may carry (the README's route table names the one each route needs). */
-export const SCOPES = [
-  'readings:read',
-  'readings:write',
-  'tokens:write',
-  'sync:read',
-  'sync:write',
-  'health:read',
-  'health:write',
-  'admin',
-] as const;
+import { API_SCOPES, type ApiScope } from '@vitals/models';
 
-export type Scope = (typeof SCOPES)[number];
+/**
+ * Every scope a bearer credential may carry (the README's route table names the
+ * one each route needs). Defined once in `@vitals/models` (`API_SCOPES`), which
+ * personal access tokens are validated against too.
+ */
+export const SCOPES = API_SCOPES;
 
+export type Scope = ApiScope;
 /** Who a verified bearer token speaks for. */
 export interface Principal {
   /** The token's `sub`: the user whose `/v1/users/{user_id}/…` data it may touch. */
