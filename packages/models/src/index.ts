@@ -246,4 +246,11 @@ export type { DailySummary } from './daily-summary/daily-summary.schema.ts';
 
 export { API_SCOPES, ApiScopeSchema } from './access-token/scopes.ts';
 export type { ApiScope } from './access-token/scopes.ts';
+export {
+  ACCESS_TOKEN_PREFIX,
+  AccessTokenTextSchema,
+  TokenHashSchema,
+  TokenSha1Schema,
+  isAccessTokenText,
+} from './access-token/access-token-text.ts';
 export { buildDailySummary } from './daily-summary/build-daily-summary.ts';

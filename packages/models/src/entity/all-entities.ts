@@ -1,3 +1,4 @@
+import { accessTokenEntity } from '../access-token/access-token.entity.ts';
 import { providerConnectionEntity } from '../connection/provider-connection.entity.ts';
 import { dailySummaryEntity } from '../daily-summary/daily-summary.entity.ts';
 import { glucoseReadingEntity } from '../glucose-reading/glucose-reading.entity.ts';
@@ -13,6 +14,7 @@ import type { AnyEntity } from './entity-types.ts';
  * the `export *` lines).
  */
 
+export * from '../access-token/access-token.entity.ts';
 export * from '../connection/provider-connection.entity.ts';
 export * from '../daily-summary/daily-summary.entity.ts';
 export * from '../glucose-reading/glucose-reading.entity.ts';
@@ -28,4 +30,5 @@ export const allEntities: readonly AnyEntity[] = [
   healthEntryEntity,
   dailySummaryEntity,
   providerConnectionEntity,
+  accessTokenEntity,
 ];
