@@ -1,3 +1,4 @@
+import { AccessTokenRepository } from './access-token/access-token.repository.ts';
 import { ConnectionService } from './connection/connection.service.ts';
 import { DailySummaryRepository } from './daily-summary/daily-summary.repository.ts';
 import { GlucoseReadingRepository } from './glucose-reading/glucose-reading.repository.ts';
@@ -12,6 +13,13 @@ import { UserTokenRepository } from './user-token/user-token.repository.ts';
  * new repository is added here and nowhere else.
  */
 
+export {
+  ACCESS_TOKEN_LAST_USED_RESOLUTION_MS,
+  AccessTokenRepository,
+  type CreatedAccessToken,
+  type ResolvedAccessToken,
+} from './access-token/access-token.repository.ts';
+export { accessTokenSha1, type AccessTokenCredential } from './access-token/token-hash.ts';
 export { ConnectionService } from './connection/connection.service.ts';
 export {
   DailySummaryRepository,
@@ -38,4 +46,5 @@ export const repositoryClasses = [
   DailySummaryRepository,
   HealthLogService,
   ConnectionService,
+  AccessTokenRepository,
 ] as const;
