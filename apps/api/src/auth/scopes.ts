@@ -8,11 +8,13 @@ import { API_SCOPES, type ApiScope } from '@vitals/models';
 export const SCOPES = API_SCOPES;
 
 export type Scope = ApiScope;
-/** Who a verified bearer token speaks for. */
+/** Who a verified credential speaks for. */
 export interface Principal {
-  /** The token's `sub`: the user whose `/v1/users/{user_id}/…` data it may touch. */
+  /** The JWT's `sub`, or the access token's user: the user whose `/v1/users/{user_id}/…` data it may touch. */
   readonly user_id: string;
   readonly scopes: ReadonlySet<string>;
+  /** Present when the credential is a personal access token: which one, and when it expires (`null`: never). */
+  readonly access_token?: { readonly token_id: string; readonly expires_at: string | null };
 }
 
 /** Admins may touch every user's data and list due sync jobs. */

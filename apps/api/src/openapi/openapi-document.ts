@@ -1,4 +1,6 @@
 import {
+  AccessTokenInputSchema,
+  AccessTokenViewSchema,
   ConnectionStatusViewSchema,
   DailySummarySchema,
   DeviceInfoSchema,
@@ -14,6 +16,7 @@ import {
 } from '@vitals/models';
 import { z } from 'zod';
 import { SCOPES } from '../auth/scopes.ts';
+import { CreatedAccessTokenSchema } from '../routes/access-tokens.routes.ts';
 import type { Route } from '../routes/route.ts';
 import { SERVICE_OPERATIONS } from './service-operations.ts';
 
@@ -40,6 +43,9 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: Io }[] = [
   { name: 'GlucoseStatistics', schema: GlucoseStatisticsSchema, io: 'output' },
   { name: 'UserTokenInput', schema: UserTokenInputSchema, io: 'input' },
   { name: 'UserTokenMetadata', schema: UserTokenMetadataSchema, io: 'output' },
+  { name: 'AccessTokenInput', schema: AccessTokenInputSchema, io: 'input' },
+  { name: 'AccessTokenView', schema: AccessTokenViewSchema, io: 'output' },
+  { name: 'CreatedAccessToken', schema: CreatedAccessTokenSchema, io: 'output' },
   { name: 'SyncJobInput', schema: SyncJobInputSchema, io: 'input' },
   { name: 'SyncJob', schema: SyncJobSchema, io: 'output' },
   { name: 'ConnectionStatusView', schema: ConnectionStatusViewSchema, io: 'output' },
@@ -51,7 +57,7 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: Io }[] = [
 
 const PROBLEM_RESPONSES: Record<number, string> = {
   400: 'Invalid request: `errors` lists a pointer and a message per problem',
-  401: 'Missing, invalid or expired bearer token',
+  401: 'Missing, invalid, expired or revoked bearer token',
   403: "The token lacks the scope, or may not touch this user's data",
   404: 'Not found (also what another user’s resource looks like)',
   409: 'Conflict: changed since read (optimistic locking) or a state that does not allow it',
@@ -155,7 +161,8 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
       version,
       description:
         'Glucose readings and statistics, OAuth tokens, sync jobs, Dexcom connections and a recovery health log over DynamoDB. ' +
-        `Bearer JWT (HS256) with \`sub\` and \`scope\`; scopes: ${SCOPES.map((scope) => `\`${scope}\``).join(', ')}. ` +
+        `Bearer JWT (HS256) with \`sub\` and \`scope\`, or a personal access token (\`vat_…\`, created under \`/v1/users/{user_id}/access-tokens\`); ` +
+        `scopes: ${SCOPES.map((scope) => `\`${scope}\``).join(', ')}. ` +
         "The one route without a bearer token is the Dexcom callback, which the browser reaches from Dexcom's login. " +
         'Every failure is application/problem+json (RFC 9457).',
     },
@@ -163,13 +170,14 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
       { name: 'service', description: 'Liveness, readiness and this document' },
       { name: 'readings', description: 'CGM glucose readings and their statistics' },
       { name: 'tokens', description: 'OAuth tokens of data providers (write-only)' },
+      { name: 'access-tokens', description: 'Personal access tokens: named, scoped, expiring, revocable credentials for apps and caregivers' },
       { name: 'sync-jobs', description: 'Scheduled provider syncs' },
       { name: 'connections', description: 'Connecting a Dexcom account (OAuth), its sync status, disconnecting' },
       { name: 'health', description: 'The recovery health log and its daily summaries' },
     ],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or vat_ access token' } },
       schemas: Object.fromEntries(COMPONENTS.map(({ name, schema, io }) => [name, inlineSchema(schema, io)])),
     },
   };

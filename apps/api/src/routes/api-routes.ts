@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import { accessTokensRoutes } from './access-tokens.routes.ts';
 import { dexcomConnectionRoutes } from './dexcom-connection.routes.ts';
 import { healthLogRoutes } from './health-log.routes.ts';
 import { readingsRoutes } from './readings.routes.ts';
@@ -11,6 +12,7 @@ export function apiRoutes(container: Container): Route[] {
   return [
     ...readingsRoutes(container),
     ...tokensRoutes(container),
+    ...accessTokensRoutes(container),
     ...syncJobsRoutes(container),
     ...dexcomConnectionRoutes(container),
     ...healthLogRoutes(container),

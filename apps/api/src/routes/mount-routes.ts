@@ -40,7 +40,13 @@ function authorize(route: BearerRoute, principal: Principal, req: Request, polic
  * ignored — and its handler gets no principal; every other route refuses a
  * request without a valid token before anything else happens.
  */
-async function handled(route: Route, req: Request, tokens: BearerTokens, policy: AccessPolicy, who: { actor?: string }): Promise<Reply> {
+async function handled(
+  route: Route,
+  req: Request,
+  tokens: BearerTokens,
+  policy: AccessPolicy,
+  who: { actor?: string; token_id?: string },
+): Promise<Reply> {
   const request = () =>
     validateRequest(route, {
       params: req.params,
@@ -51,6 +57,7 @@ async function handled(route: Route, req: Request, tokens: BearerTokens, policy:
   if (route.public === true) return route.handle({ ...request(), principal: undefined, headers: req.headers });
   const principal = await principalOf(req, tokens);
   who.actor = principal.user_id;
+  who.token_id = principal.access_token?.token_id;
   authorize(route, principal, req, policy);
   return route.handle({ ...request(), principal, headers: req.headers });
 }
@@ -76,13 +83,15 @@ export function mountRoutes(routes: readonly Route[], tokens: BearerTokens, logg
   for (const route of routes) {
     const handler: RequestHandler = async (req, res) => {
       // Attached first, so refused calls (401/403) are audited too: who tried what on whose data.
-      const who: { actor?: string; subject?: string } = {
+      const who: { actor?: string; token_id?: string; subject?: string } = {
         subject: route.subject === 'path-user' ? String(req.params['user_id']) : route.subject === 'health-log' ? 'health-log' : undefined,
       };
       res.once('finish', () => {
         audit.info({
           request_id: res.getHeader('x-request-id'),
           actor: who.actor,
+          // Which access token acted (its id, never its text), when one did.
+          token_id: who.token_id,
           action: route.operationId,
           subject: who.subject,
           status: res.statusCode,

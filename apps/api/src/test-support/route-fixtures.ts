@@ -179,7 +179,7 @@ export function itRejectsUnauthorisedCalls(getApi: () => TestApi, route: Guarded
   it('when no bearer token is sent, answers 401', async () => {
     const response = await call({});
     expectProblem(response, 401, 'unauthorized');
-    expect(response.body.detail).toBe('Send a bearer token: Authorization: Bearer <JWT>');
+    expect(response.body.detail).toBe('Send a bearer token: Authorization: Bearer <JWT or access token>');
   });
 
   it('when the Authorization header is not a Bearer token, answers 401', async () => {
