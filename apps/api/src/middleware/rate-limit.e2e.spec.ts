@@ -1,3 +1,5 @@
+import { AccessTokenRepository } from '@vitals/repositories';
+import { createHash } from 'node:crypto';
 import { startTestApi, type TestApi } from '../test-support/test-api.ts';
 import { expectProblem, unsignedToken } from '../test-support/route-fixtures.ts';
 
@@ -60,6 +62,34 @@ describe('rate limiting', () => {
       expect(bobCall.status).toBe(200);
       expect(bucketOf(bobCall)).toEqual(expect.any(String));
       expect(bucketOf(bobCall)).not.toBe(bucketOf(aliceCalls[0] as never));
+    });
+
+    it("when a user calls with a JWT, an access token and that token's SHA-1 as api-secret, counts them all in that user's bucket", async () => {
+      const jwt = await api.token('rl-pat');
+      const { token } = await api.container.get(AccessTokenRepository).create('rl-pat', { name: 'phone', scopes: ['readings:read'] });
+      const path = '/v1/users/rl-pat/readings';
+      const calls = [
+        await api.call('GET', path, { token: jwt }),
+        await api.call('GET', path, { token }),
+        // The Vitals routes take Bearer credentials only (401), but whose budget it spends is still the token's user's.
+        await api.call('GET', path, { headers: { 'api-secret': createHash('sha1').update(token).digest('hex') } }),
+        await api.call('GET', path, { token }),
+      ];
+      expect(calls.map((response) => response.status)).toEqual([200, 200, 401, 429]);
+      expect(new Set(calls.map(bucketOf)).size).toBe(1);
+      // The address's own bucket is untouched.
+      expect((await api.call('GET', path)).status).toBe(401);
+    });
+
+    it('when an access token is revoked, counts its calls by address, not by the user it named', async () => {
+      const tokens = api.container.get(AccessTokenRepository);
+      const created = await tokens.create('rl-revoked', { name: 'old', scopes: ['readings:read'] });
+      await tokens.revoke('rl-revoked', created.view.token_id);
+      const calls = [];
+      for (let index = 0; index <= LIMIT; index++) calls.push(await api.call('GET', '/v1/users/rl-revoked/readings', { token: created.token }));
+      expect(calls.map((response) => response.status)).toEqual([401, 401, 401, 429]);
+      const jwt = await api.token('rl-revoked');
+      expect((await api.call('GET', '/v1/users/rl-revoked/readings', { token: jwt })).status).toBe(200);
     });
 
     it('when a token is forged, counts the call by address, not by the subject it claims', async () => {

@@ -2,18 +2,20 @@ import type { Logger } from '@vitals/dynamodb-core';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Request, RequestHandler } from 'express';
 import type { BearerTokens } from '../auth/bearer-tokens.ts';
-import { principalOf } from '../auth/request-principal.ts';
+import { nightscoutPrincipalOf } from '../auth/nightscout-credentials.ts';
 import { ApiProblem } from './problem-details.ts';
 
 /**
- * Whose budget a request spends: a valid bearer token's subject, so users
- * behind one proxy or NAT address do not share one; otherwise the client
- * address (`req.ip`, which follows `X-Forwarded-For` only as far as the
- * `trust proxy` setting allows). A forged or expired token cannot pick a
- * subject's bucket: only a verified one counts.
+ * Whose budget a request spends: a valid credential's user, so users behind
+ * one proxy or NAT address do not share one; otherwise the client address
+ * (`req.ip`, which follows `X-Forwarded-For` only as far as the `trust proxy`
+ * setting allows). Every form of credential the API accepts anywhere counts
+ * (a Bearer JWT or access token, a Nightscout `api-secret` or `?token=`), so
+ * all of one user's tokens share one budget. A forged, expired or revoked
+ * one cannot pick a user's bucket: only a verified one counts.
  */
 async function bucketOf(req: Request, tokens: BearerTokens): Promise<string> {
-  const principal = await principalOf(req, tokens).catch(() => undefined);
+  const principal = await nightscoutPrincipalOf(req, { tokens }).catch(() => undefined);
   if (principal !== undefined) return `subject:${principal.user_id}`;
   // IPv6 clients get a /56 each, as one host may hold a whole range.
   return `address:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '')}`;
