@@ -1,39 +1,24 @@
+import { AccessTokenRepository } from '@vitals/repositories';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SCOPES } from '../auth/scopes.ts';
 import { apiRoutes } from '../routes/api-routes.ts';
 import type { Route } from '../routes/route.ts';
-import { UNCALLED_DEXCOM_ENV, startTestApi, type ApiResponse, type TestApi } from '../test-support/test-api.ts';
+import {
+  ABSENT,
+  ATTACKER,
+  VICTIM,
+  VICTIM_ACCESS_TOKEN,
+  VICTIM_ENTRY,
+  VICTIM_JOB,
+  VICTIM_READING,
+  VICTIM_TOKENS,
+  observable,
+} from '../test-support/cross-user-fixtures.ts';
+import { UNCALLED_DEXCOM_ENV, USER_SCOPES, startTestApi, type ApiResponse, type TestApi } from '../test-support/test-api.ts';
 
-const VICTIM = 'victim';
-const ATTACKER = 'mallory';
-/** A user with no data at all: what the attacker sees for victim must be exactly what they see here. */
-const ABSENT = 'nobody-here';
-
-const VICTIM_READING = {
-  timestamp: '2026-02-03T04:05:06.789Z',
-  glucose_value: 187,
-  trend_direction: 'falling',
-  device_info: { device_id: 'victim-g7', serial_number: 'VICTIM-SERIAL-42' },
-};
-const VICTIM_TOKENS = {
-  access_token: 'victim-access-token-0f3c',
-  refresh_token: 'victim-refresh-token-9a1e',
-  token_type: 'VictimBearer',
-  scope: 'victim:secret-scope',
-  expires_at: 1_893_456_789,
-};
-const VICTIM_JOB = {
-  provider: 'dexcom',
-  scheduled_at: '2026-02-02T01:02:03.456Z',
-  window_start: '2026-02-01T00:00:00.000Z',
-  window_end: '2026-02-02T00:00:00.000Z',
-};
-
-const VICTIM_ENTRY = { date: '2026-02-03', time: '0405', body: { medications: { VictimDrug: '5mg' }, pain: { back: '6-7' }, note: 'victim-note-77' } };
-
-/** Values of path parameters other than `user_id`; they name victim's resources. */
-const PATH_VALUES: Readonly<Record<string, string>> = {
+/** Values of path parameters other than `user_id`; they name victim's resources (`token_id`: victim's access token, once made). */
+const PATH_VALUES: Record<string, string> = {
   timestamp: VICTIM_READING.timestamp,
   provider: VICTIM_JOB.provider,
   date: VICTIM_ENTRY.date,
@@ -59,10 +44,10 @@ const keyOf = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
 const isUserList = (route: Route) =>
   isUserScoped(route) && route.method === 'get' && route.query instanceof z.ZodObject && 'limit' in route.query.shape;
 
-function pathFor(route: Route, userId: string): string {
+function pathFor(route: Route, userId: string, values: Readonly<Record<string, string>> = PATH_VALUES): string {
   return route.path.replace(/\{([a-z_]+)\}/g, (_match, name: string) => {
     if (name === 'user_id') return encodeURIComponent(userId);
-    const value = PATH_VALUES[name];
+    const value = values[name];
     if (value === undefined) {
       throw new Error(`No value for the path parameter {${name}} of ${route.operationId}: add one to PATH_VALUES`);
     }
@@ -84,28 +69,13 @@ function bodyFor(route: Route): unknown {
   return route.example;
 }
 
-/** What a client can observe of a response, less the request id that differs per request by design. */
-function observable(response: ApiResponse) {
-  const body: unknown = response.body;
-  let rest: unknown = body;
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    const { request_id: _requestId, ...others } = body as Record<string, unknown>;
-    rest = others;
-  }
-  const etag = response.headers.get('etag');
-  return {
-    status: response.status,
-    content_type: response.headers.get('content-type'),
-    www_authenticate: response.headers.get('www-authenticate'),
-    // Express's weak ETag hashes the body, request id included, so it differs per request and tells nothing more.
-    etag: etag?.startsWith('W/"') ? 'weak, of the body' : etag,
-    location: response.headers.get('location'),
-    body: rest,
-  };
-}
+/** The credentials mallory attacks with: a JWT, and a personal access token of hers with the same scopes. */
+const CREDENTIALS = ['a JWT', 'an access token'] as const;
 
-describe('cross-user access', () => {
+describe.each(CREDENTIALS)('cross-user access with %s', (credential) => {
   let api: TestApi;
+  /** mallory's access token, when she attacks with one: her own list of tokens holds it and nothing else. */
+  let attackerTokenId: string | undefined;
   let victimToken: string;
   let attackerToken: string;
   let adminToken: string;
@@ -131,7 +101,11 @@ describe('cross-user access', () => {
       return { status: response.status, body: response.status === 200 ? response.body : null };
     };
     const user = `/v1/users/${encodeURIComponent(userId)}`;
-    const state: Record<string, Read> = { tokens: await read(`${user}/tokens/dexcom`), connection: await read(`${user}/connections/dexcom`) };
+    const state: Record<string, Read> = {
+      tokens: await read(`${user}/tokens/dexcom`),
+      connection: await read(`${user}/connections/dexcom`),
+      accessTokens: await read(`${user}/access-tokens`),
+    };
     for (const route of userLists) state[route.operationId] = await read(`${pathFor(route, userId)}?limit=1000`);
     return state;
   }
@@ -149,7 +123,12 @@ describe('cross-user access', () => {
     api = await startTestApi({ env: { HEALTH_LOG_OWNER: VICTIM, ...UNCALLED_DEXCOM_ENV } });
     victimToken = await api.token(VICTIM);
     // Every non-admin scope: only the per-user check stands between mallory and victim's data.
-    attackerToken = await api.token(ATTACKER);
+    if (credential === 'a JWT') attackerToken = await api.token(ATTACKER);
+    else {
+      const created = await api.container.get(AccessTokenRepository).create(ATTACKER, { name: 'mallory-sweep', scopes: [...USER_SCOPES] });
+      ({ token: attackerToken } = created);
+      attackerTokenId = created.view.token_id;
+    }
     adminToken = await api.token('ops', SCOPES);
 
     const reading = await api.call('POST', `/v1/users/${VICTIM}/readings`, { token: victimToken, body: VICTIM_READING });
@@ -158,8 +137,10 @@ describe('cross-user access', () => {
     const entry = await api.call('PUT', `/v1/health/entries/${VICTIM_ENTRY.date}/${VICTIM_ENTRY.time}`, { token: victimToken, body: VICTIM_ENTRY.body });
     // victim has started connecting Dexcom: a pending connection that a disconnect getting through would remove.
     const connecting = await api.call('GET', `/v1/users/${VICTIM}/connections/dexcom/authorize`, { token: victimToken });
-    expect([reading.status, tokens.status, job.status, entry.status, connecting.status]).toEqual([201, 201, 201, 200, 200]);
+    const accessToken = await api.call('POST', `/v1/users/${VICTIM}/access-tokens`, { token: victimToken, body: VICTIM_ACCESS_TOKEN });
+    expect([reading.status, tokens.status, job.status, entry.status, connecting.status, accessToken.status]).toEqual([201, 201, 201, 200, 200, 201]);
     victimJobId = job.body.job_id;
+    PATH_VALUES['token_id'] = accessToken.body.token_id;
     leakMarkers = [
       VICTIM_READING.timestamp,
       String(VICTIM_READING.glucose_value),
@@ -177,6 +158,10 @@ describe('cross-user access', () => {
       job.body.created_at,
       VICTIM_ENTRY.body.note,
       'VictimDrug',
+      accessToken.body.token,
+      accessToken.body.token_id,
+      accessToken.body.created_at,
+      VICTIM_ACCESS_TOKEN.name,
     ];
 
     userRoutes = apiRoutes(api.container).filter(isUserScoped);
@@ -226,6 +211,9 @@ describe('cross-user access', () => {
           'GET /v1/users/{user_id}/connections/dexcom/authorize',
           'GET /v1/users/{user_id}/connections/dexcom',
           'DELETE /v1/users/{user_id}/connections/dexcom',
+          'POST /v1/users/{user_id}/access-tokens',
+          'GET /v1/users/{user_id}/access-tokens',
+          'DELETE /v1/users/{user_id}/access-tokens/{token_id}',
         ]),
       );
       expect(attacks).toHaveLength(userRoutes.length);
@@ -263,7 +251,7 @@ describe('cross-user access', () => {
     it("when the sweep sends the routes' examples, none carries victim's data, so what it finds of victim's is victim's", () => {
       const bodyRoutes = [...userRoutes, ...healthRoutes].filter((route) => route.body !== undefined);
       const bodies = Object.fromEntries(bodyRoutes.map((route) => [route.operationId, bodyFor(route)]));
-      expect(Object.keys(bodies)).toEqual(expect.arrayContaining(['storeReadings', 'storeTokens', 'scheduleSyncJob', 'putHealthEntry']));
+      expect(Object.keys(bodies)).toEqual(expect.arrayContaining(['storeReadings', 'storeTokens', 'scheduleSyncJob', 'putHealthEntry', 'createAccessToken']));
       const carried = Object.fromEntries(
         Object.entries(bodies).map(([operation, body]) => [operation, leakMarkers.filter((marker) => JSON.stringify(body).includes(marker))]),
       );
@@ -277,15 +265,19 @@ describe('cross-user access', () => {
       expect(victimBefore['tokens']).toEqual({ status: 200, body: expect.objectContaining({ token_type: 'VictimBearer', version: 1 }) });
       expect(victimBefore['listUserSyncJobs']?.body.items).toEqual([expect.objectContaining({ job_id: victimJobId })]);
       expect(victimBefore['connection']).toEqual({ status: 200, body: expect.objectContaining({ provider: 'dexcom', status: 'pending' }) });
+      expect(victimBefore['accessTokens']).toEqual({ status: 200, body: { items: [expect.objectContaining({ token_id: PATH_VALUES['token_id'] })] } });
       expect(stateAfter[VICTIM]).toEqual(victimBefore);
 
       const nothing = {
         tokens: { status: 404, body: null },
         connection: { status: 404, body: null },
+        accessTokens: { status: 200, body: { items: [] } },
         ...Object.fromEntries(userLists.map((route) => [route.operationId, { status: 200, body: { items: [], next_cursor: null } }])),
       };
       expect(stateAfter[ABSENT]).toEqual(nothing);
-      expect(stateAfter[ATTACKER]).toEqual(nothing);
+      // Her own access token, when she attacks with one, is all she holds.
+      const hers = attackerTokenId === undefined ? [] : [expect.objectContaining({ token_id: attackerTokenId, user_id: ATTACKER })];
+      expect(stateAfter[ATTACKER]).toEqual({ ...nothing, accessTokens: { status: 200, body: { items: hers } } });
     });
 
     it('when mallory sends the same requests for her own user_id, each one succeeds', async () => {
@@ -295,9 +287,12 @@ describe('cross-user access', () => {
       expect(seeded.status).toBe(201);
       const ordered = [...userRoutes].sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
       const outcomes: Record<string, string> = {};
+      // A resource the loop creates (her own access token) is what its later routes name.
+      const own: Record<string, string> = { ...PATH_VALUES };
       for (const route of ordered) {
-        const own = await api.call(route.method.toUpperCase(), pathFor(route, ATTACKER), { token: attackerToken, body: bodyFor(route) });
-        outcomes[keyOf(route)] = own.status >= 200 && own.status < 300 ? 'succeeded' : `${own.status}: ${JSON.stringify(own.body)}`;
+        const response = await api.call(route.method.toUpperCase(), pathFor(route, ATTACKER, own), { token: attackerToken, body: bodyFor(route) });
+        if (route.operationId === 'createAccessToken') own['token_id'] = response.body.token_id;
+        outcomes[keyOf(route)] = response.status >= 200 && response.status < 300 ? 'succeeded' : `${response.status}: ${JSON.stringify(response.body)}`;
       }
       expect(outcomes).toEqual(Object.fromEntries(ordered.map((route) => [keyOf(route), 'succeeded'])));
     });

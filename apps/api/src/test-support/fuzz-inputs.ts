@@ -20,6 +20,7 @@ export const VALID_PATH_VALUES: Readonly<Record<string, string>> = {
   timestamp: '2026-01-05T08:00:00.000Z',
   provider: 'dexcom',
   job_id: '00000000-0000-4000-8000-000000000000',
+  token_id: '00000000-0000-7000-8000-000000000000',
   date: '2026-01-05',
   time: '0800',
 };
