@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerAccessTokenCommands } from './commands/access-tokens.command.ts';
 import type { CommonFlags, Io } from './commands/command-kit.ts';
 import { registerEntriesCommands } from './commands/entries.command.ts';
 import { registerImportCommands } from './commands/import.command.ts';
@@ -74,6 +75,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
   registerImportCommands(program, { io, emit });
   registerEntriesCommands(program, { io, emit });
+  registerAccessTokenCommands(program, { io, emit });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
