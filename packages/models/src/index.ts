@@ -109,6 +109,15 @@ export {
   TREND_RATE_LIMIT,
 } from './glucose-reading/dexcom-details.schema.ts';
 export type { DexcomReadingDetails } from './glucose-reading/dexcom-details.schema.ts';
+export { NIGHTSCOUT_DIRECTIONS, NightscoutDetailsSchema } from './glucose-reading/nightscout-details.schema.ts';
+export type { NightscoutDetails, NightscoutDirection } from './glucose-reading/nightscout-details.schema.ts';
+export {
+  NIGHTSCOUT_SOURCE,
+  NightscoutEntryInputSchema,
+  nightscoutEntryId,
+  readingToNightscoutEntry,
+} from './glucose-reading/nightscout-entry.ts';
+export type { NightscoutEntry, NightscoutUpload } from './glucose-reading/nightscout-entry.ts';
 export {
   AGP_PERCENTILES,
   SUFFICIENT_ACTIVE_PERCENT,

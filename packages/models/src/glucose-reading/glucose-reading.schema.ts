@@ -17,6 +17,7 @@ import {
   type TrendDirection,
 } from './glucose-units.ts';
 import { DexcomReadingDetailsSchema } from './dexcom-details.schema.ts';
+import { NightscoutDetailsSchema } from './nightscout-details.schema.ts';
 
 export const TrendDirectionSchema = z.enum(TREND_DIRECTIONS);
 
@@ -127,6 +128,7 @@ export const GlucoseReadingSchema = z
     source: textSchema(TEXT_LIMITS.short, 1),
     out_of_range: OutOfRangeSchema.optional(),
     dexcom: DexcomReadingDetailsSchema.optional(),
+    nightscout: NightscoutDetailsSchema.optional(),
     created_at: IsoInstantSchema,
     updated_at: IsoInstantSchema,
     expires_at: EpochSecondsSchema.optional(),
@@ -151,6 +153,7 @@ export const GlucoseReadingInputSchema = z
     source: textSchema(TEXT_LIMITS.short, 1).default('dexcom'),
     out_of_range: OutOfRangeSchema.optional(),
     dexcom: DexcomReadingDetailsSchema.optional(),
+    nightscout: NightscoutDetailsSchema.optional(),
   })
   .transform(({ glucose_unit: unit, glucose_value: value, ...rest }, ctx) => {
     const reading = {
