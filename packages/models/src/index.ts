@@ -114,6 +114,7 @@ export type { NightscoutDetails, NightscoutDirection } from './glucose-reading/n
 export {
   NIGHTSCOUT_SOURCE,
   NightscoutEntryInputSchema,
+  NightscoutEntrySchema,
   nightscoutEntryId,
   readingToNightscoutEntry,
 } from './glucose-reading/nightscout-entry.ts';

@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { accessTokensRoutes } from './access-tokens.routes.ts';
 import { dexcomConnectionRoutes } from './dexcom-connection.routes.ts';
 import { healthLogRoutes } from './health-log.routes.ts';
+import { nightscoutRoutes } from './nightscout.routes.ts';
 import { readingsRoutes } from './readings.routes.ts';
 import type { Route } from './route.ts';
 import { syncJobsRoutes } from './sync-jobs.routes.ts';
@@ -16,5 +17,6 @@ export function apiRoutes(container: Container): Route[] {
     ...syncJobsRoutes(container),
     ...dexcomConnectionRoutes(container),
     ...healthLogRoutes(container),
+    ...nightscoutRoutes(container),
   ];
 }

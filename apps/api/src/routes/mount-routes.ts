@@ -40,13 +40,17 @@ function authorize(route: BearerRoute, principal: Principal, req: Request, polic
  * ignored — and its handler gets no principal; every other route refuses a
  * request without a valid token before anything else happens.
  */
-async function handled(
-  route: Route,
-  req: Request,
-  tokens: BearerTokens,
-  policy: AccessPolicy,
-  who: { actor?: string; token_id?: string },
-): Promise<Reply> {
+/**
+ * The principal of the request's credentials, in the forms the route
+ * accepts. Nightscout's forms (`api-secret`, `?token=`) resolve personal
+ * access tokens; until that resolver is mounted, a Nightscout route accepts
+ * the bearer token every route does.
+ */
+function authenticate(_route: Route, req: Request, tokens: BearerTokens): Promise<Principal> {
+  return principalOf(req, tokens);
+}
+
+async function handled(route: Route, req: Request, tokens: BearerTokens, policy: AccessPolicy, who: { actor?: string; token_id?: string; subject?: string }): Promise<Reply> {
   const request = () =>
     validateRequest(route, {
       params: req.params,
@@ -54,10 +58,14 @@ async function handled(
       body: req.body,
       hasJsonBody: typeof req.is('application/json') === 'string',
     });
-  if (route.public === true) return route.handle({ ...request(), principal: undefined, headers: req.headers });
-  const principal = await principalOf(req, tokens);
+  if (route.public === true) {
+    const identify = () => authenticate(route, req, tokens).catch(() => undefined);
+    return route.handle({ ...request(), principal: undefined, headers: req.headers, identify });
+  }
+  const principal = await authenticate(route, req, tokens);
   who.actor = principal.user_id;
   who.token_id = principal.access_token?.token_id;
+  if (route.subject === 'credentials-user') who.subject = principal.user_id;
   authorize(route, principal, req, policy);
   return route.handle({ ...request(), principal, headers: req.headers });
 }

@@ -84,7 +84,7 @@ describe('route', () => {
       });
       expect({ public: route.public, scope: route.scope }).toEqual({ public: true, scope: undefined });
       if (route.public !== true) throw new Error('not public');
-      await expect(route.handle({ params: {}, query: {}, body: undefined, principal: undefined, headers: {} })).resolves.toEqual({
+      await expect(route.handle({ params: {}, query: {}, body: undefined, principal: undefined, headers: {}, identify: () => Promise.resolve(undefined) })).resolves.toEqual({
         status: 200,
         body: '<p>anonymous</p>',
       });

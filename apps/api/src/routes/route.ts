@@ -24,6 +24,8 @@ export interface RouteInput<P, Q, B> {
 /** What a public route's handler receives: no bearer token was read, so there is no principal. */
 export interface PublicRouteInput<P, Q, B> extends Omit<RouteInput<P, Q, B>, 'principal'> {
   principal: undefined;
+  /** The principal of the credentials the request carries, by the route's `credentials` forms; undefined when none are valid. */
+  identify(): Promise<Principal | undefined>;
 }
 
 /** A documented success response. */
@@ -41,9 +43,18 @@ export interface SuccessResponse {
  * `path-user` — the `user_id` path parameter (a non-admin token must be that
  * user); `health-log` — the one recovery log; `handler` — the handler checks
  * ownership itself (answering 404 for another user's resource) and names the
- * subject in its reply.
+ * subject in its reply; `credentials-user` — the user the credentials
+ * belong to (the Nightscout routes, whose paths name no user: a token only
+ * ever reaches its own user's data, admin or not).
  */
-export type Subject = 'path-user' | 'health-log' | 'handler';
+export type Subject = 'path-user' | 'health-log' | 'handler' | 'credentials-user';
+
+/**
+ * The credential forms a route accepts: `bearer` (the default) —
+ * `Authorization: Bearer`; `nightscout` — also the forms Nightscout clients
+ * send (`api-secret` header, `?token=`).
+ */
+export type Credentials = 'bearer' | 'nightscout';
 
 /** A route that needs a bearer token (every route but the public ones): the scope it must carry, and whose data it touches. */
 export interface BearerAccess<P, Q, B> {
@@ -79,6 +90,8 @@ interface RouteFields<P, Q> {
   description?: string;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
+  /** How the request authenticates; default `bearer`. */
+  credentials?: Credentials;
   /** Request headers the route reads, documented as parameters. */
   requestHeaders?: Readonly<Record<string, string>>;
   responses: Readonly<Partial<Record<200 | 201 | 204, SuccessResponse>>>;

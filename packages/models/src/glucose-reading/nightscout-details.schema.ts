@@ -24,8 +24,8 @@ const NightscoutTextSchema = textSchema(TEXT_LIMITS.short, 1);
  * not carry, kept so that `GET /api/v1/entries` gives back what was uploaded:
  * the direction word verbatim (the six-valued `trend_direction` loses
  * `TripleUp` from `DoubleUp`, `FortyFiveUp` from `SingleUp`, and the two
- * "no direction" states from `NONE`), the numeric `trend` (Dexcom's 0–9 or
- * Loop's 1–7, as sent), and the uploader's extras. Every field is optional.
+ * "no direction" states from `NONE`), the numeric `trend` (0–9, numbered alike
+ * by Nightscout and Loop), and the uploader's extras. Every field is optional.
  */
 export const NightscoutDetailsSchema = z.strictObject({
   direction: z.enum(NIGHTSCOUT_DIRECTIONS).optional().describe('`direction` as the client sent it'),
@@ -44,6 +44,8 @@ export const NightscoutDetailsSchema = z.strictObject({
   date_string: NightscoutTextSchema.optional().describe('`dateString` as sent (it may carry a local offset)'),
   sys_time: NightscoutTextSchema.optional().describe('`sysTime` as sent'),
   utc_offset: z.number().int().min(-UTC_OFFSET_LIMIT).max(UTC_OFFSET_LIMIT).optional().describe('`utcOffset`, minutes'),
+  condition: z.enum(['belowRange', 'aboveRange']).optional().describe("`condition`: Loop's mark of a value beyond the sensor's range"),
+  is_calibration: z.boolean().optional().describe("`isCalibration`: Loop's mark of a display-only value"),
 });
 
 export type NightscoutDetails = z.infer<typeof NightscoutDetailsSchema>;

@@ -93,6 +93,15 @@ describe('nightscout-entry', () => {
       expect(readingToNightscoutEntry(stored({ type: 'sgv', sgv: 401, date: DATE })).sgv).toBe(401);
     });
 
+    it("takes Loop's fractional date to the millisecond and gives back its condition, isCalibration and null trendRate as sent", () => {
+      const loop = { date: DATE + 0.731, dateString: '2026-12-05T10:00:00Z', type: 'sgv', sgv: 40, trend: 7, direction: 'DoubleDown', condition: 'belowRange', trendRate: null, isCalibration: false };
+      const reading = stored(loop);
+      expect(reading).toMatchObject({ timestamp: '2026-12-05T10:00:00.000Z', glucose_value: 40, nightscout: { condition: 'belowRange', is_calibration: false } });
+      expect(reading.nightscout).not.toHaveProperty('trend_rate');
+      const { trendRate: _rate, ...rest } = loop;
+      expect(readingToNightscoutEntry(reading)).toEqual({ ...rest, date: DATE, sysTime: '2026-12-05T10:00:00.000Z', device: 'unknown', _id: expect.any(String) });
+    });
+
     it('takes the time from dateString when date is missing; an entry without type but with sgv is an sgv', () => {
       expect(stored({ sgv: 120, dateString: '2026-12-05T11:00:00+01:00' }).timestamp).toBe('2026-12-05T10:00:00.000Z');
     });

@@ -79,7 +79,8 @@ const EntryTextSchema = textSchema(TEXT_LIMITS.short, 1);
 const SgvEntrySchema = z.object({
   type: z.literal('sgv').optional(),
   sgv: z.number().describe('mg/dL; 39 is LOW and 401 HIGH, as Dexcom writes them'),
-  date: z.number().int().min(0).max(253_402_300_799_999).optional().describe('Epoch milliseconds'),
+  // Loop writes `timeIntervalSince1970 * 1000`, a fraction of a millisecond included: cut to the millisecond, as instants are stored.
+  date: z.number().min(0).max(253_402_300_799_999).transform(Math.floor).optional().describe('Epoch milliseconds'),
   dateString: EntryTextSchema.optional(),
   sysTime: EntryTextSchema.optional(),
   utcOffset: NightscoutDetailsSchema.shape.utc_offset,
@@ -91,6 +92,8 @@ const SgvEntrySchema = z.object({
   unfiltered: NightscoutDetailsSchema.shape.unfiltered,
   rssi: NightscoutDetailsSchema.shape.rssi,
   device: EntryTextSchema.optional(),
+  condition: NightscoutDetailsSchema.shape.condition,
+  isCalibration: NightscoutDetailsSchema.shape.is_calibration,
 });
 
 type SgvEntry = z.infer<typeof SgvEntrySchema>;
@@ -143,6 +146,8 @@ function detailsOf(entry: SgvEntry): NightscoutDetails {
     date_string: entry.dateString,
     sys_time: entry.sysTime,
     utc_offset: entry.utcOffset,
+    condition: entry.condition,
+    is_calibration: entry.isCalibration,
   };
   return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as NightscoutDetails;
 }
@@ -200,24 +205,28 @@ export const NightscoutEntryInputSchema = z
     return { kind: 'sgv', reading: sgvReading(entry.data, ctx) };
   });
 
-/** Nightscout's entry document as `GET /api/v1/entries` answers it. */
-export interface NightscoutEntry {
-  _id: string;
-  type: 'sgv';
-  sgv: number;
-  date: number;
-  dateString: string;
-  sysTime: string;
-  direction: NightscoutDirection;
-  trend: number;
-  device: string;
-  trendRate?: number;
-  noise?: number;
-  filtered?: number;
-  unfiltered?: number;
-  rssi?: number;
-  utcOffset?: number;
-}
+/** Nightscout's `sgv` entry document as `GET /api/v1/entries` answers it. */
+export const NightscoutEntrySchema = z.strictObject({
+  _id: z.string().regex(/^[0-9a-f]{24}$/).describe('Stable per reading: see `nightscoutEntryId`'),
+  type: z.literal('sgv'),
+  sgv: z.number().describe('mg/dL; 39 is LOW, 401 HIGH'),
+  date: z.number().int().describe('Epoch milliseconds'),
+  dateString: z.string(),
+  sysTime: z.string(),
+  direction: z.enum(NIGHTSCOUT_DIRECTIONS),
+  trend: z.number().int(),
+  device: z.string(),
+  trendRate: z.number().optional(),
+  noise: z.number().optional(),
+  filtered: z.number().optional(),
+  unfiltered: z.number().optional(),
+  rssi: z.number().optional(),
+  utcOffset: z.number().optional(),
+  condition: z.string().optional(),
+  isCalibration: z.boolean().optional(),
+});
+
+export type NightscoutEntry = z.infer<typeof NightscoutEntrySchema>;
 
 /**
  * A reading's Nightscout `_id`: 24 hex digits (the shape of a Mongo
@@ -251,6 +260,8 @@ export function readingToNightscoutEntry(reading: GlucoseReading): NightscoutEnt
     unfiltered: ns.unfiltered,
     rssi: ns.rssi,
     utcOffset: ns.utc_offset,
+    condition: ns.condition,
+    isCalibration: ns.is_calibration,
   };
   return {
     _id: nightscoutEntryId(reading.user_id, reading.timestamp),
