@@ -1,0 +1,116 @@
+import { startTestApi, type TestApi } from '../test-support/test-api.ts';
+import { nightscoutConnectOutput, nightscoutConnectSource, type Entry } from '../test-support/nightscout-connect.ts';
+
+const FIVE_MINUTES = 300_000;
+/** Dexcom Share's arrows as nightscout-connect's dexcomshare source writes them (trend number and direction). */
+const ARROWS = [
+  [4, 'Flat'],
+  [3, 'FortyFiveUp'],
+  [2, 'SingleUp'],
+  [1, 'DoubleUp'],
+  [5, 'FortyFiveDown'],
+  [6, 'SingleDown'],
+  [7, 'DoubleDown'],
+  [8, 'NOT COMPUTABLE'],
+  [9, 'RATE OUT OF RANGE'],
+] as const;
+
+/** Entries as nightscout-connect's dexcomshare source hands them to its output, every `FIVE_MINUTES` from `start`. */
+function shareEntries(start: number, count: number): Entry[] {
+  return Array.from({ length: count }, (_, index) => {
+    const date = start + index * FIVE_MINUTES;
+    const [trend, direction] = ARROWS[index % ARROWS.length] as (typeof ARROWS)[number];
+    return { sgv: 90 + index, date, dateString: new Date(date).toISOString(), trend, direction, device: 'nightscout-connect', type: 'sgv' };
+  });
+}
+
+const withoutId = ({ _id: _ignored, ...rest }: Entry) => rest;
+
+describe('nightscout-connect against Vitals', () => {
+  let api: TestApi;
+  let logSpy: jest.SpyInstance;
+  // Its source reads at most two days back from the real clock, so the server keeps the real clock too.
+  const start = Math.floor((Date.now() - 6 * 3_600_000) / FIVE_MINUTES) * FIVE_MINUTES;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  beforeEach(() => {
+    // nightscout-connect logs every step (and its configuration) to the console.
+    logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    logSpy.mockRestore();
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  async function readAll(user: string): Promise<Entry[]> {
+    const response = await api.call('GET', '/api/v1/entries.json?count=1000', { token: await api.token(user) });
+    expect(response.status).toBe(200);
+    return response.body as Entry[];
+  }
+
+  it('as its output: the readings arrive exactly once, re-sent batches included, and come back equal', async () => {
+    const token = await api.token('connect-out');
+    const output = nightscoutConnectOutput(api.url, 'unused-until-api-secret', { authorization: `Bearer ${token}` });
+
+    expect(await output.gap_for()).toEqual({});
+    const first = shareEntries(start, 30);
+    const bookmark = await output({ entries: first, treatments: [] });
+    expect(bookmark).toEqual({ entries: new Date(start) });
+    // Its next cycle overlaps the last: a Share window re-reads what it already sent.
+    const second = shareEntries(start + 20 * FIVE_MINUTES, 20);
+    await output({ entries: second, treatments: [] });
+
+    const stored = await readAll('connect-out');
+    expect(stored).toHaveLength(40);
+    const sent = new Map([...first, ...second].map((entry) => [entry['date'], entry]));
+    expect(stored.map(withoutId)).toEqual(
+      [...sent.values()]
+        .sort((a, b) => (b['date'] as number) - (a['date'] as number))
+        .map((entry) => ({ ...entry, sysTime: entry['dateString'] })),
+    );
+  });
+
+  it('as its source: reads the entries after its bookmark, each once, equal to what was uploaded', async () => {
+    const token = await api.token('connect-in');
+    const uploaded = shareEntries(start, 24);
+    const upload = await api.call('POST', '/api/v1/entries.json', { token, body: uploaded });
+    expect(upload.status).toBe(200);
+
+    const source = nightscoutConnectSource(api.url);
+    const bookmark = new Date(start + 9 * FIVE_MINUTES);
+    const { entries } = source.transformGlucose(await source.dataFromSesssion({ bearer: token }, { entries: bookmark }));
+    // Its query: find[dateString][$gt]=<bookmark>&count=<five-minute slots since then>, newest first.
+    expect(entries.map(withoutId)).toEqual(
+      uploaded
+        .slice(10)
+        .reverse()
+        .map((entry) => ({ ...entry, sysTime: entry['dateString'] })),
+    );
+    expect(new Set(entries.map((entry) => entry['_id'])).size).toBe(entries.length);
+  });
+
+  it('source to output: one user followed into another arrives exactly once and equal, however often the cycle runs', async () => {
+    const sourceToken = await api.token('connect-followed');
+    const uploaded = shareEntries(start, 36);
+    expect((await api.call('POST', '/api/v1/entries', { token: sourceToken, body: uploaded })).status).toBe(200);
+
+    const source = nightscoutConnectSource(api.url);
+    const output = nightscoutConnectOutput(api.url, 'unused-until-api-secret', { authorization: `Bearer ${await api.token('connect-follower')}` });
+    for (let cycle = 0; cycle < 3; cycle += 1) {
+      const bookmark = await output.gap_for();
+      const batch = source.transformGlucose(await source.dataFromSesssion({ bearer: sourceToken }, bookmark.entries === undefined ? null : bookmark));
+      await output({ entries: batch.entries.map(withoutId), treatments: [] });
+    }
+
+    const followed = await readAll('connect-follower');
+    const original = await readAll('connect-followed');
+    expect(followed).toHaveLength(36);
+    expect(followed.map(withoutId)).toEqual(original.map(withoutId));
+    // The same reading of two users has two _ids: an _id never names another user's reading.
+    expect(followed.map((entry) => entry['_id'])).not.toEqual(original.map((entry) => entry['_id']));
+  });
+});
