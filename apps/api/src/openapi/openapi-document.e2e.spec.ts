@@ -155,7 +155,7 @@ describe('openApiDocument', () => {
       );
     });
 
-    it('when an operation requires a scope, the document says which; the one public route says it needs none', () => {
+    it('when an operation requires a scope, the document says which; the public routes (the Dexcom callback, the Nightscout probes) say they need none', () => {
       const documented = Object.fromEntries(
         apiRoutes(api.container).map((route) => [route.operationId, paths[route.path]?.[route.method]?.['security']]),
       );
@@ -163,7 +163,11 @@ describe('openApiDocument', () => {
         apiRoutes(api.container).map((route) => [route.operationId, route.public === true ? [] : [{ bearer: [route.scope] }]]),
       );
       expect(documented).toEqual(expected);
-      expect(apiRoutes(api.container).filter((route) => route.public === true).map((route) => route.operationId)).toEqual(['dexcomCallback']);
+      expect(apiRoutes(api.container).filter((route) => route.public === true).map((route) => route.operationId)).toEqual([
+        'dexcomCallback',
+        'nightscoutStatus',
+        'nightscoutVerifyAuth',
+      ]);
     });
 
     it('when an operation takes a body, the document gives the route’s example, which its request schema accepts', () => {

@@ -62,6 +62,8 @@ const UploadBodySchema = z.union([z.array(NightscoutEntryInputSchema).max(MAX_RE
 const UploadedItemSchema = z.union([NightscoutEntrySchema, z.looseObject({ type: z.string() })]);
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
+/** 9999-12-31T23:59:59.999Z: the last instant the stored form can write. */
+const LATEST_INSTANT_MS = 253_402_300_799_999;
 
 /** The inclusive [from, to] the `find` bounds leave, in the stored instant form (millisecond precision); undefined when empty. */
 function windowOf(query: EntriesQuery): { from?: string; to?: string } | undefined {
@@ -77,12 +79,10 @@ function windowOf(query: EntriesQuery): { from?: string; to?: string } | undefin
     query['find[dateString][$lte]'] === undefined ? undefined : Date.parse(query['find[dateString][$lte]']),
     query['find[dateString][$lt]'] === undefined ? undefined : Date.parse(query['find[dateString][$lt]']) - 1,
   ].filter((bound) => bound !== undefined);
-  const from = lower.length === 0 ? undefined : Math.max(...lower);
-  const to = upper.length === 0 ? undefined : Math.min(...upper);
-  // Outside what an instant can be, or reversed: nothing can match.
-  if ((from !== undefined && from > 253_402_300_799_999) || (to !== undefined && to < 0) || (from !== undefined && to !== undefined && from > to)) {
-    return undefined;
-  }
+  // Bounds beyond what a stored instant can be (before 1970, after 9999) bound nothing.
+  const from = lower.length === 0 ? undefined : Math.max(...lower, 0);
+  const to = upper.length === 0 ? undefined : Math.min(...upper, LATEST_INSTANT_MS);
+  if ((from ?? 0) > (to ?? LATEST_INSTANT_MS)) return undefined;
   return { from: from === undefined ? undefined : isoOf(from), to: to === undefined ? undefined : isoOf(to) };
 }
 

@@ -1,0 +1,100 @@
+import { SCOPES } from '../auth/scopes.ts';
+import { apiRoutes } from '../routes/api-routes.ts';
+import type { Route } from '../routes/route.ts';
+import { startTestApi, type ApiResponse, type TestApi } from '../test-support/test-api.ts';
+
+/**
+ * The Nightscout routes name no user: the credentials carry it. Every one of
+ * them, called with another user's credentials (every scope but admin, or
+ * admin), answers exactly what it answers a user with no data, and a write
+ * lands with the caller, never with the user whose data is there.
+ */
+const VICTIM = 'ns-victim';
+const ATTACKER = 'ns-mallory';
+const ABSENT = 'ns-nobody';
+
+const VICTIM_ENTRIES = [
+  { type: 'sgv', sgv: 187, date: Date.parse('2026-02-03T04:05:06.789Z'), direction: 'TripleDown', device: 'victim-g7-NS-42', noise: 3 },
+  { type: 'sgv', sgv: 211, date: Date.parse('2026-02-03T04:10:06.789Z'), direction: 'RATE OUT OF RANGE', device: 'victim-g7-NS-42', rssi: 77 },
+];
+const MARKERS = ['victim-g7-NS-42', '2026-02-03T04:05:06.789Z', String(VICTIM_ENTRIES[0]!.date), 'TripleDown', 'RATE OUT OF RANGE', VICTIM];
+
+const isNightscout = (route: Route) => route.credentials === 'nightscout';
+
+/** What a client observes, less what differs per request by design (request id, server time). */
+function observable(response: ApiResponse) {
+  const body: unknown = response.body;
+  let rest: unknown = body;
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const { request_id: _requestId, serverTime: _time, serverTimeEpoch: _epoch, ...others } = body as Record<string, unknown>;
+    rest = others;
+  }
+  return { status: response.status, content_type: response.headers.get('content-type'), body: rest };
+}
+
+describe('cross-user access on the Nightscout routes', () => {
+  let api: TestApi;
+  let routes: Route[];
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    routes = apiRoutes(api.container).filter(isNightscout);
+    for (const user of [VICTIM, ATTACKER, ABSENT]) tokens[user] = await api.token(user);
+    tokens['admin'] = await api.token('ns-ops', SCOPES);
+    const stored = await api.call('POST', '/api/v1/entries', { token: tokens[VICTIM], body: VICTIM_ENTRIES });
+    expect(stored.status).toBe(200);
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  const victimReadings = async () => (await api.call('GET', `/v1/users/${VICTIM}/readings?limit=1000`, { token: tokens['admin'] })).body;
+
+  it('covers every Nightscout route', () => {
+    expect(routes.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort()).toEqual(
+      [
+        'GET /api/v1/entries',
+        'GET /api/v1/entries.json',
+        'GET /api/v1/entries/current',
+        'GET /api/v1/entries/current.json',
+        'GET /api/v1/entries/sgv',
+        'GET /api/v1/entries/sgv.json',
+        'GET /api/v1/experiments/test',
+        'GET /api/v1/status.json',
+        'GET /api/v1/verifyauth',
+        'POST /api/v1/entries',
+        'POST /api/v1/entries.json',
+      ].sort(),
+    );
+  });
+
+  it.each(['attacker', 'admin'] as const)('a read with the %s’s credentials answers what it answers a user without data, and none of the victim’s', async (who) => {
+    const caller = who === 'attacker' ? tokens[ATTACKER] : tokens['admin'];
+    for (const route of routes.filter((candidate) => candidate.method === 'get')) {
+      const query = route.path.startsWith('/api/v1/entries') ? '?count=1000&find[date][$gte]=0' : '';
+      const seen = await api.call('GET', `${route.path}${query}`, { token: caller });
+      const absent = await api.call('GET', `${route.path}${query}`, { token: tokens[ABSENT] });
+      expect({ route: route.operationId, ...observable(seen) }).toEqual({ route: route.operationId, ...observable(absent) });
+      for (const marker of MARKERS) expect({ route: route.operationId, leaked: JSON.stringify(seen.body).includes(marker) }).toEqual({ route: route.operationId, leaked: false });
+    }
+  });
+
+  it('a write with another user’s credentials lands with that user, and the victim’s readings stay as they were', async () => {
+    const before = await victimReadings();
+    expect(before.items).toHaveLength(2);
+    for (const route of routes.filter((candidate) => candidate.method === 'post')) {
+      // The victim's own dates, so that a write that went to the victim would overwrite what is there.
+      const body = VICTIM_ENTRIES.map((entry) => ({ ...entry, sgv: 99, device: 'mallory-pen' }));
+      const response = await api.call('POST', route.path, { token: tokens[ATTACKER], body });
+      expect({ route: route.operationId, status: response.status }).toEqual({ route: route.operationId, status: 200 });
+    }
+    expect(await victimReadings()).toEqual(before);
+    const attackers = await api.call('GET', '/api/v1/entries.json', { token: tokens[ATTACKER] });
+    expect(attackers.body.map((entry: { device: string }) => entry.device)).toEqual(['mallory-pen', 'mallory-pen']);
+    const victims = await api.call('GET', '/api/v1/entries.json', { token: tokens[VICTIM] });
+    expect(victims.body.map((entry: { sgv: number }) => entry.sgv)).toEqual([211, 187]);
+    // Same instants, two users: two different _ids.
+    expect(attackers.body.map((entry: { _id: string }) => entry._id)).not.toEqual(victims.body.map((entry: { _id: string }) => entry._id));
+  });
+});
