@@ -10,6 +10,9 @@
  *   the CPU time each response cost this process, DynamoDB Local and
  *   autocannon (cpu.ts), and the ratios those imply when the event loop or
  *   the cores are the limit — steadier than requests/s on a shared machine.
+ * - nightscout: GET /api/v1/entries.json?count=288 (the same day as
+ *   Nightscout entries, newest first) against a bare Express handler doing
+ *   the raw Query (newest first, Limit 288), interleaved in the same rounds.
  * - stats: GET /v1/users/{user}/readings/stats over 90 days (25,920
  *   readings), sequentially, against the raw paged query of the same readings
  *   plus `glucoseStatistics` in process; p50/p99 and the ratio.
@@ -48,6 +51,7 @@ const PAGE_READINGS = 288;
 const DAY_START = Date.parse('2026-03-01T00:00:00.000Z');
 const PAGE_FROM = new Date(DAY_START).toISOString();
 const PAGE_TO = new Date(DAY_START + DAY_MS - 1).toISOString();
+const NIGHTSCOUT_PATH = `/api/v1/entries.json?count=${PAGE_READINGS}`;
 const STATS_USER = 'bench-quarter';
 const STATS_DAYS = 90;
 const STATS_READINGS = (STATS_DAYS * DAY_MS) / FIVE_MINUTES;
@@ -157,17 +161,21 @@ async function main(): Promise<void> {
     baseline: { url: `${baseline.url}/baseline/users/${PAGE_USER}/readings?${range}`, headers: {} },
     api_info: { url: `${apiInfo.url}${listPath}`, headers: auth },
     api_warn: { url: `${apiWarn.url}${listPath}`, headers: auth },
+    // The Nightscout read of the same day, against its own bare baseline (ratios below pair each with its baseline).
+    baseline_nightscout: { url: `${baseline.url}/baseline/users/${PAGE_USER}/entries?count=${PAGE_READINGS}`, headers: {} },
+    api_nightscout: { url: `${apiInfo.url}${NIGHTSCOUT_PATH}`, headers: auth },
   };
 
   // ── correctness, once, before measuring ─────────────────────────────────
   let apiNextCursor: string | null = null;
   for (const [name, { url, headers }] of Object.entries(contenders)) {
     const response = await fetch(url, { headers });
-    const body = (await response.json()) as { items?: unknown[]; next_cursor?: string | null };
-    if (response.status !== 200 || body.items?.length !== PAGE_READINGS) {
-      throw new Error(`${name}: expected 200 with ${PAGE_READINGS} items, got ${response.status} with ${body.items?.length} items`);
+    const body = (await response.json()) as { items?: unknown[]; next_cursor?: string | null } | unknown[];
+    const items = Array.isArray(body) ? body : body.items;
+    if (response.status !== 200 || items?.length !== PAGE_READINGS) {
+      throw new Error(`${name}: expected 200 with ${PAGE_READINGS} items, got ${response.status} with ${items?.length} items`);
     }
-    if (name !== 'baseline') apiNextCursor = body.next_cursor ?? null;
+    if (name.startsWith('api_') && !Array.isArray(body)) apiNextCursor = body.next_cursor ?? null;
   }
 
   // ── list: autocannon, interleaved ──────────────────────────────────────
@@ -190,8 +198,7 @@ async function main(): Promise<void> {
     for (const name of i % 2 === 0 ? names : [...names].reverse()) (runs[name] as Run[]).push(await measure(name, DURATION_S));
   }
   const list = Object.fromEntries(names.map((name) => [name, loadFigures(runs[name] as Run[])]));
-  const base = list['baseline'] as LoadFigures;
-  const ratio = (figures: LoadFigures) => {
+  const ratio = (figures: LoadFigures, base: LoadFigures = list['baseline'] as LoadFigures) => {
     const byRound = figures.requests_per_s_by_round.map((value, i) => round(value / (base.requests_per_s_by_round[i] as number)));
     return {
       requests_per_s: round(figures.requests_per_s / base.requests_per_s),
@@ -247,6 +254,9 @@ async function main(): Promise<void> {
   const statsRaw1mb: Figures = figures(statsLatencies['raw_1mb_pages'] as number[]);
   const loadAfter = loadavg();
 
+  const base = list['baseline'] as LoadFigures;
+  const nightscoutBase = list['baseline_nightscout'] as LoadFigures;
+  const nightscoutRatio = ratio(list['api_nightscout'] as LoadFigures, nightscoutBase);
   const results = {
     package: '@vitals/api',
     when: new Date().toISOString(),
@@ -270,6 +280,14 @@ async function main(): Promise<void> {
       api_log_warn: list['api_warn'],
       ratio_api_log_info: ratio(list['api_info'] as LoadFigures),
       ratio_api_log_warn: ratio(list['api_warn'] as LoadFigures),
+      target_ratio: 0.8,
+    },
+    nightscout_entries_288: {
+      request: `GET ${NIGHTSCOUT_PATH} (the newest ${PAGE_READINGS} as Nightscout entries, valid bearer token, LOG_LEVEL info)`,
+      baseline_request: 'GET on bare Express 5: one raw Query, newest first, Limit count + res.json of the items',
+      baseline: nightscoutBase,
+      api: list['api_nightscout'],
+      ratio: nightscoutRatio,
       target_ratio: 0.8,
     },
     stats_90_days: {
@@ -303,6 +321,20 @@ async function main(): Promise<void> {
     console.log(
       `${label.padEnd(24)}${pad(figures.requests_per_s.toFixed(1), 9)}${pad(figures.p50_ms.toFixed(2), 9)}${pad(figures.p99_ms.toFixed(2), 9)}` +
         `${pad(figures.non2xx, 9)}  ${versus}`,
+    );
+  }
+  console.log('target ≥ 0.8×');
+  const nightscoutRows: [string, LoadFigures, ReturnType<typeof ratio> | undefined][] = [
+    ['baseline (raw, newest)', nightscoutBase, undefined],
+    ['api /api/v1/entries', list['api_nightscout'] as LoadFigures, nightscoutRatio],
+  ];
+  console.log(`\nNightscout: GET ${NIGHTSCOUT_PATH} / bare Express + raw Query of the newest ${PAGE_READINGS}, same run`);
+  for (const [label, figures, vs] of nightscoutRows) {
+    const versus = vs === undefined ? '1.000' : `${vs.requests_per_s.toFixed(3)}× [${vs.requests_per_s_median_of_rounds.toFixed(3)}] (${vs.requests_per_s_by_round.join(', ')})`;
+    console.log(
+      `${label.padEnd(24)}${pad(figures.requests_per_s.toFixed(1), 9)}${pad(figures.p50_ms.toFixed(2), 9)}${pad(figures.p99_ms.toFixed(2), 9)}` +
+        `${pad(figures.non2xx, 9)}  ${versus}   server CPU/request ${figures.server_cpu_us_per_request} µs` +
+        (vs === undefined ? '' : `, event-loop-bound ratio ${vs.event_loop_bound_requests_per_s.toFixed(3)}×`),
     );
   }
   console.log('target ≥ 0.8×');

@@ -122,13 +122,27 @@ export async function rawReadings(
   return items;
 }
 
-/** Bare Express 5: no auth, no validation, no helmet, no logging, no rate limit — the raw query and `res.json`. */
+/** Bare Express 5: no auth, no validation, no helmet, no logging, no rate limit — the raw query and `res.json` (a page of readings; a Nightscout read). */
 export async function startBaseline(document: DynamoDBDocumentClient, table: string): Promise<Listening> {
   const app = express();
   app.get('/baseline/users/:user_id/readings', async (req, res) => {
     const range = { from: String(req.query['from']), to: String(req.query['to']) };
     const items = await rawReadings(document, table, req.params.user_id, range);
     res.json({ items, next_cursor: null });
+  });
+  // The Nightscout read's raw form: the newest `count` items of the user, one Query, newest first.
+  app.get('/baseline/users/:user_id/entries', async (req, res) => {
+    const output = await document.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'user_id' },
+        ExpressionAttributeValues: { ':pk': req.params.user_id },
+        ScanIndexForward: false,
+        Limit: Number(req.query['count']),
+      }),
+    );
+    res.json(output.Items ?? []);
   });
   const server = app.listen(0, '127.0.0.1');
   const url = await listen(server);

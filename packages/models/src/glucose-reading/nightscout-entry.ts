@@ -228,14 +228,23 @@ export const NightscoutEntrySchema = z.strictObject({
 
 export type NightscoutEntry = z.infer<typeof NightscoutEntrySchema>;
 
+/** The last user's 12-hex-digit hash: a read maps hundreds of one user's readings, so it is hashed once, not per reading. */
+let hashed: { userId: string; digits: string } | undefined;
+
+function userDigits(userId: string): string {
+  if (hashed?.userId !== userId) hashed = { userId, digits: createHash('sha256').update(userId).digest('hex').slice(0, 12) };
+  return hashed.digits;
+}
+
 /**
- * A reading's Nightscout `_id`: 24 hex digits (the shape of a Mongo
- * ObjectId, which clients expect) of SHA-256 over the user and the
- * timestamp — the reading's key — so it is stable across reads, the same
- * for a re-sent entry, and different between users.
+ * A reading's Nightscout `_id`: 24 hex digits, the shape of a Mongo
+ * ObjectId, which clients expect — like one, time first: the timestamp's
+ * epoch milliseconds (12 digits), then the first 12 of SHA-256 over the
+ * user id. The reading's key, so it is stable across reads, the same for a
+ * re-sent entry, and different between users.
  */
 export function nightscoutEntryId(userId: string, timestamp: string): string {
-  return createHash('sha256').update(`${userId}\u0000${timestamp}`).digest('hex').slice(0, 24);
+  return Date.parse(timestamp).toString(16).padStart(12, '0') + userDigits(userId);
 }
 
 /** The direction to report: the one uploaded, else Dexcom's own word, else the six-valued trend's. */
@@ -252,18 +261,7 @@ function directionOfReading(reading: GlucoseReading): NightscoutDirection {
 export function readingToNightscoutEntry(reading: GlucoseReading): NightscoutEntry {
   const ns = reading.nightscout ?? {};
   const direction = directionOfReading(reading);
-  const trendRate = ns.trend_rate ?? reading.dexcom?.trend_rate;
-  const extras = {
-    trendRate,
-    noise: ns.noise,
-    filtered: ns.filtered,
-    unfiltered: ns.unfiltered,
-    rssi: ns.rssi,
-    utcOffset: ns.utc_offset,
-    condition: ns.condition,
-    isCalibration: ns.is_calibration,
-  };
-  return {
+  const entry: NightscoutEntry = {
     _id: nightscoutEntryId(reading.user_id, reading.timestamp),
     type: 'sgv',
     sgv: reading.glucose_value,
@@ -273,6 +271,17 @@ export function readingToNightscoutEntry(reading: GlucoseReading): NightscoutEnt
     direction,
     trend: ns.trend ?? TREND_NUMBER[direction],
     device: ns.device ?? reading.device_info.device_id,
-    ...(Object.fromEntries(Object.entries(extras).filter(([, value]) => value !== undefined)) as Partial<NightscoutEntry>),
   };
+  // Assigned one by one rather than filtered: this runs for every entry of every read.
+  const trendRate = ns.trend_rate ?? reading.dexcom?.trend_rate;
+  if (trendRate !== undefined) entry.trendRate = trendRate;
+  if (reading.nightscout === undefined) return entry;
+  if (ns.noise !== undefined) entry.noise = ns.noise;
+  if (ns.filtered !== undefined) entry.filtered = ns.filtered;
+  if (ns.unfiltered !== undefined) entry.unfiltered = ns.unfiltered;
+  if (ns.rssi !== undefined) entry.rssi = ns.rssi;
+  if (ns.utc_offset !== undefined) entry.utcOffset = ns.utc_offset;
+  if (ns.condition !== undefined) entry.condition = ns.condition;
+  if (ns.is_calibration !== undefined) entry.isCalibration = ns.is_calibration;
+  return entry;
 }
