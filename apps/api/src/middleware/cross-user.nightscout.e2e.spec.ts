@@ -17,7 +17,7 @@ const VICTIM_ENTRIES = [
   { type: 'sgv', sgv: 187, date: Date.parse('2026-02-03T04:05:06.789Z'), direction: 'TripleDown', device: 'victim-g7-NS-42', noise: 3 },
   { type: 'sgv', sgv: 211, date: Date.parse('2026-02-03T04:10:06.789Z'), direction: 'RATE OUT OF RANGE', device: 'victim-g7-NS-42', rssi: 77 },
 ];
-const MARKERS = ['victim-g7-NS-42', '2026-02-03T04:05:06.789Z', String(VICTIM_ENTRIES[0]!.date), 'TripleDown', 'RATE OUT OF RANGE', VICTIM];
+const MARKERS = ['victim-g7-NS-42', '2026-02-03T04:05:06.789Z', String(Date.parse('2026-02-03T04:05:06.789Z')), 'TripleDown', 'RATE OUT OF RANGE', VICTIM];
 
 const isNightscout = (route: Route) => route.credentials === 'nightscout';
 

@@ -31,8 +31,8 @@ describe('Nightscout v1 routes', () => {
       const first = await api.call('POST', '/api/v1/entries', { token, body: sent });
       expect(first.status).toBe(200);
       expect(first.body).toHaveLength(12);
-      first.body.forEach((entry: { _id: string; date: number }, index: number) => {
-        expect(entry).toMatchObject({ ...sent[index], _id: nightscoutEntryId('uploader', new Date(sent[index]!.date).toISOString()) });
+      sent.forEach((entry, index) => {
+        expect(first.body[index]).toMatchObject({ ...entry, _id: nightscoutEntryId('uploader', new Date(entry.date).toISOString()) });
       });
       const again = await api.call('POST', '/api/v1/entries.json', { token, body: sent });
       expect(again.status).toBe(200);

@@ -26,11 +26,8 @@ export interface AxiosLike {
   create(config: Record<string, unknown>): unknown;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS packages without types, loaded as their sidecar loads them
 const axios = require('axios') as AxiosLike;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const outputFactory = require('nightscout-connect/lib/outputs/nightscout.js') as (config: { url: string; apiSecret: string }, http: AxiosLike) => NightscoutOutput;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sourceFactory = require('nightscout-connect/lib/sources/nightscout.js') as (config: { url: string; apiSecret: string }, http: AxiosLike) => NightscoutSource;
 
 /**
