@@ -18,10 +18,13 @@ export const NIGHTSCOUT_SOURCE = 'nightscout';
 /** `device_info` fields a Nightscout entry has no value for (it names only the uploader, in `device`). */
 const UNKNOWN_DEVICE = 'unknown';
 
-/** Nightscout's numeric `trend` per direction (Dexcom's numbering, which Nightscout uses). */
+/**
+ * Nightscout's numeric `trend` per direction (Dexcom's numbering, which
+ * Nightscout and Loop use). The first direction of each number is the one a
+ * number alone stands for; the variants follow.
+ */
 const TREND_NUMBER: Readonly<Record<NightscoutDirection, number>> = {
   NONE: 0,
-  TripleUp: 1,
   DoubleUp: 1,
   SingleUp: 2,
   FortyFiveUp: 3,
@@ -29,26 +32,18 @@ const TREND_NUMBER: Readonly<Record<NightscoutDirection, number>> = {
   FortyFiveDown: 5,
   SingleDown: 6,
   DoubleDown: 7,
-  TripleDown: 7,
   'NOT COMPUTABLE': 8,
-  NotComputable: 8,
   'RATE OUT OF RANGE': 9,
+  TripleUp: 1,
+  TripleDown: 7,
+  NotComputable: 8,
   RateOutOfRange: 9,
 };
 
 /** A numeric `trend` sent without a `direction`, read as Nightscout numbers it. */
-const DIRECTION_OF_NUMBER: readonly NightscoutDirection[] = [
-  'NONE',
-  'DoubleUp',
-  'SingleUp',
-  'FortyFiveUp',
-  'Flat',
-  'FortyFiveDown',
-  'SingleDown',
-  'DoubleDown',
-  'NOT COMPUTABLE',
-  'RATE OUT OF RANGE',
-];
+const DIRECTION_OF_NUMBER: ReadonlyMap<number, NightscoutDirection> = new Map(
+  (Object.entries(TREND_NUMBER) as [NightscoutDirection, number][]).reverse().map(([direction, trend]) => [trend, direction]),
+);
 
 /** A Dexcom v3 trend word as the Nightscout direction it names. */
 const DIRECTION_OF_DEXCOM: Readonly<Record<string, NightscoutDirection>> = {
@@ -155,7 +150,7 @@ function detailsOf(entry: SgvEntry): NightscoutDetails {
 /** The six-valued trend an entry stands for: from its direction as `TrendInputSchema` maps one, else from its numeric trend. */
 function trendDirectionOf(entry: SgvEntry): TrendDirection {
   if (entry.direction !== undefined) return trendFromDexcom(entry.direction);
-  return trendFromDexcom(entry.trend === undefined ? undefined : DIRECTION_OF_NUMBER[entry.trend]);
+  return trendFromDexcom(entry.trend === undefined ? undefined : DIRECTION_OF_NUMBER.get(entry.trend));
 }
 
 function sgvReading(entry: SgvEntry, ctx: z.RefinementCtx<unknown>): GlucoseReadingInput | typeof z.NEVER {
