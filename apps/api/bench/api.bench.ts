@@ -10,8 +10,8 @@
  *   the CPU time each response cost this process, DynamoDB Local and
  *   autocannon (cpu.ts), and the ratios those imply when the event loop or
  *   the cores are the limit — steadier than requests/s on a shared machine.
- * - nightscout: GET /api/v1/entries.json?count=288 (the same day as
- *   Nightscout entries, newest first) against a bare Express handler doing
+ * - nightscout: GET /api/v1/entries.json?count=288 with an `api-secret`
+ *   (the same day as Nightscout entries, newest first) against a bare Express handler doing
  *   the raw Query (newest first, Limit 288), interleaved in the same rounds.
  * - stats: GET /v1/users/{user}/readings/stats over 90 days (25,920
  *   readings), sequentially, against the raw paged query of the same readings
@@ -24,8 +24,8 @@
  */
 import { benchCleanups, figures, interleaved, percentile, round, startLocalDynamoDB, type Figures, type LocalDynamoDB } from '@vitals/local-dynamodb';
 import { MAX_GAP_MS, glucoseReadingEntity, glucoseStatistics, type GlucoseStatistics, type StatisticsReading } from '@vitals/models';
-import { GlucoseReadingRepository, MAX_PAGE_LIMIT } from '@vitals/repositories';
-import { randomBytes } from 'node:crypto';
+import { AccessTokenRepository, GlucoseReadingRepository, MAX_PAGE_LIMIT } from '@vitals/repositories';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -157,13 +157,16 @@ async function main(): Promise<void> {
   const range = `from=${encodeURIComponent(PAGE_FROM)}&to=${encodeURIComponent(PAGE_TO)}`;
   const listPath = `/v1/users/${PAGE_USER}/readings?${range}&limit=${PAGE_READINGS}`;
   const auth = { authorization: `Bearer ${pageToken}` };
+  // The Nightscout read authenticates as its clients do: a personal access token's SHA-1 as `api-secret`.
+  const { token: accessToken } = await apiInfo.container.get(AccessTokenRepository).create(PAGE_USER, { name: 'bench', scopes: ['readings:read'] });
+  const nightscoutSecret = createHash('sha1').update(accessToken).digest('hex');
   const contenders: Record<string, { url: string; headers: Record<string, string> }> = {
     baseline: { url: `${baseline.url}/baseline/users/${PAGE_USER}/readings?${range}`, headers: {} },
     api_info: { url: `${apiInfo.url}${listPath}`, headers: auth },
     api_warn: { url: `${apiWarn.url}${listPath}`, headers: auth },
     // The Nightscout read of the same day, against its own bare baseline (ratios below pair each with its baseline).
     baseline_nightscout: { url: `${baseline.url}/baseline/users/${PAGE_USER}/entries?count=${PAGE_READINGS}`, headers: {} },
-    api_nightscout: { url: `${apiInfo.url}${NIGHTSCOUT_PATH}`, headers: auth },
+    api_nightscout: { url: `${apiInfo.url}${NIGHTSCOUT_PATH}`, headers: { 'api-secret': nightscoutSecret } },
   };
 
   // ── correctness, once, before measuring ─────────────────────────────────
@@ -283,7 +286,7 @@ async function main(): Promise<void> {
       target_ratio: 0.8,
     },
     nightscout_entries_288: {
-      request: `GET ${NIGHTSCOUT_PATH} (the newest ${PAGE_READINGS} as Nightscout entries, valid bearer token, LOG_LEVEL info)`,
+      request: `GET ${NIGHTSCOUT_PATH} (the newest ${PAGE_READINGS} as Nightscout entries, an access token's SHA-1 as api-secret, LOG_LEVEL info)`,
       baseline_request: 'GET on bare Express 5: one raw Query, newest first, Limit count + res.json of the items',
       baseline: nightscoutBase,
       api: list['api_nightscout'],

@@ -1,6 +1,7 @@
 import { SCOPES } from '../auth/scopes.ts';
 import { apiRoutes } from '../routes/api-routes.ts';
 import type { Route } from '../routes/route.ts';
+import { nightscoutSecret, type NightscoutSecret } from '../test-support/nightscout-connect.ts';
 import { startTestApi, type ApiResponse, type TestApi } from '../test-support/test-api.ts';
 
 /**
@@ -36,12 +37,14 @@ describe('cross-user access on the Nightscout routes', () => {
   let api: TestApi;
   let routes: Route[];
   const tokens: Record<string, string> = {};
+  let attackerSecret: NightscoutSecret;
 
   beforeAll(async () => {
     api = await startTestApi();
     routes = apiRoutes(api.container).filter(isNightscout);
     for (const user of [VICTIM, ATTACKER, ABSENT]) tokens[user] = await api.token(user);
     tokens['admin'] = await api.token('ns-ops', SCOPES);
+    attackerSecret = await nightscoutSecret(api.container, ATTACKER);
     const stored = await api.call('POST', '/api/v1/entries', { token: tokens[VICTIM], body: VICTIM_ENTRIES });
     expect(stored.status).toBe(200);
   });
@@ -69,25 +72,39 @@ describe('cross-user access on the Nightscout routes', () => {
     );
   });
 
-  it.each(['attacker', 'admin'] as const)('a read with the %s’s credentials answers what it answers a user without data, and none of the victim’s', async (who) => {
-    const caller = who === 'attacker' ? tokens[ATTACKER] : tokens['admin'];
-    for (const route of routes.filter((candidate) => candidate.method === 'get')) {
-      const query = route.path.startsWith('/api/v1/entries') ? '?count=1000&find[date][$gte]=0' : '';
-      const seen = await api.call('GET', `${route.path}${query}`, { token: caller });
-      const absent = await api.call('GET', `${route.path}${query}`, { token: tokens[ABSENT] });
-      expect({ route: route.operationId, ...observable(seen) }).toEqual({ route: route.operationId, ...observable(absent) });
-      for (const marker of MARKERS) expect({ route: route.operationId, leaked: JSON.stringify(seen.body).includes(marker) }).toEqual({ route: route.operationId, leaked: false });
+  /** The attacker's credentials in every form, and an admin's JWT: a header set, or a `?token=`. */
+  const callers = (): [string, { headers?: Record<string, string>; query?: string }][] => [
+    ['attacker, Bearer JWT', { headers: { authorization: `Bearer ${tokens[ATTACKER]}` } }],
+    ['attacker, Bearer access token', { headers: { authorization: `Bearer ${attackerSecret.token}` } }],
+    ['attacker, api-secret SHA-1', { headers: { 'api-secret': attackerSecret.sha1 } }],
+    ['attacker, api-secret token', { headers: { 'api-secret': attackerSecret.token } }],
+    ['attacker, ?token=', { query: `token=${attackerSecret.token}` }],
+    ['admin, Bearer JWT', { headers: { authorization: `Bearer ${tokens['admin']}` } }],
+  ];
+
+  it('a read with another user’s credentials, in every form, answers what it answers a user without data, and none of the victim’s', async () => {
+    for (const [who, { headers, query: tokenQuery }] of callers()) {
+      for (const route of routes.filter((candidate) => candidate.method === 'get')) {
+        const params = [route.path.startsWith('/api/v1/entries') ? 'count=1000&find[date][$gte]=0' : '', tokenQuery ?? ''].filter(Boolean).join('&');
+        const query = params === '' ? '' : `?${params}`;
+        const seen = await api.call('GET', `${route.path}${query}`, { headers });
+        const absent = await api.call('GET', `${route.path}${params === '' ? '' : `?${params.replace(/(^|&)token=[^&]*/, '')}`}`, { token: tokens[ABSENT] });
+        expect({ who, route: route.operationId, ...observable(seen) }).toEqual({ who, route: route.operationId, ...observable(absent) });
+        for (const marker of MARKERS) expect({ who, route: route.operationId, leaked: JSON.stringify(seen.body).includes(marker) }).toEqual({ who, route: route.operationId, leaked: false });
+      }
     }
   });
 
   it('a write with another user’s credentials lands with that user, and the victim’s readings stay as they were', async () => {
     const before = await victimReadings();
     expect(before.items).toHaveLength(2);
-    for (const route of routes.filter((candidate) => candidate.method === 'post')) {
-      // The victim's own dates, so that a write that went to the victim would overwrite what is there.
-      const body = VICTIM_ENTRIES.map((entry) => ({ ...entry, sgv: 99, device: 'mallory-pen' }));
-      const response = await api.call('POST', route.path, { token: tokens[ATTACKER], body });
-      expect({ route: route.operationId, status: response.status }).toEqual({ route: route.operationId, status: 200 });
+    for (const [who, { headers, query }] of callers()) {
+      for (const route of routes.filter((candidate) => candidate.method === 'post')) {
+        // The victim's own dates, so that a write that went to the victim would overwrite what is there.
+        const body = VICTIM_ENTRIES.map((entry) => ({ ...entry, sgv: 99, device: who.startsWith('admin') ? 'ops-pen' : 'mallory-pen' }));
+        const response = await api.call('POST', `${route.path}${query === undefined ? '' : `?${query}`}`, { headers, body });
+        expect({ who, route: route.operationId, status: response.status }).toEqual({ who, route: route.operationId, status: 200 });
+      }
     }
     expect(await victimReadings()).toEqual(before);
     const attackers = await api.call('GET', '/api/v1/entries.json', { token: tokens[ATTACKER] });

@@ -1,6 +1,7 @@
 import type { Logger } from '@vitals/dynamodb-core';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { BearerTokens } from '../auth/bearer-tokens.ts';
+import { nightscoutPrincipalOf } from '../auth/nightscout-credentials.ts';
 import { principalOf } from '../auth/request-principal.ts';
 import { mayActFor, mayUseHealthLog, type Principal } from '../auth/scopes.ts';
 import { ApiProblem } from '../middleware/problem-details.ts';
@@ -42,12 +43,11 @@ function authorize(route: BearerRoute, principal: Principal, req: Request, polic
  */
 /**
  * The principal of the request's credentials, in the forms the route
- * accepts. Nightscout's forms (`api-secret`, `?token=`) resolve personal
- * access tokens; until that resolver is mounted, a Nightscout route accepts
- * the bearer token every route does.
+ * accepts: a Nightscout route also takes the forms its clients send
+ * (`api-secret`, `?token=`), resolved to personal access tokens.
  */
-function authenticate(_route: Route, req: Request, tokens: BearerTokens): Promise<Principal> {
-  return principalOf(req, tokens);
+function authenticate(route: Route, req: Request, tokens: BearerTokens): Promise<Principal> {
+  return route.credentials === 'nightscout' ? nightscoutPrincipalOf(req, { tokens }) : principalOf(req, tokens);
 }
 
 async function handled(route: Route, req: Request, tokens: BearerTokens, policy: AccessPolicy, who: { actor?: string; token_id?: string; subject?: string }): Promise<Reply> {

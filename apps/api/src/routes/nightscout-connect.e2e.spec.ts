@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { startTestApi, type TestApi } from '../test-support/test-api.ts';
-import { nightscoutConnectOutput, nightscoutConnectSource, type Entry } from '../test-support/nightscout-connect.ts';
+import { nightscoutConnectOutput, nightscoutConnectSource, nightscoutSecret, type Entry } from '../test-support/nightscout-connect.ts';
 
 const FIVE_MINUTES = 300_000;
 /** Dexcom Share's arrows as nightscout-connect's dexcomshare source writes them (trend number and direction). */
@@ -52,9 +53,10 @@ describe('nightscout-connect against Vitals', () => {
     return response.body as Entry[];
   }
 
-  it('as its output: the readings arrive exactly once, re-sent batches included, and come back equal', async () => {
-    const token = await api.token('connect-out');
-    const output = nightscoutConnectOutput(api.url, 'unused-until-api-secret', { authorization: `Bearer ${token}` });
+  it('as its output, with a personal access token as its API secret: the readings arrive exactly once, re-sent batches included, and come back equal', async () => {
+    // CONNECT_API_SECRET is the token's text; nightscout-connect sends its SHA-1 as API-SECRET.
+    const { token } = await nightscoutSecret(api.container, 'connect-out', ['readings:read', 'readings:write']);
+    const output = nightscoutConnectOutput(api.url, token);
 
     expect(await output.gap_for()).toEqual({});
     const first = shareEntries(start, 30);
@@ -66,6 +68,8 @@ describe('nightscout-connect against Vitals', () => {
 
     const stored = await readAll('connect-out');
     expect(stored).toHaveLength(40);
+    // Neither the token nor the SHA-1 it was sent as is in any log line.
+    for (const secret of [token, createHash('sha1').update(token).digest('hex')]) expect(api.logText()).not.toContain(secret);
     const sent = new Map([...first, ...second].map((entry) => [entry['date'], entry]));
     expect(stored.map(withoutId)).toEqual(
       [...sent.values()]
@@ -74,7 +78,7 @@ describe('nightscout-connect against Vitals', () => {
     );
   });
 
-  it('as its source: reads the entries after its bookmark, each once, equal to what was uploaded', async () => {
+  it('as its source, with a read-only access token as its bearer: reads the entries after its bookmark, each once, equal to what was uploaded', async () => {
     const token = await api.token('connect-in');
     const uploaded = shareEntries(start, 24);
     const upload = await api.call('POST', '/api/v1/entries.json', { token, body: uploaded });
@@ -82,7 +86,8 @@ describe('nightscout-connect against Vitals', () => {
 
     const source = nightscoutConnectSource(api.url);
     const bookmark = new Date(start + 9 * FIVE_MINUTES);
-    const { entries } = source.transformGlucose(await source.dataFromSesssion({ bearer: token }, { entries: bookmark }));
+    const reader = await nightscoutSecret(api.container, 'connect-in', ['readings:read']);
+    const { entries } = source.transformGlucose(await source.dataFromSesssion({ bearer: reader.token }, { entries: bookmark }));
     // Its query: find[dateString][$gt]=<bookmark>&count=<five-minute slots since then>, newest first.
     expect(entries.map(withoutId)).toEqual(
       uploaded
@@ -99,10 +104,12 @@ describe('nightscout-connect against Vitals', () => {
     expect((await api.call('POST', '/api/v1/entries', { token: sourceToken, body: uploaded })).status).toBe(200);
 
     const source = nightscoutConnectSource(api.url);
-    const output = nightscoutConnectOutput(api.url, 'unused-until-api-secret', { authorization: `Bearer ${await api.token('connect-follower')}` });
+    const follower = await nightscoutSecret(api.container, 'connect-follower', ['readings:read', 'readings:write']);
+    const reader = await nightscoutSecret(api.container, 'connect-followed', ['readings:read']);
+    const output = nightscoutConnectOutput(api.url, follower.token);
     for (let cycle = 0; cycle < 3; cycle += 1) {
       const bookmark = await output.gap_for();
-      const batch = source.transformGlucose(await source.dataFromSesssion({ bearer: sourceToken }, bookmark.entries === undefined ? null : bookmark));
+      const batch = source.transformGlucose(await source.dataFromSesssion({ bearer: reader.token }, bookmark.entries === undefined ? null : bookmark));
       await output({ entries: batch.entries.map(withoutId), treatments: [] });
     }
 

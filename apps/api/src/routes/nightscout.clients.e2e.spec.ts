@@ -1,3 +1,4 @@
+import { nightscoutSecret } from '../test-support/nightscout-connect.ts';
 import { startTestApi, type TestApi } from '../test-support/test-api.ts';
 import { manualClock } from '../test-support/route-fixtures.ts';
 
@@ -18,6 +19,8 @@ import { manualClock } from '../test-support/route-fixtures.ts';
  *   nightscout-librelink-up (apiv1 client): `GET /api/v1/entries?count=1`
  *     for the last entry (it takes the array's last item), then
  *     `POST /api/v1/entries` with its own extra `sensorInfo`.
+ * Each authenticates as it does against Nightscout: `api-secret` with the
+ * SHA-1 of the secret it was given — here a personal access token.
  */
 const clock = manualClock('2026-12-05T12:00:00.000Z');
 const T0 = Date.parse('2026-12-05T09:00:00.000Z');
@@ -50,7 +53,9 @@ describe('Nightscout clients’ request sets', () => {
   });
 
   it('xDrip+: uploads sgv, mbg and cal entries, then follows with rr= and find[type][$eq]', async () => {
-    const headers = { ...JSON_HEADERS, authorization: `Bearer ${await api.token('xdrip-user')}` };
+    // Base URL https://vat_…@host/api/v1/: xDrip+ takes the secret from the URL and sends its SHA-1.
+    const secret = await nightscoutSecret(api.container, 'xdrip-user');
+    const headers = { ...JSON_HEADERS, 'api-secret': secret.sha1 };
     const sgvs: Entry[] = [0, 1, 2].map((index) => ({
       device: 'xDrip-DexcomG6',
       date: T0 + index * MIN5,
@@ -71,7 +76,9 @@ describe('Nightscout clients’ request sets', () => {
     expect(upload.status).toBe(200);
     expect(await upload.json()).toHaveLength(5);
 
-    const follow = await fetch(`${api.url}/api/v1/entries.json?count=24&rr=${T0 + 3 * MIN5}`, { headers: { authorization: headers.authorization, accept: 'application/json' } });
+    // The follower, on a caregiver's phone, with a read-only token of its own.
+    const follower = await nightscoutSecret(api.container, 'xdrip-user', ['readings:read']);
+    const follow = await fetch(`${api.url}/api/v1/entries.json?count=24&rr=${T0 + 3 * MIN5}`, { headers: { 'api-secret': follower.sha1, accept: 'application/json' } });
     expect(follow.status).toBe(200);
     const followed = (await follow.json()) as Entry[];
     expect(followed.map((entry) => entry['date'])).toEqual([T0 + 2 * MIN5, T0 + MIN5, T0]);
@@ -87,8 +94,8 @@ describe('Nightscout clients’ request sets', () => {
   });
 
   it('Loop: fractional dates, numeric trends and its own directions come back under an _id each, 200 as it requires', async () => {
-    const token = await api.token('loop-user');
-    const headers = { ...JSON_HEADERS, authorization: `Bearer ${token}` };
+    const secret = await nightscoutSecret(api.container, 'loop-user');
+    const headers = { ...JSON_HEADERS, 'api-secret': secret.sha1 };
     const check = await fetch(`${api.url}/api/v1/experiments/test`, { headers });
     expect(check.status).toBe(200);
 
@@ -117,7 +124,9 @@ describe('Nightscout clients’ request sets', () => {
   });
 
   it('nightscout-librelink-up: reads the last entry with count=1, uploads what is newer with its extra fields', async () => {
-    const headers = { 'user-agent': 'FreeStyle LibreLink Up NightScout Uploader', 'content-type': 'application/json', authorization: `Bearer ${await api.token('libre-user')}` };
+    // NIGHTSCOUT_API_TOKEN is the token's SHA-1, sent as api-secret as it is.
+    const secret = await nightscoutSecret(api.container, 'libre-user');
+    const headers = { 'user-agent': 'FreeStyle LibreLink Up NightScout Uploader', 'content-type': 'application/json', 'api-secret': secret.sha1 };
     const empty = await fetch(`${api.url}/api/v1/entries?count=1`, { headers });
     expect({ status: empty.status, body: await empty.json() }).toEqual({ status: 200, body: [] });
 
@@ -141,5 +150,12 @@ describe('Nightscout clients’ request sets', () => {
     const all = (await (await fetch(`${api.url}/api/v1/entries?count=10`, { headers })).json()) as Entry[];
     expect(all).toHaveLength(3);
     expectRoundTrip([...first, ...next], all);
+  });
+
+  it('no token nor the SHA-1 sent as api-secret appears in any log line', () => {
+    const text = api.logText();
+    expect(text).toMatch(/nightscoutUploadEntries/);
+    expect(text).not.toMatch(/vat_[A-Za-z0-9_-]{10}/);
+    expect(text).not.toMatch(/\b[0-9a-f]{40}\b/);
   });
 });

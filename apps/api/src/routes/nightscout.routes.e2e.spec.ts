@@ -1,4 +1,6 @@
 import { nightscoutEntryId } from '@vitals/models';
+import { AccessTokenRepository } from '@vitals/repositories';
+import { nightscoutSecret } from '../test-support/nightscout-connect.ts';
 import { startTestApi, type TestApi } from '../test-support/test-api.ts';
 import { expectInvalid, expectProblem, manualClock } from '../test-support/route-fixtures.ts';
 import { DEFAULT_ENTRIES_COUNT, NIGHTSCOUT_API_LEVEL } from './nightscout.routes.ts';
@@ -163,6 +165,54 @@ describe('Nightscout v1 routes', () => {
       expectProblem(await api.call('GET', '/api/v1/entries.json', { token: writer }), 403, 'forbidden');
       expectProblem(await api.call('GET', '/api/v1/entries.json'), 401, 'unauthorized');
       expectProblem(await api.call('GET', '/api/v1/entries/current.json', { token: 'not-a-token' }), 401, 'unauthorized');
+    });
+  });
+
+  describe('credentials', () => {
+    it('takes a personal access token in every form Nightscout clients send, each acting for the token’s user', async () => {
+      const secret = await nightscoutSecret(api.container, 'forms');
+      const upload = await fetch(`${api.url}/api/v1/entries`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'api-secret': secret.sha1 },
+        body: JSON.stringify(entries(2)),
+      });
+      expect(upload.status).toBe(200);
+      const forms: [string, RequestInit][] = [
+        ['api-secret: SHA-1', { headers: { 'api-secret': secret.sha1 } }],
+        ['api-secret: SHA-1 in capitals', { headers: { 'api-secret': secret.sha1.toUpperCase() } }],
+        ['api-secret: the token', { headers: { 'api-secret': secret.token } }],
+        ['Bearer: the token', { headers: { authorization: `Bearer ${secret.token}` } }],
+        ['Bearer: a JWT', { headers: { authorization: `Bearer ${await api.token('forms')}` } }],
+      ];
+      for (const [form, init] of forms) {
+        const response = await fetch(`${api.url}/api/v1/entries.json?count=5`, init);
+        expect({ form, status: response.status, count: ((await response.json()) as unknown[]).length }).toEqual({ form, status: 200, count: 2 });
+      }
+      const query = await fetch(`${api.url}/api/v1/entries/current.json?token=${secret.token}`);
+      expect({ status: query.status, dates: ((await query.json()) as { date: number }[]).map((entry) => entry.date) }).toEqual({ status: 200, dates: [START + FIVE_MINUTES] });
+    });
+
+    it('refuses a revoked token on the next request, an unknown SHA-1 and a token of the wrong form, with a 401 problem', async () => {
+      const secret = await nightscoutSecret(api.container, 'revoked');
+      expect((await fetch(`${api.url}/api/v1/entries.json`, { headers: { 'api-secret': secret.sha1 } })).status).toBe(200);
+      await api.container.get(AccessTokenRepository).revoke('revoked', secret.token_id);
+      for (const headers of [{ 'api-secret': secret.sha1 }, { 'api-secret': 'f'.repeat(40) }, { 'api-secret': 'plain-old-nightscout-secret' }]) {
+        const response = await api.call('GET', '/api/v1/entries.json', { headers });
+        expectProblem(response, 401, 'unauthorized');
+      }
+      expectProblem(await api.call('GET', `/api/v1/entries.json?token=${secret.token}`), 401, 'unauthorized');
+      const verdict = await fetch(`${api.url}/api/v1/verifyauth`, { headers: { 'api-secret': secret.sha1 } });
+      expect(await verdict.json()).toMatchObject({ status: 200, message: { message: 'UNAUTHORIZED', canRead: false } });
+    });
+
+    it('a read-only token reads and may not upload; verifyauth says so', async () => {
+      const reader = await nightscoutSecret(api.container, 'caregiver', ['readings:read']);
+      expect((await api.call('GET', '/api/v1/entries.json', { headers: { 'api-secret': reader.sha1 } })).status).toBe(200);
+      expectProblem(await api.call('POST', '/api/v1/entries', { headers: { 'api-secret': reader.sha1 }, body: entries(1) }), 403, 'forbidden');
+      const verdict = await fetch(`${api.url}/api/v1/verifyauth`, { headers: { 'api-secret': reader.sha1 } });
+      expect(await verdict.json()).toMatchObject({ message: { message: 'OK', canRead: true, canWrite: false } });
+      expect(api.logText()).not.toContain(reader.sha1);
+      expect(api.logText()).not.toContain(reader.token);
     });
   });
 

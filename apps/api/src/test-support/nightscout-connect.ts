@@ -7,6 +7,11 @@
  * CommonJS modules' shapes are typed here; their code runs unchanged.
  */
 
+import type { ApiScope } from '@vitals/models';
+import { AccessTokenRepository } from '@vitals/repositories';
+import type { Container } from 'inversify';
+import { createHash } from 'node:crypto';
+
 export type Entry = Record<string, unknown>;
 
 /** The output: uploads a batch with `API-SECRET: sha1(apiSecret)`; `gap_for` reads the newest entry for its bookmark. */
@@ -30,17 +35,25 @@ const axios = require('axios') as AxiosLike;
 const outputFactory = require('nightscout-connect/lib/outputs/nightscout.js') as (config: { url: string; apiSecret: string }, http: AxiosLike) => NightscoutOutput;
 const sourceFactory = require('nightscout-connect/lib/sources/nightscout.js') as (config: { url: string; apiSecret: string }, http: AxiosLike) => NightscoutSource;
 
-/**
- * nightscout-connect's output pointed at `url` with `apiSecret`. `headers`
- * are added to every request it makes (a bearer token while a server takes
- * no `api-secret`); none are by default.
- */
-export function nightscoutConnectOutput(url: string, apiSecret: string, headers: Record<string, string> = {}): NightscoutOutput {
-  const http: AxiosLike = { create: (config) => axios.create({ ...config, headers }) };
-  return outputFactory({ url, apiSecret }, http);
+/** nightscout-connect's output pointed at `url` with `apiSecret` (it sends its SHA-1 as `API-SECRET`). */
+export function nightscoutConnectOutput(url: string, apiSecret: string): NightscoutOutput {
+  return outputFactory({ url, apiSecret }, axios);
 }
 
 /** nightscout-connect's Nightscout source pointed at `url`. */
 export function nightscoutConnectSource(url: string): NightscoutSource {
   return sourceFactory({ url, apiSecret: '' }, axios);
+}
+
+/** A personal access token as a Nightscout client holds it: its text, and the SHA-1 it sends as `api-secret`. */
+export interface NightscoutSecret {
+  token: string;
+  sha1: string;
+  token_id: string;
+}
+
+/** A personal access token for `userId`, made in the test API's own store (as `POST …/access-tokens` makes one). */
+export async function nightscoutSecret(container: Container, userId: string, scopes: readonly ApiScope[] = ['readings:read', 'readings:write']): Promise<NightscoutSecret> {
+  const { token, view } = await container.get(AccessTokenRepository).create(userId, { name: 'nightscout client', scopes: [...scopes] });
+  return { token, sha1: createHash('sha1').update(token).digest('hex'), token_id: view.token_id };
 }
