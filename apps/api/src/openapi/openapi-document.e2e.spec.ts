@@ -160,7 +160,14 @@ describe('openApiDocument', () => {
         apiRoutes(api.container).map((route) => [route.operationId, paths[route.path]?.[route.method]?.['security']]),
       );
       const expected = Object.fromEntries(
-        apiRoutes(api.container).map((route) => [route.operationId, route.public === true ? [] : [{ bearer: [route.scope] }]]),
+        apiRoutes(api.container).map((route) => [
+          route.operationId,
+          route.public === true
+            ? []
+            : route.credentials === 'nightscout'
+              ? [{ bearer: [route.scope] }, { apiSecret: [route.scope] }, { tokenQuery: [route.scope] }]
+              : [{ bearer: [route.scope] }],
+        ]),
       );
       expect(documented).toEqual(expected);
       expect(apiRoutes(api.container).filter((route) => route.public === true).map((route) => route.operationId)).toEqual([

@@ -107,6 +107,13 @@ function parametersOf(route: Route): JsonSchema[] {
   return parameters;
 }
 
+/** Who may call a route: nobody needs to for a public one; a Nightscout route also takes its clients' forms, each for the same scope. */
+function securityOf(route: Route): Record<string, string[]>[] {
+  if (route.public === true) return [];
+  const scopes = [route.scope];
+  return route.credentials === 'nightscout' ? [{ bearer: scopes }, { apiSecret: scopes }, { tokenQuery: scopes }] : [{ bearer: scopes }];
+}
+
 function operationOf(route: Route): JsonSchema {
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(route.responses)) {
@@ -136,7 +143,7 @@ function operationOf(route: Route): JsonSchema {
       .filter(Boolean)
       .join('\n\n'),
     // An empty list overrides nothing globally here, and says plainly that no authentication applies.
-    security: route.public === true ? [] : [{ bearer: [route.scope] }],
+    security: securityOf(route),
     parameters: parametersOf(route),
     ...(route.body === undefined
       ? {}
@@ -177,7 +184,11 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
     ],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or vat_ access token' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or vat_ access token' },
+        apiSecret: { type: 'apiKey', in: 'header', name: 'api-secret', description: "Nightscout routes: an access token's SHA-1 (lowercase hex), or its text" },
+        tokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'Nightscout routes: an access token (vat_…)' },
+      },
       schemas: Object.fromEntries(COMPONENTS.map(({ name, schema, io }) => [name, inlineSchema(schema, io)])),
     },
   };
