@@ -93,6 +93,7 @@ export {
   OutOfRangeSchema,
   ReadingTimestampInputSchema,
   ReadingTypeSchema,
+  SrvModifiedSchema,
   TrendDirectionSchema,
   TrendInputSchema,
   toGlucoseReading,

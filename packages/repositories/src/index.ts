@@ -29,6 +29,8 @@ export {
 } from './errors/repository-errors.ts';
 export { decodeCursor, encodeCursor, type QueryScope } from './pagination/cursor.ts';
 export {
+  DEFAULT_READING_CHANGES_SETTLE_MS,
+  DEFAULT_READING_TOMBSTONE_RETENTION_DAYS,
   DEFAULT_SYNC_JOB_RETENTION_DAYS,
   DEFAULT_SYNC_SCHEDULE,
   REPOSITORY_TOKENS,
@@ -38,6 +40,7 @@ export {
   type SyncSchedule,
 } from './settings/repository-settings.ts';
 export { syncScheduleFromEnv } from './settings/sync-schedule.from-env.ts';
+export { readingChangesFromEnv, type ReadingChangeSettings } from './settings/reading-changes.from-env.ts';
 export { createMissingTables, type CreateTablesOptions } from './tables/create-tables.ts';
 export {
   applyTablePlan,
@@ -49,6 +52,7 @@ export {
   type TablePlanOptions,
 } from './tables/table-plan.ts';
 export type { ReadingSaveCounts, ReadingSaveResult } from './glucose-reading/stored-reading.ts';
+export type { ChangeFeedPage, ChangeFeedRequest } from './glucose-reading/reading-change-feed.ts';
 export {
   TokenCipher,
   TokenKeyRingSchema,

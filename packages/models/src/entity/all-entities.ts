@@ -2,6 +2,7 @@ import { accessTokenEntity } from '../access-token/access-token.entity.ts';
 import { providerConnectionEntity } from '../connection/provider-connection.entity.ts';
 import { dailySummaryEntity } from '../daily-summary/daily-summary.entity.ts';
 import { glucoseReadingEntity } from '../glucose-reading/glucose-reading.entity.ts';
+import { readingTombstoneEntity } from '../glucose-reading/reading-tombstone.entity.ts';
 import { healthEntryEntity } from '../health-entry/health-entry.entity.ts';
 import { syncJobEntity } from '../sync-job/sync-job.entity.ts';
 import { userTokenEntity } from '../user-token/user-token.entity.ts';
@@ -18,6 +19,7 @@ export * from '../access-token/access-token.entity.ts';
 export * from '../connection/provider-connection.entity.ts';
 export * from '../daily-summary/daily-summary.entity.ts';
 export * from '../glucose-reading/glucose-reading.entity.ts';
+export * from '../glucose-reading/reading-tombstone.entity.ts';
 export * from '../health-entry/health-entry.entity.ts';
 export * from '../sync-job/sync-job.entity.ts';
 export * from '../user-token/user-token.entity.ts';
@@ -31,4 +33,5 @@ export const allEntities: readonly AnyEntity[] = [
   dailySummaryEntity,
   providerConnectionEntity,
   accessTokenEntity,
+  readingTombstoneEntity,
 ];

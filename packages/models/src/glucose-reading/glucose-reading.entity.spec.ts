@@ -18,6 +18,11 @@ describe('glucose-reading.entity', () => {
             partitionKey: { name: 'user_id', type: 'S' },
             sortKey: { name: 'created_at', type: 'S' },
           },
+          {
+            name: 'user_id-srv_modified-index',
+            partitionKey: { name: 'user_id', type: 'S' },
+            sortKey: { name: 'srv_modified', type: 'N' },
+          },
         ],
         ttlAttribute: 'expires_at',
       });
@@ -28,7 +33,7 @@ describe('glucose-reading.entity', () => {
       const input = toCreateTableInput(glucoseReadingEntity.table);
       expect(input.TableName).toBe('bg_readings');
       expect(input.KeySchema).toEqual([{ AttributeName: 'user_id', KeyType: 'HASH' }, { AttributeName: 'timestamp', KeyType: 'RANGE' }]);
-      expect((input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toEqual(['user_id-created_at-index']);
+      expect((input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toEqual(['user_id-created_at-index', 'user_id-srv_modified-index']);
     });
   });
 

@@ -132,6 +132,7 @@ describe('glucose-reading.schema', () => {
       expect(reading).toEqual({
         ...stored,
         trend_direction: 'unknown',
+        srv_modified: Date.parse('2025-05-23T13:05:00.000Z'),
         expires_at: 1_780_000_000,
       });
       expect(GlucoseReadingSchema.safeParse(reading).success).toBe(true);

@@ -115,6 +115,14 @@ function checkGlucoseValue<T extends { glucose_value: number; out_of_range?: 'lo
   }
 }
 
+/**
+ * When the server last changed a reading (or deleted it: its tombstone's),
+ * epoch milliseconds from the repository's clock: the change feed's order.
+ * Absent only on readings stored before the feed existed, until
+ * `readings backfill-srv-modified` sets it from `updated_at`.
+ */
+export const SrvModifiedSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
 /** A glucose reading as stored in the readings table (and returned by the API). */
 export const GlucoseReadingSchema = z
   .strictObject({
@@ -131,6 +139,7 @@ export const GlucoseReadingSchema = z
     nightscout: NightscoutDetailsSchema.optional(),
     created_at: IsoInstantSchema,
     updated_at: IsoInstantSchema,
+    srv_modified: SrvModifiedSchema.optional(),
     expires_at: EpochSecondsSchema.optional(),
   })
   .superRefine(checkGlucoseValue);
@@ -180,8 +189,9 @@ export type GlucoseReadingInput = z.infer<typeof GlucoseReadingInputSchema>;
 export type GlucoseReadingInputBody = z.input<typeof GlucoseReadingInputSchema>;
 
 /**
- * The stored reading for a validated input: `now` fills `created_at` and
- * `updated_at`; `expires_at` (epoch seconds) is set only when given.
+ * The stored reading for a validated input: `now` fills `created_at`,
+ * `updated_at` and `srv_modified`; `expires_at` (epoch seconds) is set only
+ * when given.
  */
 export function toGlucoseReading(
   user_id: string,
@@ -195,6 +205,7 @@ export function toGlucoseReading(
     ...input,
     created_at: at,
     updated_at: at,
+    srv_modified: now.getTime(),
     ...(expires_at === undefined ? {} : { expires_at }),
   };
 }

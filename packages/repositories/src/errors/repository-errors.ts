@@ -3,8 +3,8 @@ import { VitalsError, type Key } from '@vitals/dynamodb-core';
 /** Error codes of @vitals/repositories, added to the one VitalsError family. */
 declare module '@vitals/dynamodb-core' {
   interface VitalsErrorDetailsByCode {
-    /** A pagination cursor that is malformed, tampered with, or from another query. */
-    'repository.invalidCursor': { reason: 'malformed' | 'tampered' | 'foreign' };
+    /** A pagination cursor that is malformed, tampered with, from another query, or older than what it resumes is kept (a change feed's). */
+    'repository.invalidCursor': { reason: 'malformed' | 'tampered' | 'foreign' | 'expired' };
     /** Optimistic locking: the item changed (or appeared, or vanished) since it was read. */
     'repository.conflict': {
       entity: string;

@@ -3,17 +3,26 @@ import {
   GlucoseReadingInputSchema,
   glucoseReadingEntity,
   readingTimeProblem,
+  readingTombstoneEntity,
   toGlucoseReading,
   type GlucoseReading,
   type GlucoseReadingInput,
+  type ReadingTombstone,
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
 import { validInput, validKey } from '../base/validate.ts';
 import { invalidInput } from '../errors/repository-errors.ts';
-import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../settings/repository-settings.ts';
+import {
+  DEFAULT_READING_CHANGES_SETTLE_MS,
+  DEFAULT_READING_TOMBSTONE_RETENTION_DAYS,
+  REPOSITORY_TOKENS,
+  type Clock,
+  type RepositorySettings,
+} from '../settings/repository-settings.ts';
 import type { EntityStore } from '../store/entity-store.ts';
 import type { Page, PageRequest, TableQuery } from '../store/store-types.ts';
 import { EntityStores } from '../store/entity-stores.ts';
+import { ReadingChangeFeed, type ChangeFeedPage, type ChangeFeedRequest } from './reading-change-feed.ts';
 import { planReadingWrite, type ReadingSaveCounts, type ReadingSaveResult } from './stored-reading.ts';
 
 const ENTITY = glucoseReadingEntity.name;
@@ -37,7 +46,9 @@ export interface ReadingRange {
  */
 @injectable()
 export class GlucoseReadingRepository {
-  private readonly store: EntityStore<GlucoseReading, 'user_id-created_at-index'>;
+  private readonly store: EntityStore<GlucoseReading, 'user_id-created_at-index' | 'user_id-srv_modified-index'>;
+  private readonly tombstones: EntityStore<ReadingTombstone, 'user_id-srv_modified-index'>;
+  private readonly feed: ReadingChangeFeed;
 
   constructor(
     @inject(EntityStores) stores: EntityStores,
@@ -45,6 +56,14 @@ export class GlucoseReadingRepository {
     @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
   ) {
     this.store = stores.for(glucoseReadingEntity, { component: 'GlucoseReadingRepository' });
+    this.tombstones = stores.for(readingTombstoneEntity, { component: 'GlucoseReadingRepository' });
+    this.feed = new ReadingChangeFeed({
+      readings: this.store,
+      tombstones: this.tombstones,
+      clock,
+      settleMs: settings.reading_changes_settle_ms ?? DEFAULT_READING_CHANGES_SETTLE_MS,
+      retentionDays: this.tombstoneRetentionDays,
+    });
   }
 
   /** Validates (mmol/L converted to mg/dL) and stores one reading, as `saveMany` does; returns the reading as stored. */
@@ -93,9 +112,36 @@ export class GlucoseReadingRepository {
     return this.store.get({ user_id: userId, timestamp });
   }
 
-  /** Deletes one reading; resolves with it, or undefined when there was none. */
+  /**
+   * Deletes one reading; resolves with it, or undefined when there was none.
+   * The tombstone the change feed serves is written first, stamped after the
+   * reading's last change: a delete cut short leaves a tombstone beside a
+   * stored reading, which the feed does not serve, and a second call
+   * finishes it.
+   */
   async delete(userId: string, timestamp: string): Promise<GlucoseReading | undefined> {
+    const stored = await this.store.getRaw({ user_id: userId, timestamp }, { consistentRead: true });
+    if (stored === undefined) return undefined;
+    const now = this.clock.now();
+    const lastChange = typeof stored['srv_modified'] === 'number' ? stored['srv_modified'] : -1;
+    await this.tombstones.put({
+      user_id: userId,
+      timestamp,
+      srv_modified: Math.max(now.getTime(), lastChange + 1),
+      deleted_at: now.toISOString(),
+      expires_at: Math.floor(now.getTime() / 1_000) + this.tombstoneRetentionDays * 86_400,
+    });
     return this.store.delete({ user_id: userId, timestamp });
+  }
+
+  /**
+   * A user's changes in modification order — readings stored or changed
+   * (an unchanged re-save is none) and deletions — from a cursor of an
+   * earlier page or after `since_ms`, only changes older than the settle lag
+   * (see docs/CHANGE-FEED.md).
+   */
+  async listChanges(userId: string, request: ChangeFeedRequest = {}): Promise<ChangeFeedPage> {
+    return this.feed.list(userId, request);
   }
 
   /** One page of a user's readings in a time range, oldest or newest first. */
@@ -116,6 +162,10 @@ export class GlucoseReadingRepository {
   /** Readings stored (created) after `since`, in storing order: what an incremental sync has not seen yet. */
   async listCreatedSince(userId: string, since: string, page: PageRequest = {}): Promise<Page<GlucoseReading>> {
     return this.store.queryPage({ index: 'user_id-created_at-index', partition: userId, sort: { gt: since } }, page);
+  }
+
+  private get tombstoneRetentionDays(): number {
+    return this.settings.reading_tombstone_retention_days ?? DEFAULT_READING_TOMBSTONE_RETENTION_DAYS;
   }
 
   private rangeQuery(userId: string, range: ReadingRange): TableQuery {

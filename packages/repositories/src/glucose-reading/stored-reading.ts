@@ -7,7 +7,7 @@ export interface ReadingSaveCounts {
   new: number;
   /** A different reading was stored: replaced, keeping its `created_at`. */
   changed: number;
-  /** The same reading was stored: nothing written, its `created_at` and `updated_at` kept. */
+  /** The same reading was stored: nothing written, its `created_at`, `updated_at` and `srv_modified` kept (no change in the feed). */
   unchanged: number;
 }
 
@@ -18,7 +18,7 @@ export interface ReadingSaveResult {
 }
 
 /** Attributes the repository sets on every write: not part of what a reading says. */
-const SERVER_FIELDS = new Set(['created_at', 'updated_at', 'expires_at']);
+const SERVER_FIELDS = new Set(['created_at', 'updated_at', 'srv_modified', 'expires_at']);
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -13,6 +13,20 @@ export interface RepositorySettings {
   cursor_secret: string;
   /** Days after which glucose readings expire (TTL `expires_at`); absent = kept forever. */
   glucose_retention_days?: number;
+  /**
+   * Days a deleted reading's tombstone is kept for the change feed before
+   * its TTL (`READING_TOMBSTONE_RETENTION_DAYS`); absent =
+   * {@link DEFAULT_READING_TOMBSTONE_RETENTION_DAYS}. A follower away longer
+   * gets `repository.invalidCursor` (`expired`) and reads everything again.
+   */
+  reading_tombstone_retention_days?: number;
+  /**
+   * The change feed serves only changes at least this old (ms;
+   * `READING_CHANGES_SETTLE_MS`); absent = {@link DEFAULT_READING_CHANGES_SETTLE_MS}.
+   * A write stamped before a follower's read but committed after it is
+   * still served, as long as it commits within this lag of its stamp.
+   */
+  reading_changes_settle_ms?: number;
   /** Days after which finished sync jobs expire; absent = kept forever. */
   sync_job_retention_days?: number;
   /** How connected providers are synced; each field absent = {@link DEFAULT_SYNC_SCHEDULE}'s. */
@@ -37,6 +51,15 @@ export interface SyncSchedule {
  * so without a TTL the jobs table would only grow.
  */
 export const DEFAULT_SYNC_JOB_RETENTION_DAYS = 14;
+
+/** A follower (xDrip+, AndroidAPS) offline for up to a season still learns every deletion. */
+export const DEFAULT_READING_TOMBSTONE_RETENTION_DAYS = 90;
+
+/**
+ * Ten seconds: a batch save (a BatchGet, then BatchWrites with retries) and
+ * the index's propagation fit well inside it, and followers poll in minutes.
+ */
+export const DEFAULT_READING_CHANGES_SETTLE_MS = 10_000;
 
 export const DEFAULT_SYNC_SCHEDULE: Readonly<SyncSchedule> = {
   interval_ms: 5 * 60_000,

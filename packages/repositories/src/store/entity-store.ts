@@ -295,6 +295,21 @@ export class EntityStore<T, I extends string = string> {
     }
   }
 
+  /**
+   * Up to `limit` stored items of a query (not parsed), resuming after
+   * `startKey` — a position the caller keeps and signs itself, e.g. a feed
+   * that merges two queries — and whether more may follow.
+   */
+  async queryRaw(query: StoreQuery<I>, options: { limit: number; startKey?: Key }): Promise<{ items: Item[]; more: boolean }> {
+    const items: Item[] = [];
+    let more = false;
+    for await (const page of this.items.queryPages({ ...this.queryParams(query), limit: options.limit, exclusiveStartKey: options.startKey })) {
+      items.push(...page.items);
+      more = page.lastEvaluatedKey !== undefined;
+    }
+    return { items, more };
+  }
+
   /** Every item of a query with the invalid ones it left out, page by page (nothing logged: report with {@link reportSkipped}). */
   async *queryParsedPages(query: StoreQuery<I>): AsyncGenerator<{ items: T[]; skipped: SkippedItem[] }> {
     for await (const page of this.items.queryPages({ ...this.queryParams(query), pageSize: MAX_PAGE_LIMIT })) {
