@@ -1,5 +1,12 @@
 import { VitalsError, dynamoDBSettingsFromEnv, type DynamoDBSettings, type EnvLike } from '@vitals/dynamodb-core';
-import { syncScheduleFromEnv, tokenKeyRingOf, type SyncSchedule, type TokenKeyRing } from '@vitals/repositories';
+import {
+  readingChangesFromEnv,
+  syncScheduleFromEnv,
+  tokenKeyRingOf,
+  type ReadingChangeSettings,
+  type SyncSchedule,
+  type TokenKeyRing,
+} from '@vitals/repositories';
 import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { DexcomClientConfig } from '@vitals/dexcom-client';
@@ -43,6 +50,8 @@ export interface ApiConfig {
   dexcom?: DexcomClientConfig;
   /** How connected providers' runs are scheduled (`SYNC_*`, as the sync worker reads them): the API schedules the first run of a connection. */
   sync_schedule: SyncSchedule;
+  /** The readings' change feed: tombstone retention and settle lag (`READING_TOMBSTONE_RETENTION_DAYS`, `READING_CHANGES_SETTLE_MS`). */
+  reading_changes: ReadingChangeSettings;
   /** Signs the `state` of Dexcom authorizations; derived from the JWT secret under a label of its own. */
   authorization_state_secret: Uint8Array;
 }
@@ -68,7 +77,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * `HTTP_REQUEST_TIMEOUT_MS`, `VITALS_DATA_DIR`, `HEALTH_LOG_OWNER` (default
  * `demo` outside production, none in it), the Dexcom variables of
  * `dexcomSettingsFromEnv` (required in production), the sync schedule's
- * `SYNC_*` (`syncScheduleFromEnv`), plus the
+ * `SYNC_*` (`syncScheduleFromEnv`), the change feed's `READING_*`
+ * (`readingChangesFromEnv`), plus the
  * DynamoDB variables of `dynamoDBSettingsFromEnv`. Outside production the two
  * secrets default to `devSecrets` (generated once under `.data/`); in
  * production they are required. Throws one `config.invalid` listing every
@@ -151,6 +161,8 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
   issues.push(...dexcomIssues);
   const { schedule: syncSchedule, issues: scheduleIssues } = syncScheduleFromEnv(env);
   issues.push(...scheduleIssues);
+  const { settings: readingChanges, issues: readingChangeIssues } = readingChangesFromEnv(env);
+  issues.push(...readingChangeIssues);
   const trustProxy = parseTrustProxy(env['TRUST_PROXY']);
   if ('message' in trustProxy) issues.push({ path: 'TRUST_PROXY', message: trustProxy.message });
   if (issues.length > 0 || dynamodb === undefined || jwtSecret === undefined || tokenKeys === undefined) {
@@ -169,6 +181,7 @@ export function apiConfigFromEnv(env: EnvLike, devSecrets?: (dataDir: string) =>
     token_keys: tokenKeys,
     ...(dexcom === undefined ? {} : { dexcom }),
     sync_schedule: syncSchedule,
+    reading_changes: readingChanges,
     authorization_state_secret: createHmac('sha256', jwtSecret).update('vitals/dexcom-authorization-state').digest(),
   };
 }

@@ -19,6 +19,7 @@ export async function createApiContainer(config: ApiConfig, logger: Logger, cloc
         strict: false,
         cursor_secret: config.cursor_secret,
         sync_schedule: config.sync_schedule,
+        ...config.reading_changes,
         // A connection finishes a job every run: finished jobs expire, or the table only grows.
         sync_job_retention_days: DEFAULT_SYNC_JOB_RETENTION_DAYS,
       },

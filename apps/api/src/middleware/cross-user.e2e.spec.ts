@@ -44,6 +44,19 @@ const keyOf = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
 const isUserList = (route: Route) =>
   isUserScoped(route) && route.method === 'get' && route.query instanceof z.ZodObject && 'limit' in route.query.shape;
 
+/** A change feed's changes, less its cursor: a position that moves on with the clock even when nothing changed. */
+function listed(read: Read): Read {
+  if (read.body === null || !('changes' in read.body)) return read;
+  const { next_cursor: _position, ...changes } = read.body as Record<string, unknown>;
+  return { status: read.status, body: changes };
+}
+
+/** What a list of a user who has no data answers: an empty page, or an empty change feed. */
+const emptyList = (route: Route): Read => ({
+  status: 200,
+  body: route.operationId === 'listReadingChanges' ? { changes: [], has_more: false } : { items: [], next_cursor: null },
+});
+
 function pathFor(route: Route, userId: string, values: Readonly<Record<string, string>> = PATH_VALUES): string {
   return route.path.replace(/\{([a-z_]+)\}/g, (_match, name: string) => {
     if (name === 'user_id') return encodeURIComponent(userId);
@@ -106,7 +119,7 @@ describe.each(CREDENTIALS)('cross-user access with %s', (credential) => {
       connection: await read(`${user}/connections/dexcom`),
       accessTokens: await read(`${user}/access-tokens`),
     };
-    for (const route of userLists) state[route.operationId] = await read(`${pathFor(route, userId)}?limit=1000`);
+    for (const route of userLists) state[route.operationId] = listed(await read(`${pathFor(route, userId)}?limit=1000`));
     return state;
   }
 
@@ -120,7 +133,8 @@ describe.each(CREDENTIALS)('cross-user access with %s', (credential) => {
   beforeAll(async () => {
     // victim owns this deployment's health log; mallory holds every health scope but is not its owner.
     // Dexcom is configured (never called: starting an authorization only builds a URL), so the connect routes answer.
-    api = await startTestApi({ env: { HEALTH_LOG_OWNER: VICTIM, ...UNCALLED_DEXCOM_ENV } });
+    // No settle lag: a write that got through shows in the change feed at once.
+    api = await startTestApi({ env: { HEALTH_LOG_OWNER: VICTIM, READING_CHANGES_SETTLE_MS: '0', ...UNCALLED_DEXCOM_ENV } });
     victimToken = await api.token(VICTIM);
     // Every non-admin scope: only the per-user check stands between mallory and victim's data.
     if (credential === 'a JWT') attackerToken = await api.token(ATTACKER);
@@ -263,6 +277,9 @@ describe.each(CREDENTIALS)('cross-user access with %s', (credential) => {
       expect(userLists.map((route) => route.operationId)).toEqual(expect.arrayContaining(['listReadings', 'listUserSyncJobs']));
       expect(victimBefore['listReadings']?.body.items).toEqual([expect.objectContaining({ timestamp: VICTIM_READING.timestamp, glucose_value: 187 })]);
       expect(victimBefore['tokens']).toEqual({ status: 200, body: expect.objectContaining({ token_type: 'VictimBearer', version: 1 }) });
+      expect(victimBefore['listReadingChanges']?.body.changes).toEqual([
+        expect.objectContaining({ kind: 'upsert', reading: expect.objectContaining({ timestamp: VICTIM_READING.timestamp, glucose_value: 187 }) }),
+      ]);
       expect(victimBefore['listUserSyncJobs']?.body.items).toEqual([expect.objectContaining({ job_id: victimJobId })]);
       expect(victimBefore['connection']).toEqual({ status: 200, body: expect.objectContaining({ provider: 'dexcom', status: 'pending' }) });
       expect(victimBefore['accessTokens']).toEqual({ status: 200, body: { items: [expect.objectContaining({ token_id: PATH_VALUES['token_id'] })] } });
@@ -272,7 +289,7 @@ describe.each(CREDENTIALS)('cross-user access with %s', (credential) => {
         tokens: { status: 404, body: null },
         connection: { status: 404, body: null },
         accessTokens: { status: 200, body: { items: [] } },
-        ...Object.fromEntries(userLists.map((route) => [route.operationId, { status: 200, body: { items: [], next_cursor: null } }])),
+        ...Object.fromEntries(userLists.map((route) => [route.operationId, emptyList(route)])),
       };
       expect(stateAfter[ABSENT]).toEqual(nothing);
       // Her own access token, when she attacks with one, is all she holds.

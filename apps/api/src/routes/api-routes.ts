@@ -3,6 +3,7 @@ import { accessTokensRoutes } from './access-tokens.routes.ts';
 import { dexcomConnectionRoutes } from './dexcom-connection.routes.ts';
 import { healthLogRoutes } from './health-log.routes.ts';
 import { nightscoutRoutes } from './nightscout.routes.ts';
+import { readingChangesRoutes } from './reading-changes.routes.ts';
 import { readingsRoutes } from './readings.routes.ts';
 import type { Route } from './route.ts';
 import { syncJobsRoutes } from './sync-jobs.routes.ts';
@@ -12,6 +13,7 @@ import { tokensRoutes } from './tokens.routes.ts';
 export function apiRoutes(container: Container): Route[] {
   return [
     ...readingsRoutes(container),
+    ...readingChangesRoutes(container),
     ...tokensRoutes(container),
     ...accessTokensRoutes(container),
     ...syncJobsRoutes(container),
