@@ -65,9 +65,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           }),
         );
         if (!flags.json) {
-          const actions = (report.details?.['actions'] as { table: string; action: string }[] | undefined) ?? [];
-          io.stderr.write(actions.length === 0 ? 'no changes: the endpoint matches the definitions\n' : '');
-          for (const action of actions) io.stderr.write(`${mode === 'plan' || flags.dryRun ? 'would ' : ''}${JSON.stringify(action)}\n`);
+          const steps = (report.details?.['steps'] as string[] | undefined) ?? [];
+          io.stderr.write(steps.length === 0 ? 'no changes: the endpoint matches the definitions\n' : '');
+          for (const step of steps) io.stderr.write(`${mode === 'plan' || flags.dryRun ? 'would ' : 'did '}${step}\n`);
         }
         emit(report, flags);
       });

@@ -125,6 +125,17 @@ export class DynamoDBTables {
     });
   }
 
+  /**
+   * Resolves once the table and every one of its indexes is ACTIVE: an index
+   * DynamoDB is still creating (backfilling) included. For an index an
+   * earlier `updateTable` stopped waiting for.
+   */
+  waitUntilActive({ tableName, maxWaitSeconds = DEFAULT_TABLE_WAIT_SECONDS }: DeleteTableParams): Promise<TableDescription> {
+    return logged(this.log, { operation: 'waitUntilActive', table: tableName }, async () =>
+      (await waitForTable(this.client, tableName, 'active', maxWaitSeconds)) as TableDescription,
+    );
+  }
+
   /** The table's description, or `undefined` when it does not exist. */
   describeTable({ tableName }: TableParams): Promise<TableDescription | undefined> {
     return logged(this.log, { operation: 'describeTable', table: tableName }, async () => {

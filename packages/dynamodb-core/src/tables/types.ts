@@ -44,7 +44,7 @@ export interface TableParams {
 }
 
 export interface DeleteTableParams extends TableParams {
-  /** How long to wait for the table to be gone. Default 300 s. */
+  /** How long to wait for the table to be gone (or, for `waitUntilActive`, ACTIVE). Default 300 s. */
   maxWaitSeconds?: number;
 }
 

@@ -6,12 +6,14 @@ import { createMissingTables } from './create-tables.ts';
 import { ensureTables, planTables } from './table-plan.ts';
 
 describe('table plan', () => {
-  const db = new DynamoDBService(createLogger({ level: 'silent' }), {
+  const service = new DynamoDBService(createLogger({ level: 'silent' }), {
     region_name: 'us-east-1',
     endpoint_url: testDynamoDBEndpoint(),
     aws_access_key_id: 'local',
     aws_secret_access_key: 'local',
-  }).tables;
+  });
+  const db = service.tables;
+  const items = service.items;
   const prefix = () => `plan-${randomUUID().slice(0, 8)}-`;
 
   describe('.ensureTables', () => {
@@ -26,6 +28,25 @@ describe('table plan', () => {
 
       expect(await planTables(db, options)).toEqual({ actions: [], skipped: [] });
       expect(await ensureTables(db, options)).toEqual({ applied: [], skipped: [] });
+    });
+  });
+
+  describe('a table of an earlier definition', () => {
+    it('when the definition gained an index, plans createIndex for it alone, and applying adds it ACTIVE with the items already stored', async () => {
+      const options = { prefix: prefix(), tables: [glucoseReadingEntity.table] };
+      const feedIndex = 'user_id-srv_modified-index';
+      const earlier = { ...glucoseReadingEntity.table, globalSecondaryIndexes: glucoseReadingEntity.table.globalSecondaryIndexes.filter((index) => index.name !== feedIndex) };
+      await ensureTables(db, { ...options, tables: [earlier] });
+      const table = glucoseReadingEntity.tableName(options.prefix);
+      await items.putItem({ tableName: table, item: { user_id: 'u1', timestamp: '2026-01-01T00:00:00.000Z', srv_modified: 5 } });
+
+      expect(await planTables(db, options)).toEqual({ actions: [{ table, action: 'createIndex', index: feedIndex }], skipped: [] });
+      expect((await ensureTables(db, options)).applied).toEqual([{ table, action: 'createIndex', index: feedIndex }]);
+      const indexes = (await db.describeTable({ tableName: table }))?.GlobalSecondaryIndexes ?? [];
+      expect(indexes.find((index) => index.IndexName === feedIndex)?.IndexStatus).toBe('ACTIVE');
+      const found = await items.query({ tableName: table, indexName: feedIndex, keyConditionExpression: 'user_id = :u', expressionAttributeValues: { ':u': 'u1' } });
+      expect(found.map((item) => item['srv_modified'])).toEqual([5]);
+      expect(await planTables(db, options)).toEqual({ actions: [], skipped: [] });
     });
   });
 

@@ -22,6 +22,8 @@ export interface TablePlanOptions {
 export type TableAction =
   | { table: string; action: 'createTable'; billing_mode: 'PAY_PER_REQUEST' | 'PROVISIONED' }
   | { table: string; action: 'createIndex'; index: string }
+  /** An index that exists but is not ACTIVE yet (still backfilling, e.g. after an apply that stopped waiting): apply waits for it. */
+  | { table: string; action: 'awaitIndex'; index: string; status: string }
   | { table: string; action: 'enableTimeToLive'; attribute: string }
   | { table: string; action: 'enablePointInTimeRecovery' }
   | { table: string; action: 'enableDeletionProtection' };
@@ -49,9 +51,11 @@ export async function planTables(db: DynamoDBTables, options: TablePlanOptions):
       addSettings(plan, definition, table, options, { ttl: undefined, pitr: false, deletionProtection: false });
       continue;
     }
-    const indexes = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    const indexes = new Map((existing.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.IndexStatus ?? 'ACTIVE']));
     for (const index of definition.globalSecondaryIndexes) {
-      if (!indexes.has(index.name)) plan.actions.push({ table, action: 'createIndex', index: index.name });
+      const status = indexes.get(index.name);
+      if (status === undefined) plan.actions.push({ table, action: 'createIndex', index: index.name });
+      else if (status !== 'ACTIVE') plan.actions.push({ table, action: 'awaitIndex', index: index.name, status });
     }
     const settings = await db.describeTableSettings({ tableName: table });
     if (options.pitr && settings.point_in_time_recovery === 'unsupported') {
@@ -124,6 +128,9 @@ export async function applyTablePlan(
           });
           break;
         }
+        case 'awaitIndex':
+          await db.waitUntilActive({ tableName: action.table });
+          break;
         case 'enableTimeToLive':
           await db.enableTimeToLive({ tableName: action.table, attributeName: action.attribute });
           break;
@@ -148,7 +155,8 @@ export async function applyTablePlan(
 
 /**
  * Brings the endpoint in line with the table definitions: creates missing
- * tables with their GSIs, adds missing GSIs, enables TTL where a definition
+ * tables with their GSIs, adds missing GSIs (UpdateTable, waiting until
+ * each is ACTIVE: its backfill done; one still being built is waited for), enables TTL where a definition
  * has it (and PITR / deletion protection when asked). The one path for
  * `tables apply`, the API's start outside production and the test setups, so
  * none of them leaves a table that `tables plan` would still change.
