@@ -3,6 +3,7 @@ import { registerAccessTokenCommands } from './commands/access-tokens.command.ts
 import type { CommonFlags, Io } from './commands/command-kit.ts';
 import { registerEntriesCommands } from './commands/entries.command.ts';
 import { registerImportCommands } from './commands/import.command.ts';
+import { registerReadingsCommands } from './commands/readings.command.ts';
 import { tablesCommand } from './commands/tables.command.ts';
 import { formatReport, type Report } from './report/report.ts';
 import { withContext } from './runtime/context.ts';
@@ -75,6 +76,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
   registerImportCommands(program, { io, emit });
   registerEntriesCommands(program, { io, emit });
+  registerReadingsCommands(program, { io, emit });
   registerAccessTokenCommands(program, { io, emit });
 
   try {

@@ -164,6 +164,37 @@ export class GlucoseReadingRepository {
     return this.store.queryPage({ index: 'user_id-created_at-index', partition: userId, sort: { gt: since } }, page);
   }
 
+  /**
+   * The key and `updated_at` of every reading stored before the change feed
+   * (no `srv_modified`), by a full Scan: for the operators' backfill, never
+   * a request path.
+   */
+  async *unstampedReadings(): AsyncGenerator<{ user_id: string; timestamp: string; updated_at: unknown }> {
+    for await (const item of this.store.scanAttributes(['user_id', 'timestamp', 'updated_at', 'srv_modified'])) {
+      if (item['srv_modified'] !== undefined) continue;
+      yield { user_id: String(item['user_id']), timestamp: String(item['timestamp']), updated_at: item['updated_at'] };
+    }
+  }
+
+  /**
+   * Sets a reading's `srv_modified` to `updatedAt` (epoch ms) if it still has
+   * none: true when written, false when a write stamped it meanwhile or it
+   * was deleted (never recreated). Idempotent, so a killed backfill is
+   * finished by running it again.
+   */
+  async stampUnstamped(userId: string, timestamp: string, updatedAt: number): Promise<boolean> {
+    const result = await this.store.tryUpdate(
+      { user_id: userId, timestamp },
+      {
+        updateExpression: 'SET #srv = :srv',
+        conditionExpression: 'attribute_exists(#ts) AND attribute_not_exists(#srv)',
+        expressionAttributeNames: { '#srv': 'srv_modified', '#ts': 'timestamp' },
+        expressionAttributeValues: { ':srv': updatedAt },
+      },
+    );
+    return 'written' in result;
+  }
+
   private get tombstoneRetentionDays(): number {
     return this.settings.reading_tombstone_retention_days ?? DEFAULT_READING_TOMBSTONE_RETENTION_DAYS;
   }

@@ -1,0 +1,108 @@
+import { glucoseReadingEntity, toCreateTableInput } from '@vitals/models';
+import { killCliWhen, runCli, testService, uniquePrefix } from '../test-support/run-cli.ts';
+
+const USERS = 10;
+const PER_USER = 10_000;
+const TOTAL = USERS * PER_USER;
+const INDEX = 'user_id-srv_modified-index';
+const START = Date.parse('2025-01-01T00:00:00.000Z');
+
+/** The readings table as the definition before the change feed made it: without the feed's index. */
+const previousReadingsTable = {
+  ...glucoseReadingEntity.table,
+  globalSecondaryIndexes: glucoseReadingEntity.table.globalSecondaryIndexes.filter((index) => index.name !== INDEX),
+};
+
+function oldReading(user: number, i: number): Record<string, unknown> {
+  const timestamp = new Date(START + i * 300_000).toISOString();
+  const updated = new Date(START + i * 300_000 + 60_000 + user).toISOString();
+  return {
+    user_id: `backfill-${user}`,
+    timestamp,
+    glucose_value: 70 + ((i * 7 + user) % 200),
+    glucose_unit: 'mg/dL',
+    trend_direction: 'steady',
+    device_info: { device_id: 'g6', serial_number: 'SN-OLD' },
+    reading_type: 'CGM',
+    source: 'dexcom',
+    created_at: updated,
+    updated_at: updated,
+  };
+}
+
+describe('vitals-migrate tables apply and readings backfill-srv-modified on a table of the previous definition', () => {
+  const prefix = uniquePrefix();
+  const env = { TABLE_PREFIX: prefix };
+  const table = glucoseReadingEntity.tableName(prefix);
+  const db = testService();
+  afterAll(() => db.close());
+
+  /** How many readings the feed's index holds (the stamped ones), counting at most `upTo` per user. */
+  async function indexed(upTo = 0): Promise<number> {
+    let count = 0;
+    for (let user = 0; user < USERS; user++) {
+      const items = await db.items.query({
+        tableName: table,
+        indexName: INDEX,
+        keyConditionExpression: 'user_id = :u',
+        expressionAttributeValues: { ':u': `backfill-${user}` },
+        projectionExpression: 'srv_modified',
+        limit: upTo,
+      });
+      count += items.length;
+    }
+    return count;
+  }
+
+  it('apply adds the index to the filled table; a backfill killed partway and run again stamps every reading once', async () => {
+    const input = toCreateTableInput(previousReadingsTable, { prefix });
+    await db.tables.createTable({ tableName: table, keySchema: input.KeySchema, attributeDefinitions: input.AttributeDefinitions, globalSecondaryIndexes: input.GlobalSecondaryIndexes });
+    for (let user = 0; user < USERS; user++) {
+      await db.items.batchWriteItems({ tableName: table, items: Array.from({ length: PER_USER }, (_, i) => oldReading(user, i)) });
+    }
+
+    const plan = await runCli(['tables', 'plan'], env);
+    expect(plan).toMatchObject({ code: 0 });
+    expect(plan.stderr).toContain(`would add index ${INDEX} (user_id, srv_modified N) to ${table}`);
+    const apply = await runCli(['tables', 'apply', '--json'], env);
+    expect(apply).toMatchObject({ code: 0 });
+    expect((JSON.parse(apply.stdout) as { details: { actions: unknown[] } }).details.actions).toContainEqual({ table, action: 'createIndex', index: INDEX });
+    const described = await db.tables.describeTable({ tableName: table });
+    expect(described?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.IndexStatus]).sort()).toEqual([
+      ['user_id-created_at-index', 'ACTIVE'],
+      [INDEX, 'ACTIVE'],
+    ]);
+    expect(JSON.parse((await runCli(['tables', 'plan', '--json'], env)).stdout)).toMatchObject({ details: { actions: [] } });
+    expect(await indexed()).toBe(0); // sparse: nothing has srv_modified yet
+
+    let partial = 0;
+    // A poll that times out while the backfill keeps DynamoDB Local busy is only a poll: try again.
+    const stampedSome = async () => (partial = await indexed(300).catch(() => 0)) >= 1_000;
+    const killed = await killCliWhen(['readings', 'backfill-srv-modified'], env, stampedSome, 600_000);
+    expect(killed).toEqual({ signal: 'SIGKILL', ready: true });
+    expect(partial).toBeLessThan(TOTAL);
+
+    const rerun = await runCli(['readings', 'backfill-srv-modified', '--json'], env);
+    expect(rerun).toMatchObject({ code: 0 });
+    const report = JSON.parse(rerun.stdout) as { read: number; written: number; skipped: unknown[] };
+    expect(report.skipped).toEqual([]);
+    expect(report.written).toBe(report.read);
+    expect(report.read).toBeLessThanOrEqual(TOTAL - partial);
+    expect(await indexed()).toBe(TOTAL);
+
+    const stamped = await db.items.scan({ tableName: table, projectionExpression: 'updated_at, srv_modified' });
+    expect(stamped).toHaveLength(TOTAL);
+    expect(stamped.filter((item) => item['srv_modified'] !== Date.parse(String(item['updated_at'])))).toEqual([]);
+
+    const third = JSON.parse((await runCli(['readings', 'backfill-srv-modified', '--json'], env)).stdout) as { read: number; written: number };
+    expect(third).toMatchObject({ read: 0, written: 0 });
+  }, 1_200_000);
+
+  it('--help says what it does and that a re-run finishes a killed one', async () => {
+    const help = await runCli(['readings', 'backfill-srv-modified', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('(from updated_at)');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('a killed run is finished by running it again');
+    expect(help.stdout).toContain('--dry-run');
+  });
+});
