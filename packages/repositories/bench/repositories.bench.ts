@@ -1,7 +1,10 @@
 /*
  * `npm run bench` — a validated repository page of 1,000 glucose readings
  * (schema parsing, signed cursor) against the raw DynamoDBDocumentClient query
- * of the same items, side by side in one run on a fresh DynamoDB Local.
+ * of the same items, and a page of 1,000 changes of the change feed (both
+ * indexes merged, ~1% deletions checked against the readings) against the raw
+ * query of the readings' srv_modified index, side by side in one run on a
+ * fresh DynamoDB Local.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +19,7 @@ import { EntityStores } from '../src/store/entity-stores.ts';
 import { createMissingTables } from '../src/tables/create-tables.ts';
 
 const ROUNDS = Number(process.env['BENCH_PAGE_ROUNDS'] ?? 200);
+const FEED_USER = 'bench-follower';
 const RESULTS = resolve(import.meta.dirname, '../../../bench-results/repositories.json');
 const USER = 'bench-user';
 
@@ -27,7 +31,7 @@ const db = new DynamoDBService(logger, {
   aws_access_key_id: 'local',
   aws_secret_access_key: 'local',
 });
-const settings = { table_prefix: 'bench-', strict: false, cursor_secret: 'bench-cursor-secret-0123456789' };
+const settings = { table_prefix: 'bench-', strict: false, cursor_secret: 'bench-cursor-secret-0123456789', reading_changes_settle_ms: 0 };
 await createMissingTables(db.tables, { prefix: settings.table_prefix });
 const repository = new GlucoseReadingRepository(new EntityStores(db.items, logger, settings), settings, { now: () => new Date() });
 
@@ -41,6 +45,25 @@ await repository.saveMany(
     device_info: { device_id: 'g7-123', serial_number: 'SN-42', transmitter_id: 'T-9' },
   })),
 );
+
+// The feed's user: 10 rounds of 101 readings stored, one of them deleted a millisecond later → 1,010 changes, 10 of them deletions.
+let setupNow = Date.now() - 60_000;
+const writer = new GlucoseReadingRepository(new EntityStores(db.items, logger, settings), settings, { now: () => new Date(setupNow) });
+for (let round = 0; round < 10; round++) {
+  const base = round * 101;
+  await writer.saveMany(
+    FEED_USER,
+    Array.from({ length: 101 }, (_, i) => ({
+      timestamp: new Date(start + (base + i) * 300_000).toISOString(),
+      glucose_value: 70 + ((base + i) % 150),
+      trend_direction: 'steady',
+      device_info: { device_id: 'g7-123', serial_number: 'SN-42', transmitter_id: 'T-9' },
+    })),
+  );
+  setupNow += 1;
+  await writer.delete(FEED_USER, new Date(start + (base + 50) * 300_000).toISOString());
+  setupNow += 1;
+}
 
 const rawClient = new DynamoDBClient({
   region: 'us-east-1',
@@ -69,12 +92,42 @@ const contenders = {
     rawCount = output.Items?.length ?? 0;
   },
 };
+let feedCount = 0;
+let feedDeletions = 0;
+let rawIndexCount = 0;
+const feedContenders = {
+  feed: async () => {
+    const { changes } = await repository.listChanges(FEED_USER, { limit: 1_000 });
+    feedCount = changes.length;
+    feedDeletions = changes.filter((change) => change.kind === 'delete').length;
+  },
+  raw_index: async () => {
+    const output = await raw.send(
+      new QueryCommand({
+        TableName: rawTable,
+        IndexName: 'user_id-srv_modified-index',
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'user_id' },
+        ExpressionAttributeValues: { ':pk': FEED_USER },
+        Limit: 1_000,
+      }),
+    );
+    rawIndexCount = output.Items?.length ?? 0;
+  },
+};
 await interleaved(30, contenders);
 const latencies = await interleaved(ROUNDS, contenders);
 if (rawCount !== 1_000 || pageCount !== 1_000) throw new Error(`expected 1,000 items, got raw ${rawCount} / page ${pageCount}`);
+await interleaved(30, feedContenders);
+const feedLatencies = await interleaved(ROUNDS, feedContenders);
+if (feedCount !== 1_000 || rawIndexCount !== 1_000 || feedDeletions < 9) {
+  throw new Error(`expected 1,000 changes (≥ 9 deletions) and 1,000 index items, got ${feedCount} (${feedDeletions}) / ${rawIndexCount}`);
+}
 
 const wrapper = figures(latencies['wrapper']);
 const baseline = figures(latencies['raw']);
+const feed = figures(feedLatencies['feed']);
+const feedBaseline = figures(feedLatencies['raw_index']);
 const results = {
   package: '@vitals/repositories',
   when: new Date().toISOString(),
@@ -83,6 +136,13 @@ const results = {
     raw: baseline,
     p50_ratio: round(wrapper.p50_ms / baseline.p50_ms),
     p99_ratio: round(wrapper.p99_ms / baseline.p99_ms),
+  },
+  changes_page_1000: {
+    feed,
+    raw_index: feedBaseline,
+    deletions: feedDeletions,
+    p50_ratio: round(feed.p50_ms / feedBaseline.p50_ms),
+    p99_ratio: round(feed.p99_ms / feedBaseline.p99_ms),
   },
 };
 
@@ -95,5 +155,10 @@ console.log('\n@vitals/repositories — validated page of 1,000 readings / raw q
 console.log(
   `page 1000    p50 ${wrapper.p50_ms.toFixed(2)} / ${baseline.p50_ms.toFixed(2)} ms = ${results.page_1000_readings.p50_ratio.toFixed(3)}×   ` +
     `p99 ${wrapper.p99_ms.toFixed(2)} / ${baseline.p99_ms.toFixed(2)} ms = ${results.page_1000_readings.p99_ratio.toFixed(3)}×`,
+);
+console.log('@vitals/repositories — a page of 1,000 changes (both indexes merged) / raw query of the srv_modified index, same run');
+console.log(
+  `changes 1000 p50 ${feed.p50_ms.toFixed(2)} / ${feedBaseline.p50_ms.toFixed(2)} ms = ${results.changes_page_1000.p50_ratio.toFixed(3)}×   ` +
+    `p99 ${feed.p99_ms.toFixed(2)} / ${feedBaseline.p99_ms.toFixed(2)} ms = ${results.changes_page_1000.p99_ratio.toFixed(3)}×`,
 );
 console.log(`results written to ${RESULTS}`);

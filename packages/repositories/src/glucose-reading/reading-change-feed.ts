@@ -71,9 +71,12 @@ export class ReadingChangeFeed {
     const now = this.parts.clock.now().getTime();
     const state = this.startState(userId, request, limit, now);
     const horizon = now - this.parts.settleMs;
-    const [readings, tombstones] = await Promise.all([
+    // The tombstones' query is small: the readings stored again under their keys are looked up while the readings' query runs.
+    const [readings, [tombstones, restored]] = await Promise.all([
       this.read(this.parts.readings, userId, state.since, state.readings, horizon, limit),
-      this.read(this.parts.tombstones, userId, state.since, state.tombstones, horizon, limit),
+      this.read(this.parts.tombstones, userId, state.since, state.tombstones, horizon, limit).then(
+        async (found) => [found, await this.storedAgain(found.items)] as const,
+      ),
     ]);
     const served: { raw: Item; tombstone: boolean }[] = [];
     let r = 0;
@@ -97,7 +100,7 @@ export class ReadingChangeFeed {
       readings: r > 0 ? positionOf(readings.items[r - 1] as Item) : state.readings,
       tombstones: t > 0 ? positionOf(tombstones.items[t - 1] as Item) : state.tombstones,
     };
-    return { changes: await this.changesOf(served), next_cursor: this.cursors(userId).encode(next as unknown as Key), has_more: hasMore };
+    return { changes: this.changesOf(served, restored), next_cursor: this.cursors(userId).encode(next as unknown as Key), has_more: hasMore };
   }
 
   private startState(userId: string, request: ChangeFeedRequest, limit: number, now: number): CursorState {
@@ -140,30 +143,33 @@ export class ReadingChangeFeed {
     );
   }
 
+  /** The timestamps of `tombstones` under which a reading is stored again (strongly consistent). */
+  private async storedAgain(tombstones: readonly Item[]): Promise<Set<string>> {
+    const keys = tombstones.map((raw) => ({ user_id: String(raw['user_id']), timestamp: String(raw['timestamp']) }));
+    const stored = await this.parts.readings.getManyRaw(keys, { consistentRead: true });
+    return new Set(stored.map((item) => String(item['timestamp'])));
+  }
+
   /** The changes of the served items; invalid stored items and tombstones of readings stored again are left out. */
-  private async changesOf(served: readonly { raw: Item; tombstone: boolean }[]): Promise<ReadingChange[]> {
-    const tombstoneKeys = served.filter((entry) => entry.tombstone).map(({ raw }) => ({ user_id: String(raw['user_id']), timestamp: String(raw['timestamp']) }));
-    const restored = new Set(
-      (await this.parts.readings.getManyRaw(tombstoneKeys, { consistentRead: true })).map((item) => String(item['timestamp'])),
-    );
+  private changesOf(served: readonly { raw: Item; tombstone: boolean }[], restored: ReadonlySet<string>): ReadingChange[] {
+    const readings = this.parts.readings.parseItems(served.filter((entry) => !entry.tombstone).map((entry) => entry.raw));
+    const tombstones = this.parts.tombstones.parseItems(served.filter((entry) => entry.tombstone).map((entry) => entry.raw));
+    this.parts.readings.reportSkipped(readings.skipped);
+    this.parts.tombstones.reportSkipped(tombstones.skipped);
+    // Parsed in one pass each, then put back in served order by key (valid items keep their key).
+    const upserts = new Map(readings.items.map((reading) => [reading.timestamp, reading]));
+    const deletions = new Map(tombstones.items.map((gone) => [gone.timestamp, gone]));
     const changes: ReadingChange[] = [];
-    const skippedReadings = [];
-    const skippedTombstones = [];
     for (const { raw, tombstone } of served) {
+      const timestamp = String(raw['timestamp']);
       if (tombstone) {
-        const parsed = this.parts.tombstones.parseItems([raw]);
-        skippedTombstones.push(...parsed.skipped);
-        for (const gone of parsed.items) {
-          if (!restored.has(gone.timestamp)) changes.push({ kind: 'delete', srv_modified: gone.srv_modified, user_id: gone.user_id, timestamp: gone.timestamp });
-        }
+        const gone = deletions.get(timestamp);
+        if (gone !== undefined && !restored.has(timestamp)) changes.push({ kind: 'delete', srv_modified: gone.srv_modified, user_id: gone.user_id, timestamp });
       } else {
-        const parsed = this.parts.readings.parseItems([raw]);
-        skippedReadings.push(...parsed.skipped);
-        for (const reading of parsed.items) changes.push({ kind: 'upsert', srv_modified: modifiedAt(raw), reading });
+        const reading = upserts.get(timestamp);
+        if (reading !== undefined) changes.push({ kind: 'upsert', srv_modified: modifiedAt(raw), reading });
       }
     }
-    this.parts.readings.reportSkipped(skippedReadings);
-    this.parts.tombstones.reportSkipped(skippedTombstones);
     return changes;
   }
 
