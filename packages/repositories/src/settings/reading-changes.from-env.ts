@@ -1,3 +1,4 @@
+import { readIntegerVariables } from './integer-env.ts';
 import type { RepositorySettings } from './repository-settings.ts';
 
 /** Each variable, the setting it fills, and its bounds. */
@@ -18,16 +19,6 @@ export function readingChangesFromEnv(env: Readonly<Record<string, string | unde
   issues: { path: string; message: string }[];
 } {
   const settings: ReadingChangeSettings = {};
-  const issues: { path: string; message: string }[] = [];
-  for (const { name, field, min, max } of VARIABLES) {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === '') continue;
-    const parsed = Number(raw);
-    if (!/^\d+$/.test(raw) || parsed < min || parsed > max) {
-      issues.push({ path: name, message: `must be an integer ${min}..${max} (got "${raw}")` });
-    } else {
-      settings[field] = parsed;
-    }
-  }
+  const issues = readIntegerVariables(env, VARIABLES, settings);
   return { settings, issues };
 }

@@ -1,3 +1,4 @@
+import { readIntegerVariables } from './integer-env.ts';
 import { DEFAULT_SYNC_SCHEDULE, type SyncSchedule } from './repository-settings.ts';
 
 const DAY_MS = 86_400_000;
@@ -23,16 +24,6 @@ export function syncScheduleFromEnv(env: Readonly<Record<string, string | undefi
   issues: { path: string; message: string }[];
 } {
   const schedule: SyncSchedule = { ...DEFAULT_SYNC_SCHEDULE };
-  const issues: { path: string; message: string }[] = [];
-  for (const { name, field, min, max } of VARIABLES) {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === '') continue;
-    const parsed = Number(raw);
-    if (!/^\d+$/.test(raw) || parsed < min || parsed > max) {
-      issues.push({ path: name, message: `must be an integer ${min}..${max} (got "${raw}")` });
-    } else {
-      schedule[field] = parsed;
-    }
-  }
+  const issues = readIntegerVariables(env, VARIABLES, schedule);
   return { schedule, issues };
 }
