@@ -59,6 +59,7 @@ describe('readings routes', () => {
         source: 'dexcom',
         created_at: '2026-03-10T12:00:00.000Z',
         updated_at: '2026-03-10T12:00:00.000Z',
+        srv_modified: Date.parse('2026-03-10T12:00:00.000Z'),
       });
       expect((await list('?from=2026-03-01T08:00:00.000Z&to=2026-03-01T08:00:00.000Z')).items).toEqual([response.body]);
     });
