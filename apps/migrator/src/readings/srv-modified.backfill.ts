@@ -4,7 +4,7 @@ import type { MigratorContext } from '../runtime/context.ts';
 import { InFlight } from '../runtime/in-flight.ts';
 
 /** Conditional updates in flight at once. */
-const UPDATES_IN_FLIGHT = 32;
+const UPDATES_IN_FLIGHT = 16;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export interface BackfillOptions {

@@ -29,15 +29,15 @@ function withoutForcedColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return plain;
 }
 
-/** Runs `vitals-migrate` as a child process against the test run's DynamoDB Local. */
-export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs `vitals-migrate` as a child process against the test run's DynamoDB Local; killed after `timeoutMs`. */
+export function runCli(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
   return new Promise((done) => {
     execFile(
       resolve(root, 'node_modules/.bin/tsx'),
       ['--tsconfig', resolve(root, 'tsconfig.base.json'), '--conditions=@vitals/source', resolve(__dirname, '../main.ts'), ...args],
       {
         cwd: root,
-        timeout: 120_000,
+        timeout: timeoutMs,
         maxBuffer: 64 * 1024 * 1024,
         env: withoutForcedColor({
           ...process.env,
@@ -71,7 +71,7 @@ export async function killCliWhen(
 ): Promise<{ signal: NodeJS.Signals | null; ready: boolean }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', resolve(__dirname, '../main.ts'), ...args], {
     cwd: root,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
       TSX_TSCONFIG_PATH: resolve(root, 'tsconfig.base.json'),
@@ -81,6 +81,11 @@ export async function killCliWhen(
       ...env,
     },
   });
+  // The end of its stderr, told when the process ends before `ready` held: why it did is then the question.
+  let stderrTail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4_000);
+  });
   const exited = once(child, 'exit');
   const deadline = Date.now() + timeoutMs;
   let seen = false;
@@ -89,7 +94,8 @@ export async function killCliWhen(
     if (!seen) await new Promise((done) => setTimeout(done, 50));
   }
   child.kill('SIGKILL');
-  const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  if (!seen) console.warn(`vitals-migrate ${args.join(' ')} ended (code ${code}, signal ${signal}) before it was ready to kill:\n${stderrTail}`);
   return { signal, ready: seen };
 }
 
