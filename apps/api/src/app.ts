@@ -2,6 +2,7 @@ import { DYNAMODB_CORE_TOKENS } from '@vitals/dynamodb-core';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Container } from 'inversify';
+import { appPageRoutes } from './app-page/app-page.routes.ts';
 import { BearerTokens } from './auth/bearer-tokens.ts';
 import { API_TOKENS } from './container/tokens.ts';
 import { ApiProblem, problemHandler } from './middleware/problem-details.ts';
@@ -17,7 +18,8 @@ export const API_VERSION = '1.0.0';
 
 /**
  * Builds the Express app from a container made by `createApiContainer`:
- * request ids and logs, security headers, the service routes, then rate
+ * request ids and logs, security headers, the service routes and the
+ * dashboard's static files (`/app/`), then rate
  * limiting, the JSON body limit and every authenticated route; anything
  * else is a 404, and every failure is problem+json.
  */
@@ -34,6 +36,7 @@ export function createApp(container: Container): Express {
   // Plain-HTTP development must not have its docs' assets upgraded to an https that is not there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.production ? [] : null } } }));
   app.use(serviceRoutes(container, openApiDocument(routes, API_VERSION)));
+  app.use(appPageRoutes());
   app.use(rateLimiter(config.rate_limit_per_minute, container.get(BearerTokens), logger));
   app.use(express.json({ limit: config.body_limit_bytes }));
   app.use(mountRoutes(routes, container.get(BearerTokens), logger, { healthLogOwner: config.health_log_owner }));

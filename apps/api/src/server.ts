@@ -81,6 +81,7 @@ export async function startServer(env: EnvLike, options: StartOptions): Promise<
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 
     options.announce(`Vitals API listening at ${url}`);
+    options.announce(`  dashboard: ${url}/app/`);
     options.announce(`  docs:    ${url}/docs/`);
     options.announce(`  OpenAPI: ${url}/openapi.json`);
     options.announce(`  DynamoDB: ${local?.endpoint ?? config.dynamodb.config.endpoint_url ?? `AWS ${config.dynamodb.config.region_name}`}`);
@@ -89,6 +90,7 @@ export async function startServer(env: EnvLike, options: StartOptions): Promise<
       options.announce(`Development token for user "${DEMO_USER}" (every scope, valid 7 days):`);
       options.announce(`  DEV_TOKEN=${token}`);
       options.announce(`  curl -H "Authorization: Bearer $DEV_TOKEN" ${url}/v1/users/${DEMO_USER}/readings`);
+      options.announce(`  or open ${url}/app/ and paste the token`);
     }
     const running = container;
     const embedded = local;

@@ -1,0 +1,129 @@
+// The dashboard's entry: sign in with a pasted token, then load the chosen window and draw every panel.
+import { renderAgp } from './agp-chart.js';
+import { ApiError, apiClient } from './api-client.js';
+import { destroyCharts } from './chart-frame.js';
+import { renderDailyTraces } from './daily-traces.js';
+import { localDate } from './format.js';
+import { renderHealthTimeline } from './health-timeline.js';
+import { renderKeyMetrics } from './key-metrics.js';
+import { clearSession, jwtSubject, loadSession, saveSession } from './session.js';
+import { renderTimeInRanges } from './time-in-ranges.js';
+
+const DAY_MS = 86_400_000;
+const $ = (id) => document.getElementById(id);
+
+function setState(state) {
+  document.body.dataset.state = state;
+}
+
+function showSignIn(problem = '') {
+  destroyCharts();
+  $('dashboard').hidden = true;
+  $('sign-in').hidden = false;
+  $('sign-in-problem').textContent = problem;
+  setState('signed-out');
+}
+
+/** What to tell the person when the API refuses the token. */
+function refusal(error, userId) {
+  if (error.status === 401) return `The token was not accepted (${error.message}). It is wrong, expired or revoked: paste a current one.`;
+  if (error.status === 403) return `The token may not read the readings of user "${userId}" (${error.message}).`;
+  return undefined;
+}
+
+async function loadHealth(api, window) {
+  const note = $('health-note');
+  const chart = $('health-chart');
+  try {
+    const summaries = await api.all('/v1/health/summaries', { from: localDate(window.fromMs), to: localDate(window.toMs - 1) });
+    note.textContent = summaries.length === 0 ? 'No recovery log entries in this window.' : '';
+    renderHealthTimeline({ chart, table: $('health-table') }, summaries, window);
+    $('health').dataset.available = 'true';
+  } catch (error) {
+    if (!(error instanceof ApiError) || ![403, 404].includes(error.status)) throw error;
+    chart.replaceChildren();
+    $('health-table').replaceChildren();
+    $('health').dataset.available = 'false';
+    note.textContent =
+      error.status === 404
+        ? 'The recovery log is not shown: it belongs to one person, and this token is not theirs.'
+        : 'The recovery log is not shown: this token lacks the health:read scope.';
+  }
+}
+
+async function loadWindow(session) {
+  const days = Number($('window-days').value);
+  const toMs = Date.now();
+  const window = { fromMs: toMs - days * DAY_MS, toMs };
+  const api = apiClient(session.token);
+  const readingsPath = `/v1/users/${encodeURIComponent(session.userId)}/readings`;
+  const query = { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString() };
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  setState('loading');
+  $('load-problem').textContent = '';
+  $('status').textContent = `Loading ${days} days…`;
+  $('report-window').textContent = `${localDate(window.fromMs)} – ${localDate(toMs)} (${days} days, user ${session.userId})`;
+  try {
+    const [stats, readings] = await Promise.all([
+      api.get(`${readingsPath}/stats`, { ...query, time_zone: timeZone }),
+      api.all(readingsPath, query),
+    ]);
+    destroyCharts();
+    renderKeyMetrics($('metrics-list'), $('sufficiency-note'), stats);
+    renderTimeInRanges({ bar: $('tir-bar'), targets: $('tir-targets'), table: $('tir-table') }, stats);
+    renderAgp({ chart: $('agp-chart'), table: $('agp-table') }, stats);
+    renderDailyTraces({ charts: $('daily-charts'), table: $('daily-table') }, readings.filter((r) => Date.parse(r.timestamp) < toMs), window);
+    await loadHealth(api, window);
+    $('status').textContent = `${stats.count} readings over ${days} days.`;
+    // uPlot draws in a microtask: wait a frame so every chart has drawn before saying so.
+    requestAnimationFrame(() => {
+      document.body.dataset.drawnMs = String(Math.round(performance.now()));
+      setState('ready');
+    });
+  } catch (error) {
+    const refused = error instanceof ApiError ? refusal(error, session.userId) : undefined;
+    if (refused !== undefined) {
+      clearSession();
+      showSignIn(refused);
+      return;
+    }
+    $('status').textContent = '';
+    $('load-problem').textContent = `Could not load the data: ${error instanceof Error ? error.message : String(error)}`;
+    setState('failed');
+  }
+}
+
+function showDashboard(session) {
+  $('sign-in').hidden = true;
+  $('dashboard').hidden = false;
+  return loadWindow(session);
+}
+
+$('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = $('token').value.trim();
+  const userId = $('user-id').value.trim() || jwtSubject(token);
+  if (userId === undefined) {
+    $('sign-in-problem').textContent = 'Enter your user id too: this token does not carry it.';
+    return;
+  }
+  $('token').value = '';
+  const session = { token, userId };
+  saveSession(session);
+  void showDashboard(session);
+});
+
+$('window-days').addEventListener('change', () => {
+  const session = loadSession();
+  if (session === undefined) showSignIn();
+  else void loadWindow(session);
+});
+$('print-report').addEventListener('click', () => print());
+$('sign-out').addEventListener('click', () => {
+  clearSession();
+  showSignIn();
+});
+
+const session = loadSession();
+if (session === undefined) showSignIn();
+else void showDashboard(session);

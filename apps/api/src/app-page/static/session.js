@@ -1,0 +1,36 @@
+// The signed-in token and user, kept in this tab's session storage only (never in a URL).
+const TOKEN_KEY = 'vitals.token';
+const USER_KEY = 'vitals.user_id';
+
+/** @returns {{ token: string, userId: string } | undefined} */
+export function loadSession() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const userId = sessionStorage.getItem(USER_KEY);
+  return token && userId ? { token, userId } : undefined;
+}
+
+export function saveSession({ token, userId }) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.setItem(USER_KEY, userId);
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(USER_KEY);
+}
+
+/**
+ * The `sub` of a JWT, read without verifying it (the API verifies every
+ * call); undefined for anything else, such as a `vat_` access token.
+ */
+export function jwtSubject(token) {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
+    const sub = JSON.parse(json).sub;
+    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
