@@ -159,6 +159,11 @@ describe('the dashboard at /app/', () => {
     expect(await tableRows(page, 'agp')).toEqual(
       stats.hourly.map((row: Json) => [`${String(row.hour).padStart(2, '0')}:00`, ...['p5', 'p25', 'p50', 'p75', 'p95'].map((key) => fixed(row[key]))]),
     );
+    // A reload keeps the tab's token and window.
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
+    expect(await page.inputValue('#window-days')).toBe('30');
+    expect(await page.locator('.day-chart').count()).toBeGreaterThanOrEqual(30);
     expect(dashboard.errors).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { renderDailyTraces } from './daily-traces.js';
 import { localDate } from './format.js';
 import { renderHealthTimeline } from './health-timeline.js';
 import { renderKeyMetrics } from './key-metrics.js';
-import { clearSession, jwtSubject, loadSession, saveSession } from './session.js';
+import { clearSession, jwtSubject, loadSession, saveSession, saveWindowDays, savedWindowDays } from './session.js';
 import { renderTimeInRanges } from './time-in-ranges.js';
 
 const DAY_MS = 86_400_000;
@@ -114,6 +114,7 @@ $('sign-in-form').addEventListener('submit', (event) => {
 });
 
 $('window-days').addEventListener('change', () => {
+  saveWindowDays($('window-days').value);
   const session = loadSession();
   if (session === undefined) showSignIn();
   else void loadWindow(session);
@@ -124,6 +125,8 @@ $('sign-out').addEventListener('click', () => {
   showSignIn();
 });
 
+const days = savedWindowDays();
+if (days !== undefined && [...$('window-days').options].some((option) => option.value === days)) $('window-days').value = days;
 const session = loadSession();
 if (session === undefined) showSignIn();
 else void showDashboard(session);

@@ -1,6 +1,7 @@
 // The signed-in token and user, kept in this tab's session storage only (never in a URL).
 const TOKEN_KEY = 'vitals.token';
 const USER_KEY = 'vitals.user_id';
+const WINDOW_KEY = 'vitals.window_days';
 
 /** @returns {{ token: string, userId: string } | undefined} */
 export function loadSession() {
@@ -17,6 +18,7 @@ export function saveSession({ token, userId }) {
 export function clearSession() {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(USER_KEY);
+  sessionStorage.removeItem(WINDOW_KEY);
 }
 
 /**
@@ -33,4 +35,13 @@ export function jwtSubject(token) {
   } catch {
     return undefined;
   }
+}
+
+/** The window last chosen in this tab (days), so a reload shows the same one. */
+export function savedWindowDays() {
+  return sessionStorage.getItem(WINDOW_KEY) ?? undefined;
+}
+
+export function saveWindowDays(days) {
+  sessionStorage.setItem(WINDOW_KEY, days);
 }
