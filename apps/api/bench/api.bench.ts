@@ -368,11 +368,4 @@ async function main(): Promise<void> {
   console.log(`results written to ${RESULTS} (${results.elapsed_s} s)`);
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanups.cleanUp();
-}
+await cleanups.run(main);

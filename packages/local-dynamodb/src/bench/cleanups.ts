@@ -8,6 +8,8 @@ export interface BenchCleanups {
   push(cleanup: () => Promise<unknown> | void): void;
   /** Runs every registered stop once. */
   cleanUp(): Promise<void>;
+  /** Runs a benchmark's `main`: a failure is printed and sets exit code 1; every stop runs after it either way. */
+  run(main: () => Promise<void>): Promise<void>;
 }
 
 export function benchCleanups(): BenchCleanups {
@@ -26,5 +28,15 @@ export function benchCleanups(): BenchCleanups {
       void cleanUp().finally(() => process.exit(130));
     });
   }
-  return { push: (cleanup) => void cleanups.push(cleanup), cleanUp };
+  const run = async (main: () => Promise<void>): Promise<void> => {
+    try {
+      await main();
+    } catch (error) {
+      console.error(error);
+      process.exitCode = 1;
+    } finally {
+      await cleanUp();
+    }
+  };
+  return { push: (cleanup) => void cleanups.push(cleanup), cleanUp, run };
 }
