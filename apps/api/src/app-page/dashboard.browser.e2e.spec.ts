@@ -167,6 +167,26 @@ describe('the dashboard at /app/', () => {
     expect(dashboard.errors).toEqual([]);
   });
 
+  it('when signed in with a personal access token and its user id, draws the page', async () => {
+    const created = await api.call('POST', `/v1/users/${OWNER}/access-tokens`, {
+      token: await api.token(OWNER),
+      body: { name: 'dashboard', scopes: ['readings:read', 'health:read'] },
+    });
+    expect(created.status).toBe(201);
+    const dashboard = await open();
+    expect(await signIn(dashboard, created.body.token, OWNER)).toBe('ready');
+    const stats: Json = dashboard.responses.get(`/v1/users/${OWNER}/readings/stats`);
+    expect(await dashboard.page.textContent('[data-metric=count] dd')).toBe(String(stats.count));
+    expect(await dashboard.page.getAttribute('#health', 'data-available')).toBe('true');
+    expect(dashboard.errors).toEqual([]);
+  });
+
+  it('when a personal access token is pasted without a user id, asks for it', async () => {
+    const dashboard = await open();
+    expect(await signIn(dashboard, `vat_${'A'.repeat(43)}`)).toBe('signed-out');
+    expect(await dashboard.page.textContent('#sign-in-problem')).toBe('Enter your user id too: this token does not carry it.');
+  });
+
   it.each([
     ['a wrong token', async () => 'not-a-token'],
     ['an expired token', async () => api.token(OWNER, undefined, -60)],
