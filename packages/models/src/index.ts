@@ -120,6 +120,8 @@ export {
   readingToNightscoutEntry,
 } from './glucose-reading/nightscout-entry.ts';
 export type { NightscoutEntry, NightscoutUpload } from './glucose-reading/nightscout-entry.ts';
+export { NightscoutHistoryDocumentSchema, readingChangeToNightscoutDocument } from './glucose-reading/nightscout-history.ts';
+export type { NightscoutHistoryDocument } from './glucose-reading/nightscout-history.ts';
 export {
   AGP_PERCENTILES,
   SUFFICIENT_ACTIVE_PERCENT,

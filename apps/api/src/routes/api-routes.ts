@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { accessTokensRoutes } from './access-tokens.routes.ts';
 import { dexcomConnectionRoutes } from './dexcom-connection.routes.ts';
 import { healthLogRoutes } from './health-log.routes.ts';
+import { nightscoutHistoryRoutes } from './nightscout-history.routes.ts';
 import { nightscoutRoutes } from './nightscout.routes.ts';
 import { readingChangesRoutes } from './reading-changes.routes.ts';
 import { readingsRoutes } from './readings.routes.ts';
@@ -20,5 +21,6 @@ export function apiRoutes(container: Container): Route[] {
     ...dexcomConnectionRoutes(container),
     ...healthLogRoutes(container),
     ...nightscoutRoutes(container),
+    ...nightscoutHistoryRoutes(container),
   ];
 }

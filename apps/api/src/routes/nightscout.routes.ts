@@ -24,7 +24,7 @@ export const MAX_ENTRIES_COUNT = 10_000;
 export const NIGHTSCOUT_API_LEVEL = '15.0.0';
 
 const TAG = 'nightscout';
-const AUTH_NOTE =
+export const NIGHTSCOUT_AUTH_NOTE =
   'The user is the one the credentials belong to: a personal access token as `api-secret` (its SHA-1, as clients send it), ' +
   '`?token=`, or `Authorization: Bearer`. Query parameters other than those listed are ignored, as Nightscout does.';
 
@@ -114,7 +114,7 @@ export function nightscoutRoutes(container: Container): Route[] {
       path,
       tag: TAG,
       summary,
-      description: `Nightscout's \`sgv\` entries, newest first. ${AUTH_NOTE}`,
+      description: `Nightscout's \`sgv\` entries, newest first. ${NIGHTSCOUT_AUTH_NOTE}`,
       scope: 'readings:read',
       subject: 'credentials-user',
       credentials: 'nightscout',
@@ -137,7 +137,7 @@ export function nightscoutRoutes(container: Container): Route[] {
         'Answers 200 with an array as long as the upload, each stored entry with its `_id` (Loop requires both). ' +
         'Idempotent: an entry with the `date` of a stored one replaces it, so a re-sent upload never duplicates. ' +
         '`sgv` entries are stored; entries of other types (`mbg`, `cal`, …) are not, and are echoed back without `_id`. ' +
-        `The upload is validated as a whole before anything is stored. ${AUTH_NOTE}`,
+        `The upload is validated as a whole before anything is stored. ${NIGHTSCOUT_AUTH_NOTE}`,
       scope: 'readings:write',
       subject: 'credentials-user',
       credentials: 'nightscout',
@@ -258,7 +258,7 @@ export function nightscoutRoutes(container: Container): Route[] {
       path: '/api/v1/experiments/test',
       tag: TAG,
       summary: 'Credential check clients run before uploading',
-      description: `200 \`{ "status": "ok" }\` when the credentials are valid. ${AUTH_NOTE}`,
+      description: `200 \`{ "status": "ok" }\` when the credentials are valid. ${NIGHTSCOUT_AUTH_NOTE}`,
       scope: 'readings:read',
       subject: 'credentials-user',
       credentials: 'nightscout',

@@ -23,6 +23,7 @@ export const VALID_PATH_VALUES: Readonly<Record<string, string>> = {
   token_id: '00000000-0000-7000-8000-000000000000',
   date: '2026-01-05',
   time: '0800',
+  last_modified: '0',
 };
 
 /**
