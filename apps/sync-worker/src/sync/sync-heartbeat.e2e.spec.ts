@@ -13,7 +13,7 @@ describe('a long job', () => {
   let stage: SyncStage;
   let ticker: NodeJS.Timeout | undefined;
   beforeEach(async () => {
-    stage = await startSyncStage({ env: { SYNC_BACKFILL_DAYS: '120', WORKER_JOB_LEASE_MS: '8000', SYNC_INTERVAL_MS: '3600000' } });
+    stage = await startSyncStage({ env: { SYNC_BACKFILL_DAYS: '120', WORKER_JOB_LEASE_MS: '8000', DEXCOM_TIMEOUT_MS: '4000', SYNC_INTERVAL_MS: '3600000' } });
   });
   afterEach(async () => {
     clearInterval(ticker);

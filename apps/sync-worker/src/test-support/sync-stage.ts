@@ -104,8 +104,15 @@ export async function startSyncStage(options: StageOptions = {}): Promise<SyncSt
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const container = await createWorkerContainer(workerConfigFromEnv(env), createLogger({ level: 'silent' }), clock);
-  await ensureTables(container.get(DynamoDBTables), { prefix: env['TABLE_PREFIX'] as string });
+  let container: Awaited<ReturnType<typeof createWorkerContainer>>;
+  try {
+    container = await createWorkerContainer(workerConfigFromEnv(env), createLogger({ level: 'silent' }), clock);
+    await ensureTables(container.get(DynamoDBTables), { prefix: env['TABLE_PREFIX'] as string });
+  } catch (error) {
+    // A stage that cannot start (a spec's env the config refuses) must not leave its simulator listening: Jest would never exit.
+    await sim.stop();
+    throw error;
+  }
 
   const tap = new TokenTap();
   const client = new DexcomClient(

@@ -19,7 +19,15 @@ describe(`${WORKERS} worker processes × ${USERS} users`, () => {
   beforeAll(async () => {
     // A lease far longer than a run takes, even on a loaded machine: a lapsed lease is the SIGKILL test's subject, not this one's.
     stage = await startSyncStage({
-      env: { SYNC_INTERVAL_MS: '10000', WORKER_CONCURRENCY: '4', REPAIR_EVERY_MS: '1000', WORKER_JOB_LEASE_MS: '60000' },
+      // DynamoDB gets as long as it takes too: a timed-out write is a retried attempt, which this spec rightly refuses.
+      env: {
+        SYNC_INTERVAL_MS: '10000',
+        WORKER_CONCURRENCY: '4',
+        REPAIR_EVERY_MS: '1000',
+        WORKER_JOB_LEASE_MS: '60000',
+        DYNAMODB_REQUEST_TIMEOUT_MS: '20000',
+        DYNAMODB_OPERATION_TIMEOUT_MS: '30000',
+      },
     });
   });
   afterAll(async () => {
