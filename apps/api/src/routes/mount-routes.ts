@@ -36,12 +36,6 @@ function authorize(route: BearerRoute, principal: Principal, req: Request, polic
 }
 
 /**
- * Authenticates, authorises, validates and handles one request. A public
- * route (`public: true`) reads no bearer token at all — one sent is
- * ignored — and its handler gets no principal; every other route refuses a
- * request without a valid token before anything else happens.
- */
-/**
  * The principal of the request's credentials, in the forms the route
  * accepts: a Nightscout route also takes the forms its clients send
  * (`api-secret`, `?token=`), resolved to personal access tokens.
@@ -50,7 +44,19 @@ function authenticate(route: Route, req: Request, tokens: BearerTokens): Promise
   return route.credentials === 'nightscout' ? nightscoutPrincipalOf(req, { tokens }) : principalOf(req, tokens);
 }
 
-async function handled(route: Route, req: Request, tokens: BearerTokens, policy: AccessPolicy, who: { actor?: string; token_id?: string; subject?: string }): Promise<Reply> {
+/**
+ * Authenticates, authorises, validates and handles one request. A public
+ * route (`public: true`) needs no credentials — its handler gets no
+ * principal, only `identify()` to ask for one; every other route refuses a
+ * request without a valid token before anything else happens.
+ */
+async function handled(
+  route: Route,
+  req: Request,
+  tokens: BearerTokens,
+  policy: AccessPolicy,
+  who: { actor?: string; token_id?: string; subject?: string },
+): Promise<Reply> {
   const request = () =>
     validateRequest(route, {
       params: req.params,
