@@ -1,5 +1,5 @@
 import { DynamoDBService, createLogger } from '@vitals/dynamodb-core';
-import { testDynamoDBEndpoint } from '@vitals/local-dynamodb';
+import { startLocalDynamoDB, testDynamoDBEndpoint, type LocalDynamoDB } from '@vitals/local-dynamodb';
 import { allEntities, glucoseReadingEntity, syncJobEntity, userTokenEntity } from '@vitals/models';
 import { randomUUID } from 'node:crypto';
 import { createMissingTables } from './create-tables.ts';
@@ -13,7 +13,6 @@ describe('table plan', () => {
     aws_secret_access_key: 'local',
   });
   const db = service.tables;
-  const items = service.items;
   const prefix = () => `plan-${randomUUID().slice(0, 8)}-`;
 
   describe('.ensureTables', () => {
@@ -32,7 +31,27 @@ describe('table plan', () => {
   });
 
   describe('a table of an earlier definition', () => {
+    // Its own DynamoDB Local: on the suite's shared one, after the other specs, UpdateTable's index build did not
+    // finish within two minutes in CI (alone it takes seconds). The migrator's e2e adds the index on the shared one, with 100k items.
+    let own: LocalDynamoDB;
+    let ownService: DynamoDBService;
+    beforeAll(async () => {
+      own = await startLocalDynamoDB();
+      ownService = new DynamoDBService(createLogger({ level: 'silent' }), {
+        region_name: 'us-east-1',
+        endpoint_url: own.endpoint,
+        aws_access_key_id: 'local',
+        aws_secret_access_key: 'local',
+      });
+    }, 120_000);
+    afterAll(async () => {
+      ownService.close();
+      await own.stop();
+    });
+
     it('when the definition gained an index, plans createIndex for it alone, and applying adds it ACTIVE with the items already stored', async () => {
+      const db = ownService.tables;
+      const items = ownService.items;
       const options = { prefix: prefix(), tables: [glucoseReadingEntity.table] };
       const feedIndex = 'user_id-srv_modified-index';
       const earlier = { ...glucoseReadingEntity.table, globalSecondaryIndexes: glucoseReadingEntity.table.globalSecondaryIndexes.filter((index) => index.name !== feedIndex) };
