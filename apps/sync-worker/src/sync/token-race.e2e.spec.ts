@@ -44,6 +44,8 @@ describe('two workers on one expiring token', () => {
       claimed: await metricValue(worker, 'vitals_sync_jobs_claimed_total'),
       completed: await metricValue(worker, 'vitals_sync_jobs_finished_total', { outcome: 'completed' }),
     });
+    // A worker counts a run once its ending's write has answered, which can be just after the table shows the job completed.
+    await until('both workers counted their run', async () => (await runs(a)).completed + (await runs(b)).completed === 2);
     expect({ a: await runs(a), b: await runs(b) }).toEqual({ a: { claimed: 1, completed: 1 }, b: { claimed: 1, completed: 1 } });
     const refreshed = (await metricValue(a, 'vitals_sync_token_refreshes_total', { result: 'refreshed' })) + (await metricValue(b, 'vitals_sync_token_refreshes_total', { result: 'refreshed' }));
     const awaited = (await metricValue(a, 'vitals_sync_token_refreshes_total', { result: 'awaited' })) + (await metricValue(b, 'vitals_sync_token_refreshes_total', { result: 'awaited' }));
