@@ -122,8 +122,8 @@ describe(ConnectionService.name, () => {
     it('when the chained job completes, schedules the next run an interval later with an overlapping window, in the same write', async () => {
       const running = await claimed(await connected());
       clock.advance(2 * MINUTE);
-      const { job, next } = await service.completeRun(running, 'worker-a', { records_synced: 25_000, newest_reading_at: at(-70 * MINUTE) });
-      expect(job).toMatchObject({ status: 'completed', records_synced: 25_000 });
+      const { next } = await service.completeRun(running, 'worker-a', { records_synced: 25_000, newest_reading_at: at(-70 * MINUTE) });
+      expect(await jobs.get(running.job_id)).toMatchObject({ status: 'completed', records_synced: 25_000 });
       expect(next).toMatchObject({ status: 'pending', scheduled_at: at(7 * MINUTE), window_start: at(-3 * HOUR), window_end: at(7 * MINUTE) });
       expect(await jobs.get(next?.job_id as string)).toEqual(next);
       expect(await service.get('alice', 'dexcom')).toMatchObject({
@@ -197,8 +197,9 @@ describe(ConnectionService.name, () => {
   describe('.failRun / .deferRun / .requireReauthorization', () => {
     it('when attempts are left, the job waits out the backoff and the connection shows the error and when it runs next', async () => {
       const running = await claimed(await connected());
-      const { job, next } = await service.failRun(running, 'worker-a', 'Dexcom unavailable (502)');
+      const { next } = await service.failRun(running, 'worker-a', 'Dexcom unavailable (502)');
       expect(next).toBeUndefined();
+      const job = (await jobs.get(running.job_id)) as SyncJob;
       expect(job).toMatchObject({ status: 'pending', attempts: 1, scheduled_at: at(syncJobRetryDelayMs(1)), last_error: 'Dexcom unavailable (502)' });
       expect(await service.get('alice', 'dexcom')).toMatchObject({ last_error: 'Dexcom unavailable (502)', last_error_at: T0, next_run_at: job.scheduled_at });
     });
@@ -206,26 +207,27 @@ describe(ConnectionService.name, () => {
     it('when the last attempt fails, the next regular run takes the failed window over', async () => {
       let job = await connected();
       for (let attempt = 1; attempt < SCHEDULE.max_attempts; attempt++) {
-        job = (await service.failRun(await claimed(job), 'worker-a', `failure ${attempt}`)).job;
+        await service.failRun(await claimed(job), 'worker-a', `failure ${attempt}`);
+        job = (await jobs.get(job.job_id)) as SyncJob;
         clock.set(job.scheduled_at);
       }
-      const { job: failed, next } = await service.failRun(await claimed(job), 'worker-a', 'failure 3');
-      expect(failed).toMatchObject({ status: 'failed', attempts: 3 });
+      const { next } = await service.failRun(await claimed(job), 'worker-a', 'failure 3');
+      expect(await jobs.get(job.job_id)).toMatchObject({ status: 'failed', attempts: 3 });
       expect(next).toMatchObject({ status: 'pending', window_start: at(-90 * DAY), scheduled_at: at(5 * MINUTE, clock.now().toISOString()) });
       expect(await service.get('alice', 'dexcom')).toMatchObject({ next_job_id: next?.job_id, last_error: 'failure 3' });
     });
 
     it('when deferred (429), the job is due at the time given and its attempt is given back', async () => {
       const running = await claimed(await connected());
-      const job = await service.deferRun(running, 'worker-a', new Date(at(50 * MINUTE)), 'Dexcom rate limit (429), retry after 3000 s');
-      expect(job).toMatchObject({ status: 'pending', attempts: 0, scheduled_at: at(50 * MINUTE) });
+      await service.deferRun(running, 'worker-a', new Date(at(50 * MINUTE)), 'Dexcom rate limit (429), retry after 3000 s');
+      expect(await jobs.get(running.job_id)).toMatchObject({ status: 'pending', attempts: 0, scheduled_at: at(50 * MINUTE) });
       expect(await service.get('alice', 'dexcom')).toMatchObject({ next_run_at: at(50 * MINUTE), last_error: 'Dexcom rate limit (429), retry after 3000 s' });
     });
 
     it('when the refresh token is refused, the job fails for good, the connection needs reauthorization and nothing is scheduled', async () => {
       const running = await claimed(await connected());
-      const job = await service.requireReauthorization(running, 'worker-a', 'Dexcom refused the refresh token (invalid_grant)');
-      expect(job).toMatchObject({ status: 'failed', attempts: 1 });
+      await service.requireReauthorization(running, 'worker-a', 'Dexcom refused the refresh token (invalid_grant)');
+      expect(await jobs.get(running.job_id)).toMatchObject({ status: 'failed', attempts: 1 });
       const connection = await service.get('alice', 'dexcom');
       expect(connection).toMatchObject({ status: 'reauthorization_required', last_error: 'Dexcom refused the refresh token (invalid_grant)' });
       expect(connection).not.toHaveProperty('next_run_at');

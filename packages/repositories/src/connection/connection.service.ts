@@ -61,6 +61,11 @@ interface RunPlan {
   change?: ConnectionChange;
 }
 
+/** What recording a run's outcome scheduled: the next job of the connection's chain, if any. */
+export interface RunRecorded {
+  next?: SyncJob;
+}
+
 /**
  * A user's connection to a provider and the chain of sync runs it carries
  * (docs/DEXCOM-SYNC.md): the connect flow of the API (an authorization
@@ -193,9 +198,10 @@ export class ConnectionService {
    * `interval_ms` from now, its window starting `overlap_ms` before the end
    * of this one — and records the sync on the connection, all in one
    * transaction. Rejects like `SyncJobRepository.complete` when the lease
-   * was lost or the job cancelled (nothing is then written).
+   * was lost or the job cancelled (nothing is then written). Resolves with
+   * the next job when one was scheduled.
    */
-  async completeRun(job: SyncJob, owner: string, result: { records_synced: number; newest_reading_at?: string }): Promise<{ job: SyncJob; next?: SyncJob }> {
+  async completeRun(job: SyncJob, owner: string, result: { records_synced: number; newest_reading_at?: string }): Promise<RunRecorded> {
     const valid = validInput(RunResultSchema, result, syncJobEntity.name);
     return this.recordRun(job, (connection, now) => {
       const write = completeWrite(owner, valid.records_synced, now, this.settings.sync_job_retention_days);
@@ -221,7 +227,7 @@ export class ConnectionService {
    * window over, so the failure delays data but drops none. The connection
    * keeps `error` as `last_error`.
    */
-  async failRun(job: SyncJob, owner: string, error: string): Promise<{ job: SyncJob; next?: SyncJob }> {
+  async failRun(job: SyncJob, owner: string, error: string): Promise<RunRecorded> {
     return this.recordRun(job, (connection, now) => {
       const write = failWrite(job, owner, error, now, this.settings.sync_job_retention_days);
       const failed = lastError(error, now);
@@ -233,14 +239,13 @@ export class ConnectionService {
   }
 
   /** The provider asked to be called later (a 429): `job` is due again at `until`, its attempt not counted. */
-  async deferRun(job: SyncJob, owner: string, until: Date, reason: string): Promise<SyncJob> {
-    const outcome = await this.recordRun(job, (connection, now) => {
+  async deferRun(job: SyncJob, owner: string, until: Date, reason: string): Promise<void> {
+    await this.recordRun(job, (connection, now) => {
       const write = deferWrite(job, owner, until, reason, now);
       const deferred = lastError(reason, now);
       if (!isChained(connection, job)) return { write, change: connection === undefined ? undefined : { set: deferred } };
       return { write, change: { set: { ...deferred, next_run_at: until.toISOString() }, chainedTo: job.job_id } };
     });
-    return outcome.job;
   }
 
   /**
@@ -248,8 +253,8 @@ export class ConnectionService {
    * connection becomes `reauthorization_required` and nothing more is
    * scheduled for it until the person connects again.
    */
-  async requireReauthorization(job: SyncJob, owner: string, error: string): Promise<SyncJob> {
-    const outcome = await this.recordRun(job, (connection, now) => {
+  async requireReauthorization(job: SyncJob, owner: string, error: string): Promise<void> {
+    await this.recordRun(job, (connection, now) => {
       const write = failWrite(job, owner, error, now, this.settings.sync_job_retention_days, { final: true });
       if (connection?.status !== 'connected') return { write };
       return {
@@ -258,7 +263,6 @@ export class ConnectionService {
       };
     });
     this.log.warn({ user_id: job.user_id, provider: job.provider, job_id: job.job_id }, 'provider refused the refresh token: reauthorization required');
-    return outcome.job;
   }
 
   /**
@@ -311,9 +315,10 @@ export class ConnectionService {
    * and the connection's change, planned from the connection as read. When
    * the transaction is refused, the job as stored says whether this worker
    * lost the job (that refusal is thrown) or only the connection changed
-   * meanwhile (planned and tried again).
+   * meanwhile (planned and tried again). A transaction returns no item, and
+   * the worker needs none: whoever wants the job as stored reads it.
    */
-  private async recordRun(job: SyncJob, plan: (connection: ProviderConnection | undefined, now: Date) => RunPlan): Promise<{ job: SyncJob; next?: SyncJob }> {
+  private async recordRun(job: SyncJob, plan: (connection: ProviderConnection | undefined, now: Date) => RunPlan): Promise<RunRecorded> {
     const jobKey = this.jobStore.key({ job_id: job.job_id });
     const connectionKey = this.key(job.user_id, job.provider);
     for (let attempt = 1; ; attempt++) {
@@ -335,9 +340,7 @@ export class ConnectionService {
         if (attempt >= CONNECTION_RACE_RETRIES) throw error;
         continue;
       }
-      const stored = await this.jobs.get(job.job_id);
-      if (stored === undefined) throw conflict(syncJobEntity.name, jobKey, { reason: 'vanished right after it was written' });
-      return next === undefined ? { job: stored } : { job: stored, next };
+      return next === undefined ? {} : { next };
     }
   }
 
