@@ -101,7 +101,7 @@ export async function startWorker(env: EnvLike, options: StartWorkerOptions = {}
     };
     const worker = new SyncWorker(
       {
-        claimDue: (owner, leaseMs, limit) => jobs.claimDue(owner, leaseMs, limit),
+        claimDue: (owner, leaseMs, limit, expiredLeases) => jobs.claimDue(owner, leaseMs, limit, { expiredLeases }),
         repairOverdue: (overdueMs) => connections.repairOverdue(overdueMs),
         run: (job, shouldRelease) => runSyncJob(job, parts, shouldRelease),
         metrics,

@@ -54,4 +54,23 @@ describe('SyncWorker', () => {
       values: expect.arrayContaining([expect.objectContaining({ labels: { outcome: 'completed' }, value: 2 })]),
     });
   });
+
+  it.each([
+    ['looks for expired leases on its first claim only, within a quarter lease', 3_600_000, [true, false, false]],
+    ['looks for expired leases on every claim once a quarter lease has passed', 0, [true, true, true]],
+  ])('%s', async (_title, jobLeaseMs, expected) => {
+    const asked: boolean[] = [];
+    const parts = partsWith(
+      async (_owner, _lease, _limit, expiredLeases) => {
+        asked.push(expiredLeases);
+        return asked.length <= 2 ? [job(`job-${asked.length}`)] : [];
+      },
+      async () => 'completed',
+    );
+    const worker = new SyncWorker(parts, { ...settings, jobLeaseMs });
+    worker.start();
+    await later(200, undefined);
+    await worker.stop();
+    expect(asked.slice(0, 3)).toEqual(expected);
+  });
 });

@@ -14,8 +14,8 @@ export interface SyncWorkerSettings {
 }
 
 export interface SyncWorkerParts {
-  /** `SyncJobRepository.claimDue`. */
-  claimDue(owner: string, leaseMs: number, limit: number): Promise<SyncJob[]>;
+  /** `SyncJobRepository.claimDue`; `expiredLeases` says whether to look for jobs whose lease expired too. */
+  claimDue(owner: string, leaseMs: number, limit: number, expiredLeases: boolean): Promise<SyncJob[]>;
   /** `ConnectionService.repairOverdue`. */
   repairOverdue(overdueMs: number): Promise<SyncJob[]>;
   /** One job to its end; `shouldRelease` turns true once the worker has been stopping longer than the grace. */
@@ -38,6 +38,7 @@ export class SyncWorker {
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastRepair = 0;
+  private lastExpiredLeaseScan = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly parts: SyncWorkerParts,
@@ -76,7 +77,7 @@ export class SyncWorker {
       let claimed: SyncJob[] = [];
       if (free > 0) {
         try {
-          claimed = await this.parts.claimDue(this.parts.context.owner, this.settings.jobLeaseMs, free);
+          claimed = await this.parts.claimDue(this.parts.context.owner, this.settings.jobLeaseMs, free, this.expiredLeaseScanDue());
         } catch (error) {
           log.error({ error: describe(error) }, 'claiming due jobs failed; trying again after a pause');
         }
@@ -95,6 +96,18 @@ export class SyncWorker {
     log.info({ in_flight: this.running.size }, 'sync worker stopping: no more claims; finishing the jobs in flight');
     await Promise.all(this.running);
     log.info({}, 'sync worker stopped');
+  }
+
+  /**
+   * True at most once per quarter lease: the expired-lease query reads every
+   * `running` job, and this loop claims once per finished job. A lease that
+   * lapses is then taken over within 1¼ leases of its last heartbeat.
+   */
+  private expiredLeaseScanDue(): boolean {
+    const now = Date.now();
+    if (now - this.lastExpiredLeaseScan < this.settings.jobLeaseMs / 4) return false;
+    this.lastExpiredLeaseScan = now;
+    return true;
   }
 
   private launch(job: SyncJob): void {

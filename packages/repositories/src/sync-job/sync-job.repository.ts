@@ -190,14 +190,18 @@ export class SyncJobRepository {
    * Any other failure (e.g. `dynamodb.unavailable`) ends the claiming: the
    * jobs won before it are returned (they are leased to `owner` already), and
    * when there are none the call rejects with that failure.
+   *
+   * `expiredLeases: false` skips the expired leases: their query reads every
+   * `running` job and keeps the expired ones, so a caller that claims often
+   * (the sync worker, once per finished job) looks for them less often.
    */
-  async claimDue(owner: string, leaseMs: number, limit = 1): Promise<SyncJob[]> {
+  async claimDue(owner: string, leaseMs: number, limit = 1, options: { expiredLeases?: boolean } = {}): Promise<SyncJob[]> {
     this.validLease(owner, leaseMs);
     validInput(z.number().int().min(1).max(MAX_PAGE_LIMIT), limit, ENTITY, 'limit');
     const now = this.clock.now().toISOString();
     const won: SyncJob[] = [];
     try {
-      await this.claimFrom((page) => this.listExpiredLeases(now, page), owner, leaseMs, limit, won);
+      if (options.expiredLeases !== false) await this.claimFrom((page) => this.listExpiredLeases(now, page), owner, leaseMs, limit, won);
       await this.claimFrom((page) => this.listDue(now, page), owner, leaseMs, limit, won);
     } catch (error) {
       // Jobs already won are leased to `owner`: returned, they run now; thrown away, they would idle until their lease lapsed.
