@@ -1,8 +1,9 @@
 /*
  * The baseline: the same sync written by hand, with nothing of ours on the
  * way — per user, one `egvs` call with plain `fetch` and the user's bearer
- * token, each record turned into an item shaped like a stored reading, and
- * the items written by a parallel BatchWrite (every 25-item request of the
+ * token, each record turned into an item shaped like a stored reading
+ * (`srv_modified` included, so the change feed's index is written for it as
+ * for a stored reading), and the items written by a parallel BatchWrite (every 25-item request of the
  * user in flight at once, unprocessed items sent again) into a table made
  * from the readings entity's own definition. `concurrency` users at a time,
  * as the worker runs that many jobs at a time. No validation, no leases, no
@@ -53,7 +54,7 @@ function utc(systemTime: string): string {
   return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(systemTime) ? systemTime : `${systemTime}Z`).toISOString();
 }
 
-function itemOf(login: string, record: Egv, at: string): Item {
+function itemOf(login: string, record: Egv, at: string, atMs: number): Item {
   const low = record.status === 'low' || (record.value !== null && record.value < 40);
   const high = record.status === 'high' || (record.value !== null && record.value > 400);
   const transmitter = record.transmitterId ?? undefined;
@@ -76,6 +77,7 @@ function itemOf(login: string, record: Egv, at: string): Item {
     },
     created_at: at,
     updated_at: at,
+    srv_modified: atMs,
   };
 }
 
@@ -121,8 +123,9 @@ export async function rawSync(users: readonly RawUser[], options: RawSyncOptions
     const response = await fetch(`${options.dexcomUrl}/v3/users/self/egvs?${query}`, { headers: { authorization: `Bearer ${user.accessToken}` } });
     const body = (await response.json()) as { records?: Egv[] };
     if (response.status !== 200 || !Array.isArray(body.records)) throw new Error(`raw loop: egvs answered ${response.status} for ${user.login}`);
-    const at = new Date().toISOString();
-    const items = body.records.map((record) => itemOf(user.login, record, at));
+    const now = new Date();
+    const at = now.toISOString();
+    const items = body.records.map((record) => itemOf(user.login, record, at, now.getTime()));
     if (options.readFirst) await readAll(document, table, items);
     await writeAll(document, table, items);
     return items.length;
