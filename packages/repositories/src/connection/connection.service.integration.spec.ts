@@ -160,8 +160,31 @@ describe(ConnectionService.name, () => {
       expect(await service.get('alice', 'dexcom')).toMatchObject({ next_job_id: chained.job_id, newest_reading_at: at(-HOUR), last_sync_at: T0 });
     });
 
-    it('when the connection changed after it was read (a new authorization began), writes the run all the same', async () => {
+    it('when the job carries the schedule and brings newer readings, writes its outcome without reading the connection', async () => {
       const running = await claimed(await connected());
+      const read = jest.spyOn(service, 'get');
+      const { next } = await service.completeRun(running, 'worker-a', { records_synced: 288, newest_reading_at: at(-HOUR) });
+      expect(read).not.toHaveBeenCalled();
+      read.mockRestore();
+      expect(await service.get('alice', 'dexcom')).toMatchObject({ next_job_id: next?.job_id, newest_reading_at: at(-HOUR), synced_through: T0 });
+    });
+
+    /** The chained job after a first completed run whose newest reading was at(-HOUR), claimed. */
+    async function secondRun(): Promise<SyncJob> {
+      await service.completeRun(await claimed(await connected()), 'worker-a', { records_synced: 10, newest_reading_at: at(-HOUR) });
+      clock.advance(SCHEDULE.interval_ms);
+      return claimed((await jobs.get((await service.get('alice', 'dexcom'))?.next_job_id as string)) as SyncJob);
+    }
+
+    it('when a run brings only readings older than the newest known, keeps the newer one (planned from the connection as read)', async () => {
+      const running = await secondRun();
+      const { next } = await service.completeRun(running, 'worker-a', { records_synced: 1, newest_reading_at: at(-2 * HOUR) });
+      expect(await service.get('alice', 'dexcom')).toMatchObject({ newest_reading_at: at(-HOUR), next_job_id: next?.job_id });
+      expect((await jobs.listByUser('alice')).items.filter((job) => job.status === 'pending').map((job) => job.job_id)).toEqual([next?.job_id]);
+    });
+
+    it('when the connection changed after it was read (a new authorization began), writes the run all the same', async () => {
+      const running = await secondRun();
       const get = service.get.bind(service);
       let raced = false;
       jest.spyOn(service, 'get').mockImplementation(async (user, provider) => {
@@ -172,9 +195,10 @@ describe(ConnectionService.name, () => {
         }
         return read;
       });
-      const { next } = await service.completeRun(running, 'worker-a', { records_synced: 1 });
+      // Older readings than the newest known: the run is planned from the connection as read, and that read is raced.
+      const { next } = await service.completeRun(running, 'worker-a', { records_synced: 1, newest_reading_at: at(-2 * HOUR) });
       expect(raced).toBe(true);
-      expect(await service.get('alice', 'dexcom')).toMatchObject({ next_job_id: next?.job_id, authorization: expect.any(Object) });
+      expect(await service.get('alice', 'dexcom')).toMatchObject({ next_job_id: next?.job_id, newest_reading_at: at(-HOUR), authorization: expect.any(Object) });
     });
 
     it('when the user disconnected meanwhile, the run is refused and nothing is scheduled', async () => {

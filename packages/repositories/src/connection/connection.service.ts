@@ -41,7 +41,9 @@ import {
   lastError,
   later,
   whyNotConsumed,
+  UNREAD,
   type ConnectionChange,
+  type Unread,
 } from './connection.writes.ts';
 
 const ENTITY = providerConnectionEntity.name;
@@ -200,13 +202,20 @@ export class ConnectionService {
    * transaction. Rejects like `SyncJobRepository.complete` when the lease
    * was lost or the job cancelled (nothing is then written). Resolves with
    * the next job when one was scheduled.
+   *
+   * The first attempt is planned without reading the connection, for the
+   * usual case — the job carries the schedule and brings newer readings —
+   * on conditions that refuse it otherwise; refused, the run is planned
+   * again from the connection as read. A sync run so costs one request
+   * less.
    */
   async completeRun(job: SyncJob, owner: string, result: { records_synced: number; newest_reading_at?: string }): Promise<RunRecorded> {
     const valid = validInput(RunResultSchema, result, syncJobEntity.name);
-    return this.recordRun(job, (connection, now) => {
+    const plan = (connection: ProviderConnection | undefined | Unread, now: Date): RunPlan => {
       const write = completeWrite(owner, valid.records_synced, now, this.settings.sync_job_retention_days);
-      const synced = { last_sync_at: now.toISOString(), newest_reading_at: later(connection?.newest_reading_at, valid.newest_reading_at) };
-      if (!isChained(connection, job)) return { write, change: connection === undefined ? undefined : { set: synced } };
+      const newest = connection === UNREAD ? valid.newest_reading_at : later(connection?.newest_reading_at, valid.newest_reading_at);
+      const synced = { last_sync_at: now.toISOString(), newest_reading_at: newest };
+      if (connection !== UNREAD && !isChained(connection, job)) return { write, change: connection === undefined ? undefined : { set: synced } };
       const overlapped = new Date(Date.parse(job.window_end) - this.schedule.overlap_ms);
       const next = this.nextRun(job, overlapped < new Date(job.window_start) ? new Date(job.window_start) : overlapped, now);
       return {
@@ -218,7 +227,8 @@ export class ConnectionService {
           chainedTo: job.job_id,
         },
       };
-    });
+    };
+    return this.recordRun(job, plan, plan);
   }
 
   /**
@@ -317,18 +327,27 @@ export class ConnectionService {
    * lost the job (that refusal is thrown) or only the connection changed
    * meanwhile (planned and tried again). A transaction returns no item, and
    * the worker needs none: whoever wants the job as stored reads it.
+   *
+   * With `unread`, the first attempt is planned without reading the
+   * connection (see `connectionUpdate`); a refusal that is not the job's
+   * falls back to reading it.
    */
-  private async recordRun(job: SyncJob, plan: (connection: ProviderConnection | undefined, now: Date) => RunPlan): Promise<RunRecorded> {
+  private async recordRun(
+    job: SyncJob,
+    plan: (connection: ProviderConnection | undefined, now: Date) => RunPlan,
+    unread?: (connection: Unread, now: Date) => RunPlan,
+  ): Promise<RunRecorded> {
     const jobKey = this.jobStore.key({ job_id: job.job_id });
     const connectionKey = this.key(job.user_id, job.provider);
     for (let attempt = 1; ; attempt++) {
-      const connection = await this.get(job.user_id, job.provider);
+      const connection = attempt === 1 && unread !== undefined ? UNREAD : await this.get(job.user_id, job.provider);
       const now = this.clock.now();
-      const { write, next, change } = plan(connection, now);
+      const { write, next, change } = connection === UNREAD && unread !== undefined ? unread(UNREAD, now) : plan(connection as ProviderConnection | undefined, now);
       const actions: StoreAction[] = [this.jobStore.action({ update: { key: jobKey, params: write.update } })];
       if (next !== undefined) actions.push(this.newJobAction(next));
       if (change !== undefined && connection !== undefined) {
-        actions.push(this.connections.action({ update: { key: connectionKey, params: connectionUpdate(change, connection.version, now) } }));
+        const seen = connection === UNREAD ? UNREAD : connection.version;
+        actions.push(this.connections.action({ update: { key: connectionKey, params: connectionUpdate(change, seen, now) } }));
       }
       try {
         await this.stores.transact(actions, jobKey);

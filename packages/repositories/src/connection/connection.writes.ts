@@ -52,12 +52,26 @@ export interface ConnectionChange {
   whileConnected?: boolean;
 }
 
-/** `change` as one update of the connection read at `seenVersion`. */
-export function connectionUpdate(change: ConnectionChange, seenVersion: number, now: Date): UpdateParams {
+/** In place of a version: the update was planned without reading the connection. */
+export const UNREAD = 'unread';
+export type Unread = typeof UNREAD;
+
+/**
+ * `change` as one update of the connection read at `seen` (its version).
+ * Planned `UNREAD`, the change must be `chainedTo` a job — the update then
+ * holds only while that job carries the schedule — and it may only move
+ * `newest_reading_at` forward, which the version would otherwise guard.
+ */
+export function connectionUpdate(change: ConnectionChange, seen: number | Unread, now: Date): UpdateParams {
   const entries = Object.entries(change.set).filter(([, value]) => value !== undefined);
   const sets = [...entries.map(([name]) => `#${name} = :set_${name}`), '#updated_at = :now', '#version = #version + :one'];
   const removes = (change.remove ?? []).map((name) => `#${String(name)}`);
-  const conditions = ['#version = :seen_version'];
+  const conditions: string[] = [];
+  if (seen !== UNREAD) conditions.push('#version = :seen_version');
+  else if (change.chainedTo === undefined) throw new Error('an update planned without reading the connection must be chained to its job');
+  else if (change.set.newest_reading_at !== undefined) {
+    conditions.push('(attribute_not_exists(#newest_reading_at) OR #newest_reading_at <= :set_newest_reading_at)');
+  }
   if (change.chainedTo !== undefined) conditions.push('#status = :connected', '#next_job_id = :chained_to');
   else if (change.whileConnected === true) conditions.push('#status = :connected');
   return updateParams(
@@ -67,7 +81,7 @@ export function connectionUpdate(change: ConnectionChange, seenVersion: number, 
       ...Object.fromEntries(entries.map(([name, value]) => [`:set_${name}`, value])),
       ':now': now.toISOString(),
       ':one': 1,
-      ':seen_version': seenVersion,
+      ':seen_version': seen === UNREAD ? undefined : seen,
       ':connected': 'connected',
       ':chained_to': change.chainedTo,
     },
