@@ -30,7 +30,8 @@ export {
 export { GlucoseReadingRepository, type ReadingRange } from './glucose-reading/glucose-reading.repository.ts';
 export { HealthEntryRepository } from './health-entry/health-entry.repository.ts';
 export { HealthLogService, type HealthLogImport } from './health-log/health-log.service.ts';
-export { SyncJobRepository, type SyncJobListOptions, type SyncJobWriteOptions } from './sync-job/sync-job.repository.ts';
+export { SyncJobRepository, type ClaimDueOptions, type SyncJobListOptions, type SyncJobWriteOptions } from './sync-job/sync-job.repository.ts';
+export { DueJobCandidates } from './sync-job/due-job-candidates.ts';
 export {
   UserTokenRepository,
   type TokenRotation,

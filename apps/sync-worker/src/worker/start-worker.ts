@@ -3,6 +3,7 @@ import { DynamoDBTables, createLogger, type EnvLike, type LoggerOptions } from '
 import { startLocalDynamoDB, type LocalDynamoDB } from '@vitals/local-dynamodb';
 import {
   ConnectionService,
+  DueJobCandidates,
   GlucoseReadingRepository,
   SyncJobRepository,
   UserTokenRepository,
@@ -20,6 +21,9 @@ import { runSyncJob, type SyncRunParts } from '../sync/sync-run.ts';
 import { TokenRefresher } from '../sync/token-refresh.ts';
 import { SyncWorker } from './sync-worker.ts';
 import { createWorkerContainer } from './worker-container.ts';
+
+/** How long due jobs listed for later claims stay candidates: jobs due since wait at most this long. */
+const DUE_CANDIDATES_MAX_AGE_MS = 1_000;
 
 export interface RunningWorker {
   config: WorkerConfig;
@@ -79,6 +83,8 @@ export async function startWorker(env: EnvLike, options: StartWorkerOptions = {}
     const tokens = container.get(UserTokenRepository);
     const jobs = container.get(SyncJobRepository);
     const connections = container.get(ConnectionService);
+    // Due jobs listed but not yet needed, tried first by the next claims (a run ends every few hundred ms under load).
+    const candidates = new DueJobCandidates(DUE_CANDIDATES_MAX_AGE_MS);
     const parts: SyncRunParts = {
       endings: connections,
       leases: jobs,
@@ -101,7 +107,7 @@ export async function startWorker(env: EnvLike, options: StartWorkerOptions = {}
     };
     const worker = new SyncWorker(
       {
-        claimDue: (owner, leaseMs, limit, expiredLeases) => jobs.claimDue(owner, leaseMs, limit, { expiredLeases }),
+        claimDue: (owner, leaseMs, limit, expiredLeases) => jobs.claimDue(owner, leaseMs, limit, { expiredLeases, candidates }),
         repairOverdue: (overdueMs) => connections.repairOverdue(overdueMs),
         run: (job, shouldRelease) => runSyncJob(job, parts, shouldRelease),
         metrics,

@@ -9,6 +9,7 @@ import {
 } from '@vitals/dynamodb-core';
 import { syncJobEntity, type SyncJob } from '@vitals/models';
 import { EntityStores } from '../store/entity-stores.ts';
+import { DueJobCandidates } from './due-job-candidates.ts';
 import { SyncJobRepository } from './sync-job.repository.ts';
 
 const NOW = '2026-04-01T12:00:00.000Z';
@@ -45,8 +46,10 @@ type Outcome = 'claimed' | 'completedMeanwhile' | 'unavailable' | 'landedAnswerL
 /** A DynamoDBService stand-in (its items): the pending partition holds the three jobs; each claim ends as `outcomes` says. */
 function fakeDb(outcomes: Record<string, Outcome>) {
   const updates: string[] = [];
+  const queries: QueryParams[] = [];
   const items = {
     async *queryPages(params: QueryParams): AsyncGenerator<Page> {
+      queries.push(params);
       yield { items: params.expressionAttributeValues?.[':pk'] === 'pending' ? ids.map(pending) : [] };
     },
     async updateItem({ key }: UpdateItemParams): Promise<Item> {
@@ -77,7 +80,7 @@ function fakeDb(outcomes: Record<string, Outcome>) {
     },
   };
   const db = { items };
-  return { db: db as unknown as DynamoDBService, updates };
+  return { db: db as unknown as DynamoDBService, updates, queries };
 }
 
 /** What a claim by `worker-a` at NOW writes. */
@@ -94,10 +97,10 @@ function running(jobId: string): SyncJob {
   };
 }
 
-function repositoryOver(db: DynamoDBService): SyncJobRepository {
+function repositoryOver(db: DynamoDBService, now = () => new Date(NOW)): SyncJobRepository {
   const logger = createLogger({ level: 'silent' });
   const settings = { table_prefix: '', strict: false, cursor_secret: 'unit-cursor-secret-0123456789' };
-  return new SyncJobRepository(new EntityStores(db.items, logger, settings), logger, settings, { now: () => new Date(NOW) });
+  return new SyncJobRepository(new EntityStores(db.items, logger, settings), logger, settings, { now });
 }
 
 describe(SyncJobRepository.name, () => {
@@ -124,6 +127,44 @@ describe(SyncJobRepository.name, () => {
       const { db } = fakeDb({ [ids[0]]: 'landedAnswerLost', [ids[1]]: 'claimed', [ids[2]]: 'completedMeanwhile' });
       const won = await repositoryOver(db).claimDue('worker-a', 300_000, 3);
       expect(won).toEqual([running(ids[0]), running(ids[1])].sort((a, b) => a.job_id.localeCompare(b.job_id)));
+    });
+  });
+
+  describe('.claimDue with DueJobCandidates', () => {
+    const dueQueries = (queries: QueryParams[]) => queries.filter((query) => query.expressionAttributeValues?.[':pk'] === 'pending').length;
+
+    it('when claiming one job at a time, lists the due jobs once and claims the next ones from what it kept', async () => {
+      const { db, queries, updates } = fakeDb({ [ids[0]]: 'claimed', [ids[1]]: 'claimed', [ids[2]]: 'claimed' });
+      const repository = repositoryOver(db);
+      const candidates = new DueJobCandidates(1_000);
+      const won: string[] = [];
+      for (let claim = 0; claim < 3; claim++) {
+        won.push(...(await repository.claimDue('worker-a', 300_000, 1, { expiredLeases: false, candidates })).map((job) => job.job_id));
+      }
+      expect(won.sort()).toEqual([...ids].sort());
+      expect(updates).toHaveLength(3);
+      expect(dueQueries(queries)).toBe(1);
+      expect(queries[0]?.limit).toBe(16);
+    });
+
+    it('when a kept candidate was lost to another worker, discards the rest and lists again', async () => {
+      const { db, queries } = fakeDb({ [ids[0]]: 'completedMeanwhile', [ids[1]]: 'completedMeanwhile', [ids[2]]: 'completedMeanwhile' });
+      const repository = repositoryOver(db);
+      const candidates = new DueJobCandidates(1_000);
+      expect(await repository.claimDue('worker-a', 300_000, 1, { expiredLeases: false, candidates })).toEqual([]);
+      expect(dueQueries(queries)).toBe(1);
+      expect(candidates.take(3, Date.parse(NOW))).toEqual([]);
+    });
+
+    it('when the kept candidates are older than their age limit, lists again', async () => {
+      const { db, queries } = fakeDb({ [ids[0]]: 'claimed', [ids[1]]: 'claimed', [ids[2]]: 'claimed' });
+      let now = Date.parse(NOW);
+      const repository = repositoryOver(db, () => new Date(now));
+      const candidates = new DueJobCandidates(1_000);
+      await repository.claimDue('worker-a', 300_000, 1, { expiredLeases: false, candidates });
+      now += 1_001;
+      await repository.claimDue('worker-a', 300_000, 1, { expiredLeases: false, candidates });
+      expect(dueQueries(queries)).toBe(2);
     });
   });
 });

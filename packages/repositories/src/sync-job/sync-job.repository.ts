@@ -19,6 +19,7 @@ import { REPOSITORY_TOKENS, type Clock, type RepositorySettings } from '../setti
 import type { EntityStore } from '../store/entity-store.ts';
 import { MAX_PAGE_LIMIT, type Page, type PageRequest } from '../store/store-types.ts';
 import { EntityStores } from '../store/entity-stores.ts';
+import type { DueJobCandidates } from './due-job-candidates.ts';
 import {
   SYNC_JOB_MAX_LEASE_MS,
   cancelWrite,
@@ -52,6 +53,13 @@ const WriteOptionsSchema = z.strictObject({ expectedVersion: VersionSchema.optio
 export interface SyncJobWriteOptions {
   /** The `version` the caller read; another version stored means `repository.conflict`. */
   expectedVersion?: number;
+}
+
+export interface ClaimDueOptions {
+  /** Whether to look for `running` jobs whose lease expired first; default true. */
+  expiredLeases?: boolean;
+  /** Due jobs kept between this caller's calls (see `DueJobCandidates`). */
+  candidates?: DueJobCandidates;
 }
 
 export interface SyncJobListOptions {
@@ -194,15 +202,17 @@ export class SyncJobRepository {
    * `expiredLeases: false` skips the expired leases: their query reads every
    * `running` job and keeps the expired ones, so a caller that claims often
    * (the sync worker, once per finished job) looks for them less often.
+   * `candidates` keeps due jobs listed but not needed for the caller's next
+   * calls, which try them before listing again (`DueJobCandidates`).
    */
-  async claimDue(owner: string, leaseMs: number, limit = 1, options: { expiredLeases?: boolean } = {}): Promise<SyncJob[]> {
+  async claimDue(owner: string, leaseMs: number, limit = 1, options: ClaimDueOptions = {}): Promise<SyncJob[]> {
     this.validLease(owner, leaseMs);
     validInput(z.number().int().min(1).max(MAX_PAGE_LIMIT), limit, ENTITY, 'limit');
     const now = this.clock.now().toISOString();
     const won: SyncJob[] = [];
     try {
       if (options.expiredLeases !== false) await this.claimFrom((page) => this.listExpiredLeases(now, page), owner, leaseMs, limit, won);
-      await this.claimFrom((page) => this.listDue(now, page), owner, leaseMs, limit, won);
+      await this.claimFrom((page) => this.listDue(now, page), owner, leaseMs, limit, won, options.candidates);
     } catch (error) {
       // Jobs already won are leased to `owner`: returned, they run now; thrown away, they would idle until their lease lapsed.
       if (won.length === 0) throw error;
@@ -311,33 +321,52 @@ export class SyncJobRepository {
     return this.settings.sync_job_retention_days;
   }
 
-  /** Tries candidates listed page by page until `won` holds `limit` jobs or the listing ends. */
+  /**
+   * Tries the candidates kept from an earlier listing, then candidates listed
+   * page by page, until `won` holds `limit` jobs or the listing ends. A
+   * listing's untried candidates are kept in `kept`, unless one was lost.
+   */
   private async claimFrom(
     list: (page: PageRequest) => Promise<Page<SyncJob>>,
     owner: string,
     leaseMs: number,
     limit: number,
     won: SyncJob[],
+    kept?: DueJobCandidates,
   ): Promise<void> {
+    if (kept !== undefined && (await this.claimAmong(kept.take(limit - won.length, this.clock.now().getTime()), owner, leaseMs, limit, won))) {
+      kept.discard();
+    }
     let cursor: string | null = null;
     while (won.length < limit) {
-      const page: Page<SyncJob> = await list({
-        limit: Math.min(MAX_PAGE_LIMIT, (limit - won.length) * CANDIDATES_PER_WANTED_JOB),
-        cursor,
-      });
+      const wanted = (limit - won.length) * CANDIDATES_PER_WANTED_JOB;
+      const page: Page<SyncJob> = await list({ limit: Math.min(MAX_PAGE_LIMIT, Math.max(wanted, kept?.size ?? 0)), cursor });
       const candidates = shuffled(page.items);
-      while (won.length < limit && candidates.length > 0) {
-        const batch = candidates.splice(0, limit - won.length);
-        const results = await Promise.allSettled(batch.map((job) => this.claim(job.job_id, owner, leaseMs)));
-        for (const result of results) {
-          if (result.status === 'fulfilled' && result.value !== undefined) won.push(result.value);
-        }
-        const failure = results.find((result) => result.status === 'rejected' && !isLostClaim(result.reason));
-        if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
-      }
+      const lost = await this.claimAmong(candidates, owner, leaseMs, limit, won);
+      if (lost) kept?.discard();
+      else kept?.keep(candidates, this.clock.now().getTime());
       cursor = page.next_cursor;
       if (cursor === null) return;
     }
+  }
+
+  /**
+   * Claims `candidates` in order (removing those tried) until `won` holds
+   * `limit` jobs; resolves true when one was lost to another worker.
+   */
+  private async claimAmong(candidates: SyncJob[], owner: string, leaseMs: number, limit: number, won: SyncJob[]): Promise<boolean> {
+    let lost = false;
+    while (won.length < limit && candidates.length > 0) {
+      const batch = candidates.splice(0, limit - won.length);
+      const results = await Promise.allSettled(batch.map((job) => this.claim(job.job_id, owner, leaseMs)));
+      for (const result of results) {
+        if (result.status === 'fulfilled' && result.value !== undefined) won.push(result.value);
+        else lost = true;
+      }
+      const failure = results.find((result) => result.status === 'rejected' && !isLostClaim(result.reason));
+      if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
+    }
+    return lost;
   }
 
   /** A job left claimable with no attempts left (its last lease expired) is failed, not run again. */
