@@ -154,6 +154,50 @@ describe(AccessTokenRepository.name, () => {
     });
   });
 
+  describe('.resolveById', () => {
+    it("when the user holds the live token, resolves it as .resolve does; another user's or an unknown id resolves nothing", async () => {
+      const { token, view } = await tokens.create('by-id-user', { name: 'aaps', scopes: ['readings:read'], expires_at: '2027-01-01T00:00:00Z' });
+      expect(await tokens.resolveById('by-id-user', view.token_id)).toEqual(await tokens.resolve({ token }));
+      expect(await tokens.resolveById('by-id-other', view.token_id)).toBeUndefined();
+      expect(await tokens.resolveById('by-id-user', '0190a000-0000-7000-8000-000000000000')).toBeUndefined();
+    });
+
+    it('when the token has expired, resolves undefined from that instant', async () => {
+      const { view } = await tokens.create('by-id-expiry', { name: 'short', scopes: ['readings:read'], expires_at: '2026-12-01T11:00:00Z' });
+      clock.set('2026-12-01T10:59:59.999Z');
+      expect(await tokens.resolveById('by-id-expiry', view.token_id)).toMatchObject({ token_id: view.token_id });
+      clock.set('2026-12-01T11:00:00.000Z');
+      expect(await tokens.resolveById('by-id-expiry', view.token_id)).toBeUndefined();
+    });
+
+    it('when the token is revoked while the user index still lists it, the consistent read refuses it on the next call', async () => {
+      const { view } = await tokens.create('by-id-revoked', { name: 'caregiver', scopes: ['readings:read'] });
+      // DynamoDB Local updates an index at once; a real GSI trails the table. Record the index page of a resolve before the revoke…
+      const query = EntityStore.prototype.queryParsedPages;
+      const pages: unknown[] = [];
+      const record = jest.spyOn(EntityStore.prototype, 'queryParsedPages').mockImplementationOnce(async function* (this: EntityStore<unknown>, ...args) {
+        for await (const page of query.apply(this, args)) {
+          pages.push(page);
+          yield page;
+        }
+      });
+      expect(await tokens.resolveById('by-id-revoked', view.token_id)).toMatchObject({ token_id: view.token_id });
+      record.mockRestore();
+      expect(pages).toHaveLength(1);
+      expect(await tokens.revoke('by-id-revoked', view.token_id)).toBeDefined();
+      // …and replay it after: the index still lists the token.
+      const spy = jest.spyOn(EntityStore.prototype, 'queryParsedPages').mockImplementationOnce(async function* () {
+        yield* pages as never[];
+      });
+      try {
+        expect(await tokens.resolveById('by-id-revoked', view.token_id)).toBeUndefined();
+        expect(spy).toHaveBeenCalledTimes(1);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  });
+
   describe('.list', () => {
     it("when a user holds tokens, lists that user's views oldest first, with no hash and nobody else's", async () => {
       clock.set('2026-12-01T12:00:00.000Z');

@@ -162,6 +162,33 @@ export class AccessTokenRepository {
     // An invalid item is refused rather than trusted (and reported by id).
     const item = this.parsed([raw])[0];
     if (item === undefined) return undefined;
+    return this.live(item);
+  }
+
+  /**
+   * Who `userId`'s token `tokenId` speaks for while it is live; undefined
+   * once it is revoked or expired, or when the user holds no such token.
+   * For credentials that name a token by id rather than carry its text (a
+   * JWT minted from it): the user index (eventually consistent) finds the
+   * token's key, then a strongly consistent GetItem confirms it still
+   * exists, so a revoke is seen on the very next request even while the
+   * index still lists the token. Records the use as {@link resolve} does.
+   */
+  async resolveById(userId: string, tokenId: string): Promise<ResolvedAccessToken | undefined> {
+    const query = { index: 'user_id-token_id-index' as const, partition: userId, sort: { eq: tokenId } };
+    for await (const page of this.store.queryParsedPages(query)) {
+      const listed = this.parsed(page.items)[0];
+      if (listed === undefined) continue;
+      const raw = await this.store.getRaw({ token_hash: listed.token_hash }, { consistentRead: true });
+      const item = raw === undefined ? undefined : this.parsed([raw])[0];
+      if (item === undefined || item.user_id !== userId || item.token_id !== tokenId) return undefined;
+      return this.live(item);
+    }
+    return undefined;
+  }
+
+  /** `item` as a resolved token, its use recorded; undefined when it has expired. */
+  private async live(item: AccessTokenItem): Promise<ResolvedAccessToken | undefined> {
     const now = this.clock.now();
     if (isAccessTokenExpired(item.expires_at, now)) return undefined;
     await this.recordUse(item, now);
