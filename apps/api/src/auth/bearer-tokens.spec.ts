@@ -20,7 +20,7 @@ async function rejection(tokens: BearerTokens, header: string | undefined): Prom
 
 describe(BearerTokens.name, () => {
   // No access token is stored here: the access-token forms are proven end to end (access-tokens.auth.e2e.spec.ts).
-  const tokens = new BearerTokens(config, { resolve: async () => undefined });
+  const tokens = new BearerTokens(config, { resolve: async () => undefined, resolveById: async () => undefined });
 
   describe('.verify', () => {
     it('when the token was issued here, returns its user and scopes', async () => {

@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { accessTokensRoutes } from './access-tokens.routes.ts';
 import { dexcomConnectionRoutes } from './dexcom-connection.routes.ts';
 import { healthLogRoutes } from './health-log.routes.ts';
+import { nightscoutAuthorizationRoutes } from './nightscout-authorization.routes.ts';
 import { nightscoutHistoryRoutes } from './nightscout-history.routes.ts';
 import { nightscoutRoutes } from './nightscout.routes.ts';
 import { readingChangesRoutes } from './reading-changes.routes.ts';
@@ -22,5 +23,6 @@ export function apiRoutes(container: Container): Route[] {
     ...healthLogRoutes(container),
     ...nightscoutRoutes(container),
     ...nightscoutHistoryRoutes(container),
+    ...nightscoutAuthorizationRoutes(container),
   ];
 }

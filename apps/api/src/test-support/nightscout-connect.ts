@@ -20,9 +20,22 @@ export interface NightscoutOutput {
   gap_for(): Promise<{ entries?: Date }>;
 }
 
-/** The source's steps its state machine runs: read the entries after the bookmark, then wrap them as a batch. */
+/** A session of the source: the JWT it reads with, how long it lasts (ms), and the exchange's whole answer. */
+export interface NightscoutSession {
+  bearer?: string;
+  ttl?: number;
+  info?: Record<string, unknown>;
+}
+
+/**
+ * The source's steps its state machine runs: sign in (the `?token=` of its
+ * URL, exchanged at `/api/v2/authorization/request/<token>` for a JWT), read
+ * the entries after the bookmark, then wrap them as a batch.
+ */
 export interface NightscoutSource {
-  dataFromSesssion(session: { bearer?: string }, lastKnown: { entries?: Date } | null): Promise<Entry[]>;
+  authFromCredentials(): Promise<unknown>;
+  sessionFromAuth(auth: unknown): Promise<NightscoutSession>;
+  dataFromSesssion(session: NightscoutSession, lastKnown: { entries?: Date } | null): Promise<Entry[]>;
   transformGlucose(data: Entry[]): { entries: Entry[] };
 }
 
@@ -40,9 +53,29 @@ export function nightscoutConnectOutput(url: string, apiSecret: string): Nightsc
   return outputFactory({ url, apiSecret }, axios);
 }
 
-/** nightscout-connect's Nightscout source pointed at `url`. */
+/** nightscout-connect's Nightscout source pointed at `url` (a person's Nightscout URL, `?token=` included when they give one). */
 export function nightscoutConnectSource(url: string): NightscoutSource {
   return sourceFactory({ url, apiSecret: '' }, axios);
+}
+
+/**
+ * The source's own sign-in, as its state machine runs it: `authFromCredentials`
+ * (the URL's `?token=`), then `sessionFromAuth` (the exchange). nightscout-connect
+ * 0.0.12's `sessionFromAuth` passes `{ headers }` from a variable it never
+ * declares (upstream main too), so in Node it throws `ReferenceError: headers
+ * is not defined` before sending anything, against any server. A global
+ * `headers` of no headers lets its code run unchanged for the length of the
+ * call; the test that pins the upstream bug calls it without.
+ */
+export async function signInAsNightscoutConnect(source: NightscoutSource): Promise<NightscoutSession> {
+  const auth = await source.authFromCredentials();
+  const global = globalThis as { headers?: unknown };
+  global.headers = {};
+  try {
+    return await source.sessionFromAuth(auth);
+  } finally {
+    delete global.headers;
+  }
 }
 
 /** A personal access token as a Nightscout client holds it: its text, and the SHA-1 it sends as `api-secret`. */
