@@ -8,8 +8,11 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * Gives every request an id (the client's `X-Request-Id`, or a new UUID),
  * echoes it in the response, and logs one line when the response finishes:
- * method, the route template (never the query string, which can carry
- * health values), status and duration. No headers, no bodies.
+ * method, the route template (never the path as sent, whose parameters can
+ * carry a credential — `/api/v2/authorization/request/{access_token}` — nor
+ * the query string, which can carry health values or `?token=`), status and
+ * duration; a request no route matched logs no route at all. No headers, no
+ * bodies.
  */
 export function requestContext(logger: Logger): RequestHandler {
   const log = logger.child({ component: 'http' });

@@ -155,7 +155,7 @@ describe('openApiDocument', () => {
       );
     });
 
-    it('when an operation requires a scope, the document says which; the public routes (the Dexcom callback, the Nightscout probes) say they need none', () => {
+    it('when an operation requires a scope, the document says which; the public routes (the Dexcom callback, the Nightscout probes and sign-in exchange) say they need none', () => {
       const documented = Object.fromEntries(
         apiRoutes(api.container).map((route) => [route.operationId, paths[route.path]?.[route.method]?.['security']]),
       );
@@ -174,6 +174,7 @@ describe('openApiDocument', () => {
         'dexcomCallback',
         'nightscoutStatus',
         'nightscoutVerifyAuth',
+        'nightscoutAuthorizationRequest',
       ]);
     });
 

@@ -62,12 +62,13 @@ describe('the Dexcom connect routes: who may call them', () => {
       }
     });
 
-    it('when every declared route is called without a token, only the public ones are handled (the callback, the Nightscout probes); each other one answers 401', async () => {
+    it('when every declared route is called without a token, only the public ones are handled (the callback, the Nightscout probes and sign-in exchange); each other one answers 401', async () => {
       const routes = apiRoutes(api.container);
       expect(routes.filter((route) => route.public === true).map((route) => route.operationId)).toEqual([
         'dexcomCallback',
         'nightscoutStatus',
         'nightscoutVerifyAuth',
+        'nightscoutAuthorizationRequest',
       ]);
       const outcomes: Record<string, number> = {};
       for (const route of routes.filter((candidate) => candidate.public !== true)) {

@@ -146,9 +146,11 @@ describe('GET /api/v2/authorization/request/{access_token}', () => {
     await exchange(secret.sha1);
     await api.call('GET', '/api/v1/entries.json', { token: jwt });
     await api.call('GET', `${exchangePath(secret.token)}/extra`);
+    const unknown = `vat_${randomBytes(32).toString('base64url')}`;
+    expect((await api.call('GET', exchangePath(unknown))).status).toBe(401);
     const lines = api.logs().filter((line) => line['component'] === 'http' && String(line['route']).startsWith('/api/v2/'));
     expect(lines.map((line) => line['route'])).toContain('/api/v2/authorization/request/:access_token');
-    for (const secretText of [secret.token, secret.sha1, jwt]) expect(api.logText()).not.toContain(secretText);
+    for (const secretText of [secret.token, secret.sha1, jwt, unknown]) expect(api.logText()).not.toContain(secretText);
   });
 });
 

@@ -24,6 +24,8 @@ export const VALID_PATH_VALUES: Readonly<Record<string, string>> = {
   date: '2026-01-05',
   time: '0800',
   last_modified: '0',
+  // Well formed and never issued: the exchange answers it 401.
+  access_token: `vat_${'A'.repeat(43)}`,
 };
 
 /**
