@@ -7,7 +7,7 @@ import { startTestApi, type ApiResponse, type TestApi } from '../test-support/te
 /**
  * The Nightscout routes name no user: the credentials carry it. Every one of
  * them, called with another user's credentials (every scope but admin, or
- * admin), answers exactly what it answers a user with no data, and a write
+ * admin; every form, the JWT of Nightscout's sign-in exchange included), answers exactly what it answers a user with no data, and a write
  * lands with the caller, never with the user whose data is there.
  */
 const VICTIM = 'ns-victim';
@@ -38,6 +38,8 @@ describe('cross-user access on the Nightscout routes', () => {
   let routes: Route[];
   const tokens: Record<string, string> = {};
   let attackerSecret: NightscoutSecret;
+  /** The JWT the sign-in exchange answers for the attacker's access token (nightscout-connect's source, AndroidAPS v3). */
+  let attackerExchanged: string;
 
   beforeAll(async () => {
     // No settle lag: the victim's readings are in the v3 history at once, so a read that reached them would show.
@@ -46,6 +48,9 @@ describe('cross-user access on the Nightscout routes', () => {
     for (const user of [VICTIM, ATTACKER, ABSENT]) tokens[user] = await api.token(user);
     tokens['admin'] = await api.token('ns-ops', SCOPES);
     attackerSecret = await nightscoutSecret(api.container, ATTACKER);
+    const exchanged = await api.call('GET', `/api/v2/authorization/request/${attackerSecret.token}`);
+    expect(exchanged.status).toBe(200);
+    attackerExchanged = exchanged.body.token;
     const stored = await api.call('POST', '/api/v1/entries', { token: tokens[VICTIM], body: VICTIM_ENTRIES });
     expect(stored.status).toBe(200);
   });
@@ -81,6 +86,7 @@ describe('cross-user access on the Nightscout routes', () => {
     ['attacker, api-secret SHA-1', { headers: { 'api-secret': attackerSecret.sha1 } }],
     ['attacker, api-secret token', { headers: { 'api-secret': attackerSecret.token } }],
     ['attacker, ?token=', { query: `token=${attackerSecret.token}` }],
+    ['attacker, Bearer JWT from the sign-in exchange', { headers: { authorization: `Bearer ${attackerExchanged}` } }],
     ['admin, Bearer JWT', { headers: { authorization: `Bearer ${tokens['admin']}` } }],
   ];
 

@@ -19,7 +19,7 @@ describe('fuzzing the API', () => {
   });
 
   describe('credentials', () => {
-    it('when a route gets any bearer, api-secret or token value near an access token, it never answers 5xx and never lets it in', async () => {
+    it('when a route gets any bearer, api-secret or token value near an access token, or the sign-in exchange gets one in its path, it never answers 5xx and never lets it in', async () => {
       const guarded = routes.filter((route) => route.public !== true);
       const nearToken = fc.oneof(
         fc.array(fc.constantFrom(...BASE64URL), { minLength: 40, maxLength: 46 }).map((chars) => `vat_${chars.join('')}`),
@@ -32,12 +32,21 @@ describe('fuzzing the API', () => {
         fc.constant(createHash('sha256').update(createHash('sha1').update(live).digest('hex')).digest('hex')),
         anyText,
       );
-      const where = fc.constantFrom('bearer', 'api-secret', 'query');
+      const where = fc.constantFrom('bearer', 'api-secret', 'query', 'exchange');
       const cases = fc.record({ operation: fc.constantFrom(...guarded.map((route) => route.operationId)), value: nearToken, where });
       await fc.assert(
         fc.asyncProperty(cases, async ({ operation, value, where: form }) => {
           const route = routeOf(operation);
           const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (form === 'exchange') {
+            // Nightscout's sign-in exchange takes the credential in its path: only a live token or its SHA-1 gets a JWT.
+            const exchangePath = `/api/v2/authorization/request/${percentEncode(value, UNRESERVED)}`;
+            const exchanged = await send('GET', exchangePath, {}, undefined);
+            expectWellFormed(exchanged, `GET ${exchangePath}`);
+            // An empty or dot segment is no parameter: that path is another (unknown) route.
+            if (!/^\.{0,2}$/.test(value)) expect({ form, value: excerpt(value), status: exchanged.status }).toEqual({ form, value: excerpt(value), status: 401 });
+            return;
+          }
           let path = pathWith(route, {});
           if (form === 'query') path += `?token=${percentEncode(value, UNRESERVED)}`;
           else if (INVALID_HEADER_CHAR.test(value) || value.trim() !== value || value === '') return;
