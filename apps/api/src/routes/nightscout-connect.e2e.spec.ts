@@ -33,6 +33,17 @@ function shareEntries(start: number, count: number): Entry[] {
 
 const withoutId = ({ _id: _ignored, ...rest }: Entry) => rest;
 
+/** What the source read after a bookmark on the tenth of `uploaded`: the rest, newest first, each once, as uploaded (plus `sysTime`). */
+function expectAfterBookmark(entries: Entry[], uploaded: Entry[]): void {
+  expect(entries.map(withoutId)).toEqual(
+    uploaded
+      .slice(10)
+      .reverse()
+      .map((entry) => ({ ...entry, sysTime: entry['dateString'] })),
+  );
+  expect(new Set(entries.map((entry) => entry['_id'])).size).toBe(entries.length);
+}
+
 describe('nightscout-connect against Vitals', () => {
   let api: TestApi;
   let logSpy: jest.SpyInstance;
@@ -95,13 +106,7 @@ describe('nightscout-connect against Vitals', () => {
     const reader = await nightscoutSecret(api.container, 'connect-in', ['readings:read']);
     const { entries } = source.transformGlucose(await source.dataFromSesssion({ bearer: reader.token }, { entries: bookmark }));
     // Its query: find[dateString][$gt]=<bookmark>&count=<five-minute slots since then>, newest first.
-    expect(entries.map(withoutId)).toEqual(
-      uploaded
-        .slice(10)
-        .reverse()
-        .map((entry) => ({ ...entry, sysTime: entry['dateString'] })),
-    );
-    expect(new Set(entries.map((entry) => entry['_id'])).size).toBe(entries.length);
+    expectAfterBookmark(entries, uploaded);
   });
 
   it('as its source, signing in itself from a Nightscout URL with ?token=<access token>: reads the entries after its bookmark, each once, equal', async () => {
@@ -121,13 +126,7 @@ describe('nightscout-connect against Vitals', () => {
 
     const bookmark = new Date(start + 9 * FIVE_MINUTES);
     const { entries } = source.transformGlucose(await source.dataFromSesssion(session, { entries: bookmark }));
-    expect(entries.map(withoutId)).toEqual(
-      uploaded
-        .slice(10)
-        .reverse()
-        .map((entry) => ({ ...entry, sysTime: entry['dateString'] })),
-    );
-    expect(new Set(entries.map((entry) => entry['_id'])).size).toBe(entries.length);
+    expectAfterBookmark(entries, uploaded);
 
     // Revoked, the session it holds fails on its next read.
     const revoked = await api.call('DELETE', `/v1/users/connect-token/access-tokens/${reader.token_id}`, { token: await api.token('connect-token') });
