@@ -118,11 +118,11 @@ export class BearerTokens {
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) {
-      throw new ApiProblem('unauthorized', 'The bearer token lacks a valid sub or scope claim', undefined, INVALID_TOKEN);
+      throw new ApiProblem('unauthorized', 'The bearer token lacks a valid sub or scope claim, or has an invalid tid', undefined, INVALID_TOKEN);
     }
     const scopes = claims.data.scope.split(' ').filter(Boolean);
     if (claims.data.tid === undefined) return { user_id: claims.data.sub, scopes: new Set(scopes) };
-    // Exchanged for an access token: valid only while that token is (one consistent read), with no scope it has lost.
+    // Exchanged for an access token: valid only while that token is (its key from the user index, then a consistent read), with no scope it has lost.
     const resolved = await this.accessTokens.resolveById(claims.data.sub, claims.data.tid);
     if (resolved === undefined) throw new ApiProblem('unauthorized', REFUSED_ACCESS_TOKEN, undefined, INVALID_TOKEN);
     return principalOfAccessToken(resolved, scopes);
