@@ -156,6 +156,25 @@ export { localClock } from './glucose-reading/local-clock.ts';
 export type { LocalClock } from './glucose-reading/local-clock.ts';
 export { percentileOfSorted, timeWeightedPercentiles } from './glucose-reading/time-weighted-percentile.ts';
 export type { WeightedValue } from './glucose-reading/time-weighted-percentile.ts';
+export {
+  accumulateStretch,
+  fromGlucoseRollup,
+  glucoseStatisticsFromStretches,
+  mergeGlucoseStreams,
+  toGlucoseRollupBody,
+} from './glucose-rollup/glucose-day.ts';
+export type { GlucoseRollupBody, GlucoseStretch } from './glucose-rollup/glucose-day.ts';
+export { GlucoseRollupSchema } from './glucose-rollup/glucose-rollup.schema.ts';
+export type { GlucoseRollup } from './glucose-rollup/glucose-rollup.schema.ts';
+export { localDayName, localDayNumber, localDayStart, localDaysOf } from './glucose-rollup/local-day.ts';
+export {
+  DEFAULT_TIME_ZONE,
+  TimeZoneSchema,
+  UserSettingsInputSchema,
+  UserSettingsSchema,
+  isTimeZone,
+} from './user-settings/user-settings.schema.ts';
+export type { UserSettings, UserSettingsInput } from './user-settings/user-settings.schema.ts';
 
 export {
   UserTokenInputSchema,

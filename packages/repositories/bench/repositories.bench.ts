@@ -15,6 +15,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pino } from 'pino';
 import { GlucoseReadingRepository } from '../src/glucose-reading/glucose-reading.repository.ts';
+import { GlucoseRollupService } from '../src/glucose-rollup/glucose-rollup.service.ts';
+import { UserSettingsRepository } from '../src/user-settings/user-settings.repository.ts';
 import { EntityStores } from '../src/store/entity-stores.ts';
 import { createMissingTables } from '../src/tables/create-tables.ts';
 
@@ -33,7 +35,9 @@ const db = new DynamoDBService(logger, {
 });
 const settings = { table_prefix: 'bench-', strict: false, cursor_secret: 'bench-cursor-secret-0123456789', reading_changes_settle_ms: 0 };
 await createMissingTables(db.tables, { prefix: settings.table_prefix });
-const repository = new GlucoseReadingRepository(new EntityStores(db.items, logger, settings), settings, { now: () => new Date() });
+const stores = new EntityStores(db.items, logger, settings);
+const clock = { now: () => new Date() };
+const repository = new GlucoseReadingRepository(stores, settings, clock, new GlucoseRollupService(stores, new UserSettingsRepository(stores, clock), clock));
 
 const start = Date.parse('2026-01-01T00:00:00.000Z');
 await repository.saveMany(

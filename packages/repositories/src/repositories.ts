@@ -2,9 +2,11 @@ import { AccessTokenRepository } from './access-token/access-token.repository.ts
 import { ConnectionService } from './connection/connection.service.ts';
 import { DailySummaryRepository } from './daily-summary/daily-summary.repository.ts';
 import { GlucoseReadingRepository } from './glucose-reading/glucose-reading.repository.ts';
+import { GlucoseRollupService } from './glucose-rollup/glucose-rollup.service.ts';
 import { HealthEntryRepository } from './health-entry/health-entry.repository.ts';
 import { HealthLogService } from './health-log/health-log.service.ts';
 import { SyncJobRepository } from './sync-job/sync-job.repository.ts';
+import { UserSettingsRepository } from './user-settings/user-settings.repository.ts';
 import { UserTokenRepository } from './user-token/user-token.repository.ts';
 
 /*
@@ -28,6 +30,8 @@ export {
   type SummaryRebuildReport,
 } from './daily-summary/daily-summary.repository.ts';
 export { GlucoseReadingRepository, type ReadingRange } from './glucose-reading/glucose-reading.repository.ts';
+export { GlucoseRollupService, type RollupRebuildReport } from './glucose-rollup/glucose-rollup.service.ts';
+export { UserSettingsRepository, type EffectiveUserSettings } from './user-settings/user-settings.repository.ts';
 export { HealthEntryRepository } from './health-entry/health-entry.repository.ts';
 export { HealthLogService, type HealthLogImport } from './health-log/health-log.service.ts';
 export { SyncJobRepository, type ClaimDueOptions, type SyncJobListOptions, type SyncJobWriteOptions } from './sync-job/sync-job.repository.ts';
@@ -48,4 +52,6 @@ export const repositoryClasses = [
   HealthLogService,
   ConnectionService,
   AccessTokenRepository,
+  UserSettingsRepository,
+  GlucoseRollupService,
 ] as const;

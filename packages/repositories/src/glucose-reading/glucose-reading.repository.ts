@@ -23,6 +23,7 @@ import type { EntityStore } from '../store/entity-store.ts';
 import type { Page, PageRequest, TableQuery } from '../store/store-types.ts';
 import { EntityStores } from '../store/entity-stores.ts';
 import { ReadingChangeFeed, type ChangeFeedPage, type ChangeFeedRequest } from './reading-change-feed.ts';
+import { GlucoseRollupService } from '../glucose-rollup/glucose-rollup.service.ts';
 import { planReadingWrite, type ReadingSaveCounts, type ReadingSaveResult } from './stored-reading.ts';
 
 const ENTITY = glucoseReadingEntity.name;
@@ -54,6 +55,7 @@ export class GlucoseReadingRepository {
     @inject(EntityStores) stores: EntityStores,
     @inject(REPOSITORY_TOKENS.Settings) private readonly settings: RepositorySettings,
     @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
+    @inject(GlucoseRollupService) private readonly rollups: GlucoseRollupService,
   ) {
     this.store = stores.for(glucoseReadingEntity, { component: 'GlucoseReadingRepository' });
     this.tombstones = stores.for(readingTombstoneEntity, { component: 'GlucoseReadingRepository' });
@@ -68,7 +70,7 @@ export class GlucoseReadingRepository {
 
   /** Validates (mmol/L converted to mg/dL) and stores one reading, as `saveMany` does; returns the reading as stored. */
   async save(userId: string, input: unknown): Promise<GlucoseReading> {
-    const { readings } = await this.storeReadings(this.toReadings(userId, [input]));
+    const { readings } = await this.storeAndRollUp(userId, this.toReadings(userId, [input]));
     return readings[0] as GlucoseReading;
   }
 
@@ -80,7 +82,7 @@ export class GlucoseReadingRepository {
    * first `created_at`.
    */
   async saveMany(userId: string, inputs: readonly unknown[]): Promise<GlucoseReading[]> {
-    return (await this.storeReadings(this.toReadings(userId, inputs))).readings;
+    return (await this.storeAndRollUp(userId, this.toReadings(userId, inputs))).readings;
   }
 
   /**
@@ -105,7 +107,7 @@ export class GlucoseReadingRepository {
     const stamp = this.stamper(userId);
     const issues = inputs.flatMap((input, index) => this.timeIssues(input, String(index)));
     if (issues.length > 0) throw invalidInput(ENTITY, issues);
-    return this.storeReadings(inputs.map(stamp));
+    return this.storeAndRollUp(userId, inputs.map(stamp));
   }
 
   async get(userId: string, timestamp: string): Promise<GlucoseReading | undefined> {
@@ -131,7 +133,9 @@ export class GlucoseReadingRepository {
       deleted_at: now.toISOString(),
       expires_at: Math.floor(now.getTime() / 1_000) + this.tombstoneRetentionDays * 86_400,
     });
-    return this.store.delete({ user_id: userId, timestamp });
+    const deleted = await this.store.delete({ user_id: userId, timestamp });
+    await this.rollups.readingsWritten(userId, [timestamp]);
+    return deleted;
   }
 
   /**
@@ -210,6 +214,17 @@ export class GlucoseReadingRepository {
             ? { lte: to }
             : undefined;
     return { partition: userId, sort, descending: range.order === 'desc' };
+  }
+
+  /**
+   * `storeReadings`, then the daily rollups of every day the batch touches
+   * (changed or not, so re-running a killed import or sync repairs a day
+   * whose rollup update it never reached).
+   */
+  private async storeAndRollUp(userId: string, readings: readonly GlucoseReading[]): Promise<ReadingSaveResult> {
+    const result = await this.storeReadings(readings);
+    await this.rollups.readingsWritten(userId, result.readings.map((reading) => reading.timestamp));
+    return result;
   }
 
   /**

@@ -1,0 +1,227 @@
+import { VitalsError } from '@vitals/dynamodb-core';
+import {
+  MAX_GAP_MS,
+  accumulateStretch,
+  fromGlucoseRollup,
+  glucoseReadingEntity,
+  glucoseRollupEntity,
+  glucoseStatisticsFromStretches,
+  localClock,
+  localDayName,
+  localDayStart,
+  localDaysOf,
+  statisticsWindow,
+  toGlucoseRollupBody,
+  type GlucoseReading,
+  type GlucoseRollup,
+  type GlucoseStatistics,
+  type GlucoseStatisticsOptions,
+  type GlucoseStretch,
+  type LocalClock,
+} from '@vitals/models';
+import { inject, injectable } from 'inversify';
+import { validKey } from '../base/validate.ts';
+import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
+import type { EntityStore } from '../store/entity-store.ts';
+import { EntityStores } from '../store/entity-stores.ts';
+import { UserSettingsRepository } from '../user-settings/user-settings.repository.ts';
+
+const ENTITY = glucoseRollupEntity.name;
+/** Longest run of days rebuilt from one query of readings (bounds memory: a month of 1-minute data is 45,000 readings). */
+const RUN_DAYS = 31;
+/** Attempts per day when another writer stores the day's rollup between our read of its version and our write. */
+const REBUILD_ATTEMPTS = 5;
+
+interface LocalDay {
+  day: number;
+  startMs: number;
+  endMs: number;
+}
+
+/** What a rebuild did. */
+export interface RollupRebuildReport {
+  /** The local days (`YYYY-MM-DD`) stored, in order. */
+  days: string[];
+  time_zone: string;
+}
+
+/**
+ * Daily glucose rollups (`glucose_rollups`, docs/GLUCOSE-REPORT.md): per
+ * user and local day of the user's zone, the day's `GlucoseAccumulator`.
+ *
+ * - **On write** `readingsWritten` recomputes the local days the written
+ *   (or deleted) timestamps touch — a timestamp's day, and the next day's
+ *   when it lies within 30 min of the next midnight — from the readings, and
+ *   stores them. `GlucoseReadingRepository` calls it after every write.
+ * - **Versioned**: each day's version is read *before* its readings, and the
+ *   store is conditional on it; a conflict means another writer stored the
+ *   day meanwhile, so the day is read and computed again. The last stored
+ *   computation therefore always saw every completed readings write.
+ * - **The report** (`report`) reads whole local days from rollups and only
+ *   the partial first and last days from readings, then merges; a whole day
+ *   without a rollup in the zone asked for is computed from readings (and,
+ *   in the user's own zone, stored: the table fills itself).
+ */
+@injectable()
+export class GlucoseRollupService {
+  private readonly rollups: EntityStore<GlucoseRollup>;
+  private readonly readings: EntityStore<GlucoseReading>;
+
+  constructor(
+    @inject(EntityStores) stores: EntityStores,
+    @inject(UserSettingsRepository) private readonly settings: UserSettingsRepository,
+    @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
+  ) {
+    this.rollups = stores.for(glucoseRollupEntity, { component: 'GlucoseRollupService' });
+    this.readings = stores.for(glucoseReadingEntity, { component: 'GlucoseRollupService' });
+  }
+
+  /** Keeps the rollups of the days `timestamps` touch current after readings at them were written or deleted. */
+  async readingsWritten(userId: string, timestamps: readonly string[]): Promise<void> {
+    if (timestamps.length === 0) return;
+    const { time_zone } = await this.settings.get(userId);
+    const clock = localClock(time_zone);
+    const days = new Set<number>();
+    for (const timestamp of timestamps) {
+      const ms = Date.parse(timestamp);
+      const last = clock.dayOf(ms + MAX_GAP_MS);
+      for (let day = clock.dayOf(ms); day <= last; day += 1) days.add(day);
+    }
+    await this.rebuildDays(userId, [...days].sort((a, b) => a - b), time_zone, clock);
+  }
+
+  /**
+   * Recomputes and stores the user's rollups of the local days (`YYYY-MM-DD`,
+   * both included) in the user's zone; idempotent. The migrator's
+   * `rollups rebuild` runs it a month at a time.
+   */
+  async rebuildRange(userId: string, range: { from: string; to: string }): Promise<RollupRebuildReport> {
+    validKey(ENTITY, () => glucoseRollupEntity.key({ user_id: userId, day: range.from }));
+    validKey(ENTITY, () => glucoseRollupEntity.key({ user_id: userId, day: range.to }));
+    const { time_zone } = await this.settings.get(userId);
+    const clock = localClock(time_zone);
+    const first = Math.floor(Date.parse(`${range.from}T00:00:00.000Z`) / 86_400_000);
+    const last = Math.floor(Date.parse(`${range.to}T00:00:00.000Z`) / 86_400_000);
+    const days: number[] = [];
+    for (let day = first; day <= last; day += 1) days.push(day);
+    await this.rebuildDays(userId, days, time_zone, clock);
+    return { days: days.map(localDayName), time_zone };
+  }
+
+  /**
+   * The glucose report of [from, to) in `timeZone` (default the user's):
+   * equal to `glucoseStatistics` over the raw readings (relative 1e-9).
+   */
+  async report(userId: string, options: GlucoseStatisticsOptions): Promise<GlucoseStatistics> {
+    const { fromMs, toMs } = statisticsWindow(options);
+    const user = await this.settings.get(userId);
+    const timeZone = options.timeZone ?? user.time_zone;
+    const clock = localClock(timeZone);
+    const days = localDaysOf(clock, fromMs, toMs);
+    const whole = days.filter((day) => day.startMs >= fromMs && day.endMs <= toMs);
+    const stretches: GlucoseStretch[] = [];
+    const firstWhole = whole[0];
+    const lastWhole = whole[whole.length - 1];
+    if (firstWhole === undefined || lastWhole === undefined) {
+      stretches.push(accumulateStretch(await this.readRaw(userId, fromMs, toMs), fromMs, toMs, clock));
+    } else {
+      if (fromMs < firstWhole.startMs) {
+        stretches.push(accumulateStretch(await this.readRaw(userId, fromMs, firstWhole.startMs), fromMs, firstWhole.startMs, clock));
+      }
+      stretches.push(...(await this.wholeDays(userId, whole, timeZone, clock, timeZone === user.time_zone)));
+      if (lastWhole.endMs < toMs) {
+        stretches.push(accumulateStretch(await this.readRaw(userId, lastWhole.endMs, toMs), lastWhole.endMs, toMs, clock));
+      }
+    }
+    return glucoseStatisticsFromStretches(stretches, { ...options, timeZone });
+  }
+
+  /** The stretches of whole local days: from their rollups in `timeZone`; days without one computed from readings. */
+  private async wholeDays(userId: string, days: readonly LocalDay[], timeZone: string, clock: LocalClock, fill: boolean): Promise<GlucoseStretch[]> {
+    const stored = await this.storedRollups(userId, days, false);
+    const missing = days.filter((day) => stored.get(localDayName(day.day))?.time_zone !== timeZone);
+    const computed = new Map<number, GlucoseStretch>();
+    if (missing.length > 0) {
+      if (fill) await this.rebuildDays(userId, missing.map((day) => day.day), timeZone, clock, computed);
+      else {
+        const readings = await this.readRaw(userId, (missing[0] as LocalDay).startMs, (missing[missing.length - 1] as LocalDay).endMs);
+        for (const day of missing) computed.set(day.day, accumulateStretch(readings, day.startMs, day.endMs, clock));
+      }
+    }
+    return days.map((day) => {
+      const fresh = computed.get(day.day);
+      return fresh ?? fromGlucoseRollup(stored.get(localDayName(day.day)) as GlucoseRollup);
+    });
+  }
+
+  /**
+   * Recomputes `dayNumbers` (ascending) in `timeZone` and stores each,
+   * conditional on the version read before the readings; a day that lost
+   * the race is read and computed again. `computed` receives the stretches.
+   */
+  private async rebuildDays(
+    userId: string,
+    dayNumbers: readonly number[],
+    timeZone: string,
+    clock: LocalClock,
+    computed?: Map<number, GlucoseStretch>,
+  ): Promise<void> {
+    // Runs of consecutive days, each read with one query.
+    const runs: number[][] = [];
+    for (const day of dayNumbers) {
+      const run = runs[runs.length - 1];
+      if (run !== undefined && run[run.length - 1] === day - 1 && run.length < RUN_DAYS) run.push(day);
+      else runs.push([day]);
+    }
+    for (const run of runs) await this.rebuildRun(userId, run, timeZone, clock, computed);
+  }
+
+  private async rebuildRun(userId: string, dayNumbers: readonly number[], timeZone: string, clock: LocalClock, computed?: Map<number, GlucoseStretch>): Promise<void> {
+    const days = dayNumbers.map((day) => ({ day, startMs: localDayStart(clock, day), endMs: localDayStart(clock, day + 1) }));
+    // Versions first, then readings: a write that lands between the two makes our conditional store fail.
+    const stored = await this.storedRollups(userId, days, true);
+    const readings = await this.readRaw(userId, (days[0] as LocalDay).startMs, (days[days.length - 1] as LocalDay).endMs);
+    for (const day of days) {
+      let current = stored.get(localDayName(day.day));
+      let dayReadings: readonly GlucoseReading[] = readings;
+      for (let attempt = 1; ; attempt += 1) {
+        const stretch = accumulateStretch(dayReadings, day.startMs, day.endMs, clock);
+        const rollup: GlucoseRollup = {
+          user_id: userId,
+          ...toGlucoseRollupBody(stretch, { ...day, timeZone }),
+          version: (current?.version ?? 0) + 1,
+          updated_at: this.clock.now().toISOString(),
+        };
+        try {
+          await this.rollups.putVersioned(rollup, current?.version ?? 'new');
+          computed?.set(day.day, stretch);
+          break;
+        } catch (error) {
+          if (!VitalsError.is(error, 'repository.conflict') || attempt >= REBUILD_ATTEMPTS) throw error;
+          current = await this.rollups.get({ user_id: userId, day: rollup.day }, { consistentRead: true });
+          dayReadings = await this.readRaw(userId, day.startMs, day.endMs);
+        }
+      }
+    }
+  }
+
+  /** The stored rollups of `days` (consecutive), by day name. */
+  private async storedRollups(userId: string, days: readonly LocalDay[], consistentRead: boolean): Promise<Map<string, GlucoseRollup>> {
+    const first = localDayName((days[0] as LocalDay).day);
+    const last = localDayName((days[days.length - 1] as LocalDay).day);
+    const found = new Map<string, GlucoseRollup>();
+    for await (const rollup of this.rollups.queryAll({ partition: userId, sort: { between: [first, last] }, consistentRead })) {
+      found.set(rollup.day, rollup);
+    }
+    return found;
+  }
+
+  /** The readings a stretch [fromMs, toMs) needs: from 30 min before it (strongly consistent). */
+  private async readRaw(userId: string, fromMs: number, toMs: number): Promise<GlucoseReading[]> {
+    const from = new Date(fromMs - MAX_GAP_MS).toISOString();
+    const to = new Date(toMs - 1).toISOString();
+    const readings: GlucoseReading[] = [];
+    for await (const reading of this.readings.queryAll({ partition: userId, sort: { between: [from, to] }, consistentRead: true })) readings.push(reading);
+    return readings;
+  }
+}

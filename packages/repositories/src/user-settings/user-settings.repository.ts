@@ -1,0 +1,57 @@
+import { DEFAULT_TIME_ZONE, UserSettingsInputSchema, userSettingsEntity, type UserSettings } from '@vitals/models';
+import { inject, injectable } from 'inversify';
+import { validInput, validKey } from '../base/validate.ts';
+import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
+import type { EntityStore } from '../store/entity-store.ts';
+import { EntityStores } from '../store/entity-stores.ts';
+
+const ENTITY = userSettingsEntity.name;
+
+/** A user's settings as the rest of Vitals sees them: stored, or the defaults. */
+export interface EffectiveUserSettings {
+  user_id: string;
+  time_zone: string;
+  /** Absent until the user saves settings. */
+  version?: number;
+  updated_at?: string;
+}
+
+/**
+ * Per-user settings (`user_settings`, one item per user): so far only the
+ * IANA time zone of the user's local days, `UTC` until set. Saving is a
+ * versioned put on the version read, so two concurrent saves never lose one
+ * silently (the loser is `repository.conflict`).
+ */
+@injectable()
+export class UserSettingsRepository {
+  private readonly store: EntityStore<UserSettings>;
+
+  constructor(
+    @inject(EntityStores) stores: EntityStores,
+    @inject(REPOSITORY_TOKENS.Clock) private readonly clock: Clock,
+  ) {
+    this.store = stores.for(userSettingsEntity, { component: 'UserSettingsRepository' });
+  }
+
+  /** The user's settings, or the defaults (`time_zone: 'UTC'`) when they saved none. */
+  async get(userId: string): Promise<EffectiveUserSettings> {
+    validKey(ENTITY, () => userSettingsEntity.primary.partition(userId));
+    const stored = await this.store.get({ user_id: userId }, { consistentRead: true });
+    return stored ?? { user_id: userId, time_zone: DEFAULT_TIME_ZONE };
+  }
+
+  /** Validates and stores the settings (`{ time_zone }`), version + 1; resolves with them as stored. */
+  async save(userId: string, input: unknown): Promise<UserSettings> {
+    validKey(ENTITY, () => userSettingsEntity.primary.partition(userId));
+    const { time_zone } = validInput(UserSettingsInputSchema, input, ENTITY);
+    const stored = await this.store.get({ user_id: userId }, { consistentRead: true });
+    const settings: UserSettings = {
+      user_id: userId,
+      time_zone,
+      version: (stored?.version ?? 0) + 1,
+      updated_at: this.clock.now().toISOString(),
+    };
+    await this.store.putVersioned(settings, stored?.version ?? 'new');
+    return settings;
+  }
+}
