@@ -176,6 +176,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
     tags: [
       { name: 'service', description: 'Liveness, readiness and this document' },
       { name: 'readings', description: 'CGM glucose readings and their statistics' },
+      { name: 'settings', description: 'Per-user settings: the time zone of their local days' },
       { name: 'tokens', description: 'OAuth tokens of data providers (write-only)' },
       { name: 'access-tokens', description: 'Personal access tokens: named, scoped, expiring, revocable credentials for apps and caregivers' },
       { name: 'sync-jobs', description: 'Scheduled provider syncs' },

@@ -8,6 +8,7 @@ import { nightscoutRoutes } from './nightscout.routes.ts';
 import { readingChangesRoutes } from './reading-changes.routes.ts';
 import { readingsRoutes } from './readings.routes.ts';
 import type { Route } from './route.ts';
+import { settingsRoutes } from './settings.routes.ts';
 import { syncJobsRoutes } from './sync-jobs.routes.ts';
 import { tokensRoutes } from './tokens.routes.ts';
 
@@ -16,6 +17,7 @@ export function apiRoutes(container: Container): Route[] {
   return [
     ...readingsRoutes(container),
     ...readingChangesRoutes(container),
+    ...settingsRoutes(container),
     ...tokensRoutes(container),
     ...accessTokensRoutes(container),
     ...syncJobsRoutes(container),

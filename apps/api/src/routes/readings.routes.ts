@@ -2,11 +2,8 @@ import {
   GlucoseReadingInputSchema,
   GlucoseReadingSchema,
   GlucoseStatisticsSchema,
-  MAX_GAP_MS,
-  glucoseStatistics,
-  type GlucoseReading,
 } from '@vitals/models';
-import { GlucoseReadingRepository, REPOSITORY_TOKENS } from '@vitals/repositories';
+import { GlucoseReadingRepository, GlucoseRollupService, REPOSITORY_TOKENS } from '@vitals/repositories';
 import type { Container } from 'inversify';
 import { z } from 'zod';
 import { ApiProblem } from '../middleware/problem-details.ts';
@@ -45,8 +42,11 @@ const StatsQuerySchema = z.strictObject({
   time_zone: z
     .string()
     .refine(isTimeZone, { message: 'is not an IANA time zone' })
-    .default('UTC')
-    .describe('IANA zone whose local days (cadence detection) and clock hours (hourly AGP) the statistics use'),
+    .optional()
+    .describe(
+      'IANA zone whose local days (cadence detection) and clock hours (hourly AGP) the statistics use; default the ' +
+        'user’s settings (UTC until set). Whole days come from daily rollups only in the user’s zone',
+    ),
 });
 
 /** The stats window: defaults filled from `now`, then bounded. Problems point at the query's `from`. */
@@ -73,6 +73,7 @@ function isTimeZone(zone: string): boolean {
 /** `/v1/users/{user_id}/readings…`: store, list, latest, statistics, delete. */
 export function readingsRoutes(container: Container): Route[] {
   const readings = container.get(GlucoseReadingRepository);
+  const rollups = container.get(GlucoseRollupService);
   const clock = container.get(REPOSITORY_TOKENS.Clock);
   return [
     defineRoute({
@@ -167,12 +168,8 @@ export function readingsRoutes(container: Container): Route[] {
       responses: { 200: { description: 'The statistics', schema: GlucoseStatisticsSchema } },
       handle: async ({ params, query }) => {
         const { from, to } = statsWindow(query, clock.now());
-        // From 30 minutes before `from`: a reading there still covers the window's start. The range is inclusive
-        // of `to`; the statistics ignore what lies outside [from − 30 min, to).
-        const since = new Date(Date.parse(from) - MAX_GAP_MS).toISOString();
-        const window: GlucoseReading[] = [];
-        for await (const reading of readings.iterateRange(params.user_id, { from: since, to })) window.push(reading);
-        const stats = glucoseStatistics(window, { from, to, timeZone: query.time_zone });
+        // Whole local days from the daily rollups, the partial first and last days from readings (docs/GLUCOSE-REPORT.md).
+        const stats = await rollups.report(params.user_id, { from, to, ...(query.time_zone === undefined ? {} : { timeZone: query.time_zone }) });
         return { status: 200, body: stats };
       },
     }),
