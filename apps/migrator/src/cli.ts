@@ -4,6 +4,7 @@ import type { CommonFlags, Io } from './commands/command-kit.ts';
 import { registerEntriesCommands } from './commands/entries.command.ts';
 import { registerImportCommands } from './commands/import.command.ts';
 import { registerReadingsCommands } from './commands/readings.command.ts';
+import { registerRollupsCommands } from './commands/rollups.command.ts';
 import { tablesCommand } from './commands/tables.command.ts';
 import { formatReport, type Report } from './report/report.ts';
 import { withContext } from './runtime/context.ts';
@@ -78,6 +79,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   registerEntriesCommands(program, { io, emit });
   registerReadingsCommands(program, { io, emit });
   registerAccessTokenCommands(program, { io, emit });
+  registerRollupsCommands(program, { io, emit });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
