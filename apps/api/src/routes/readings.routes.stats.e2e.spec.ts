@@ -170,14 +170,14 @@ describe('readings routes', () => {
       expect(response.body).toMatchObject({ count: 1, mean: 123, data_sufficiency: { window_minutes: 14 * 1440, days: 14, active_minutes: 10 } });
     });
 
-    it('when the window spans exactly 90 days, answers 200; one millisecond more answers 400 at /query/from', async () => {
-      const ok = await api.call('GET', `${path}?from=2026-01-01T00:00:00.000Z&to=2026-04-01T00:00:00.000Z`, { token });
+    it('when the window spans exactly 366 days, answers 200; one millisecond more answers 400 at /query/from', async () => {
+      const ok = await api.call('GET', `${path}?from=2025-04-01T00:00:00.000Z&to=2026-04-02T00:00:00.000Z`, { token });
       expect(ok.status).toBe(200);
-      const tooLong = await api.call('GET', `${path}?from=2025-12-31T23:59:59.999Z&to=2026-04-01T00:00:00.000Z`, { token });
-      expectInvalid(tooLong, [{ pointer: '/query/from', message: 'the window may span at most 90 days' }]);
+      const tooLong = await api.call('GET', `${path}?from=2025-03-31T23:59:59.999Z&to=2026-04-02T00:00:00.000Z`, { token });
+      expectInvalid(tooLong, [{ pointer: '/query/from', message: 'the window may span at most 366 days' }]);
       clock.set('2026-03-10T12:00:00.000Z');
-      const defaultTo = await api.call('GET', `${path}?from=${new Date(Date.parse('2026-03-10T12:00:00.000Z') - 100 * DAY_MS).toISOString()}`, { token });
-      expectInvalid(defaultTo, [{ pointer: '/query/from', message: 'the window may span at most 90 days' }]);
+      const defaultTo = await api.call('GET', `${path}?from=${new Date(Date.parse('2026-03-10T12:00:00.000Z') - 400 * DAY_MS).toISOString()}`, { token });
+      expectInvalid(defaultTo, [{ pointer: '/query/from', message: 'the window may span at most 366 days' }]);
     });
 
     it('when from is not before to, answers 400 at /query/from', async () => {

@@ -12,8 +12,8 @@ import { defineRoute, type Route } from './route.ts';
 
 /** One POST stores at most this many readings. */
 export const MAX_READINGS_PER_REQUEST = 1000;
-/** The longest window `readings/stats` computes over. */
-export const MAX_STATS_DAYS = 90;
+/** The longest window `readings/stats` computes over: a leap year, cheap now that whole days come from daily rollups. */
+export const MAX_STATS_DAYS = 366;
 const DEFAULT_STATS_DAYS = 14;
 const DAY_MS = 86_400_000;
 
