@@ -52,7 +52,8 @@ await repository.saveMany(
 
 // The feed's user: 10 rounds of 101 readings stored, one of them deleted a millisecond later → 1,010 changes, 10 of them deletions.
 let setupNow = Date.now() - 60_000;
-const writer = new GlucoseReadingRepository(new EntityStores(db.items, logger, settings), settings, { now: () => new Date(setupNow) });
+const writerClock = { now: () => new Date(setupNow) };
+const writer = new GlucoseReadingRepository(stores, settings, writerClock, new GlucoseRollupService(stores, new UserSettingsRepository(stores, writerClock), writerClock));
 for (let round = 0; round < 10; round++) {
   const base = round * 101;
   await writer.saveMany(
