@@ -23,14 +23,13 @@
  * wrong item count, statistics differing from the baseline's).
  */
 import { benchCleanups, figures, interleaved, percentile, round, startLocalDynamoDB, type Figures, type LocalDynamoDB } from '@vitals/local-dynamodb';
-import { MAX_GAP_MS, glucoseReadingEntity, glucoseStatistics, type GlucoseStatistics, type StatisticsReading } from '@vitals/models';
+import { MAX_GAP_MS, glucoseReadingEntity, glucoseReportDifferences, glucoseStatistics, type GlucoseStatistics, type StatisticsReading } from '@vitals/models';
 import { AccessTokenRepository, GlucoseReadingRepository, MAX_PAGE_LIMIT } from '@vitals/repositories';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { cpuSince, dynamoDBLocalPid, type CpuReading } from './cpu.ts';
-import { reportDifferences } from './report-differences.ts';
 import { startLoadGenerator, type LoadGenerator, type LoadResult } from './load.ts';
 import { rawDocumentClient, rawReadings, startBaseline, startBenchApi, type BenchApi, type Listening } from './servers.ts';
 
@@ -248,7 +247,7 @@ async function main(): Promise<void> {
   await interleaved(2, statsContenders);
   for (const [name, stats] of Object.entries(rawStats)) {
     // The route merges daily rollups: equal to the raw report within a relative 1e-9 (docs/GLUCOSE-REPORT.md).
-    if (stats.count !== STATS_READINGS || reportDifferences(apiStats, JSON.parse(JSON.stringify(stats))).length > 0) {
+    if (stats.count !== STATS_READINGS || glucoseReportDifferences(apiStats, JSON.parse(JSON.stringify(stats))).length > 0) {
       throw new Error(`stats: the API's statistics differ from ${name}'s (count ${stats.count} of ${STATS_READINGS})`);
     }
   }

@@ -16,13 +16,12 @@
  * two reports differ beyond a relative 1e-9 (docs/GLUCOSE-REPORT.md).
  */
 import { benchCleanups, figures, interleaved, round, startLocalDynamoDB, type Figures, type LocalDynamoDB } from '@vitals/local-dynamodb';
-import { MAX_GAP_MS, glucoseReadingEntity, glucoseStatistics, type GlucoseStatistics, type StatisticsReading } from '@vitals/models';
+import { MAX_GAP_MS, glucoseReadingEntity, glucoseReportDifferences, glucoseStatistics, type GlucoseStatistics, type StatisticsReading } from '@vitals/models';
 import { GlucoseReadingRepository, MAX_PAGE_LIMIT } from '@vitals/repositories';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { reportDifferences } from './report-differences.ts';
 import { rawDocumentClient, rawReadings, startBenchApi, type BenchApi } from './servers.ts';
 
 const RUNS = Number(process.env['BENCH_ROLLUPS_RUNS'] ?? 11);
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
       },
     };
     await interleaved(1, contenders);
-    const wrong = reportDifferences(fromRollups, JSON.parse(JSON.stringify(fromRaw)));
+    const wrong = glucoseReportDifferences(fromRollups, JSON.parse(JSON.stringify(fromRaw)));
     if (wrong.length > 0 || fromRaw?.count !== (days * DAY_MS) / FIVE_MINUTES) {
       throw new Error(`${days} days: the report from rollups differs from the raw one: ${wrong.slice(0, 5).join('; ')}`);
     }

@@ -164,6 +164,7 @@ export {
   toGlucoseRollupBody,
 } from './glucose-rollup/glucose-day.ts';
 export type { GlucoseRollupBody, GlucoseStretch } from './glucose-rollup/glucose-day.ts';
+export { glucoseReportDifferences } from './glucose-rollup/report-differences.ts';
 export { GlucoseRollupSchema } from './glucose-rollup/glucose-rollup.schema.ts';
 export type { GlucoseRollup } from './glucose-rollup/glucose-rollup.schema.ts';
 export { localDayName, localDayNumber, localDayStart, localDaysOf } from './glucose-rollup/local-day.ts';

@@ -4,15 +4,8 @@ import { TimeZoneSchema } from '../user-settings/user-settings.schema.ts';
 
 const Ms = z.number().finite().min(0);
 const Count = z.number().int().min(0);
-/** Time runs as a flat list [start, end, start, end, …], ms from the day's `start_ms`. */
-const FlatRuns = z.array(z.number().int().min(0)).refine((list) => list.length % 2 === 0, { message: 'must hold start/end pairs' });
-
-const RollupHourSchema = z.strictObject({
-  count: Count,
-  ms: Ms,
-  /** The AGP histogram as a flat list of triples [value mg/dL, ms held, pieces, …], ascending by value. */
-  values: z.array(z.number().finite()).refine((list) => list.length % 3 === 0, { message: 'must hold value/ms/pieces triples' }),
-});
+/** Float64 little-endian numbers; a whole number of them. */
+const Float64Blob = z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength % 8 === 0, { message: 'must hold whole float64 numbers' });
 
 const RollupStreamSchema = z.strictObject({
   source: z.string().nullable(),
@@ -48,9 +41,20 @@ export const GlucoseRollupSchema = z.strictObject({
   square_ms: Ms,
   low_risk_ms: Ms,
   high_risk_ms: Ms,
-  hours: z.array(RollupHourSchema).length(24),
-  coverage: FlatRuns,
-  beyond: z.strictObject({ hypo_level_1: FlatRuns, hypo_level_2: FlatRuns, hyper_level_1: FlatRuns, hyper_level_2: FlatRuns }),
+  /** Per local hour 0..23: readings starting in it, and covered ms. */
+  hour_counts: z.array(Count).length(24),
+  hour_ms: z.array(Ms).length(24),
+  /**
+   * The AGP histograms, binary (float64 LE): per hour 0..23, the number of
+   * entries n, then n triples value (mg/dL), ms held, pieces, ascending by value.
+   */
+  histogram: Float64Blob,
+  /**
+   * Time runs, binary (float64 LE), ms from `start_ms`: coverage, then
+   * hypo_level_1, hypo_level_2, hyper_level_1, hyper_level_2 — each its
+   * number of runs n, then n start/end pairs.
+   */
+  runs: Float64Blob,
   streams: z.array(RollupStreamSchema),
 });
 export type GlucoseRollup = z.infer<typeof GlucoseRollupSchema>;
