@@ -157,6 +157,7 @@ export type { LocalClock } from './glucose-reading/local-clock.ts';
 export { percentileOfSorted, timeWeightedPercentiles } from './glucose-reading/time-weighted-percentile.ts';
 export type { WeightedValue } from './glucose-reading/time-weighted-percentile.ts';
 export {
+  GlucoseStretchMerge,
   accumulateStretch,
   fromGlucoseRollup,
   glucoseStatisticsFromStretches,

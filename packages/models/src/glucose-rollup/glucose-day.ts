@@ -6,6 +6,7 @@ import { DEFAULT_CADENCE_MS, accumulateGlucose, type GlucoseStream, type Statist
 import type { LocalClock } from '../glucose-reading/local-clock.ts';
 import type { GlucoseRollup } from './glucose-rollup.schema.ts';
 import { localDayName } from './local-day.ts';
+import { RollupBlobReader, RollupBlobWriter } from './rollup-blob.ts';
 
 /** The accumulator of a stretch of time with its streams: a day from a rollup, or a partial day from readings. */
 export interface GlucoseStretch {
@@ -53,59 +54,167 @@ export function mergeGlucoseStreams(lists: readonly (readonly GlucoseStream[])[]
   });
 }
 
+/** Whole mg/dL values 0..1000 are merged in dense arrays; any other value in a map. */
+const DENSE_VALUES = 1001;
+
 /**
- * `mergeGlucoseAccumulators(target, next)` in place: the same sums in the
- * same order, runs appended (merging where they touch). Merging a year of
- * days one by one with the copying merge costs quadratic time in the runs.
+ * Merges stretches in time order into one accumulator — partial days from
+ * readings (`addStretch`) and whole days straight from their stored bytes
+ * (`addRollup`, no intermediate maps) — then reports. The sums are added in
+ * the order the stretches come, each value's time and pieces too, so the
+ * result is the very accumulator `mergeGlucoseAccumulators` would build;
+ * runs are appended, merging where they touch at midnight. Per hour, whole
+ * mg/dL values (every value a CGM sends in mg/dL) go into typed arrays:
+ * a year of days adds ~110,000 histogram entries, and a map per day and
+ * hour cost more to build and to merge than the rest of the report.
  */
-function addAccumulator(target: GlucoseAccumulator, next: GlucoseAccumulator): void {
-  target.count += next.count;
-  target.active_ms += next.active_ms;
-  next.range_ms.forEach((ms, index) => (target.range_ms[index] += ms));
-  target.value_ms += next.value_ms;
-  target.square_ms += next.square_ms;
-  target.low_risk_ms += next.low_risk_ms;
-  target.high_risk_ms += next.high_risk_ms;
-  next.hours.forEach((hour, index) => {
-    const slot = target.hours[index] as GlucoseAccumulator['hours'][number];
-    slot.count += hour.count;
-    slot.ms += hour.ms;
-    for (const [value, [ms, pieces]] of hour.values) {
-      const held = slot.values.get(value);
-      if (held === undefined) slot.values.set(value, [ms, pieces]);
-      else {
-        held[0] += ms;
-        held[1] += pieces;
+export class GlucoseStretchMerge {
+  private readonly acc = emptyGlucoseAccumulator();
+  private readonly denseMs = new Float64Array(24 * DENSE_VALUES);
+  private readonly densePieces = new Float64Array(24 * DENSE_VALUES);
+  private readonly streams: (readonly GlucoseStream[])[] = [];
+
+  /** A stretch computed from readings (or decoded). */
+  addStretch(stretch: GlucoseStretch): void {
+    const next = stretch.accumulator;
+    this.addSums(next.count, next.active_ms, next.range_ms, next.value_ms, next.square_ms, next.low_risk_ms, next.high_risk_ms);
+    next.hours.forEach((hour, index) => {
+      this.addHour(index, hour.count, hour.ms);
+      for (const [value, [ms, pieces]] of hour.values) this.addValue(index, value, ms, pieces);
+    });
+    const target = this.acc;
+    for (const [start, end] of next.coverage) appendRun(target.coverage, start, end);
+    for (const kind of GLUCOSE_EPISODE_KIND_NAMES) for (const [start, end] of next.beyond[kind]) appendRun(target.beyond[kind], start, end);
+    this.streams.push(stretch.streams);
+  }
+
+  /** A whole day as stored, decoded straight into the merge. */
+  addRollup(rollup: GlucoseRollupBody): void {
+    this.addSums(rollup.count, rollup.active_ms, rollup.range_ms, rollup.value_ms, rollup.square_ms, rollup.low_risk_ms, rollup.high_risk_ms);
+    readHistogram(rollup.histogram, {
+      hour: (hour, count, ms) => this.addHour(hour, count, ms),
+      value: (hour, value, ms, pieces) => this.addValue(hour, value, ms, pieces),
+    });
+    const lists = [this.acc.coverage, ...GLUCOSE_EPISODE_KIND_NAMES.map((kind) => this.acc.beyond[kind])];
+    readRuns(rollup.runs, rollup.start_ms, (list, start, end) => appendRun(lists[list] as TimeRun[], start, end));
+    this.streams.push(rollup.streams);
+  }
+
+  /** The merged accumulator (each hour's values ascending). Call once, after the last stretch. */
+  accumulator(): GlucoseAccumulator {
+    this.acc.hours.forEach((hour, index) => {
+      const entries: [number, [number, number]][] = [...hour.values];
+      const base = index * DENSE_VALUES;
+      for (let value = 0; value < DENSE_VALUES; value += 1) {
+        const pieces = this.densePieces[base + value] as number;
+        if (pieces !== 0) entries.push([value, [this.denseMs[base + value] as number, pieces]]);
       }
+      hour.values = new Map(entries.sort(([a], [b]) => a - b));
+    });
+    return this.acc;
+  }
+
+  /** The report of [from, to) from everything added. */
+  report(options: GlucoseStatisticsOptions): GlucoseStatistics {
+    return glucoseStatisticsFromAccumulator(this.accumulator(), options, mergeGlucoseStreams(this.streams));
+  }
+
+  private addSums(count: number, active: number, ranges: readonly number[], value: number, square: number, low: number, high: number): void {
+    const acc = this.acc;
+    acc.count += count;
+    acc.active_ms += active;
+    ranges.forEach((ms, index) => (acc.range_ms[index] += ms));
+    acc.value_ms += value;
+    acc.square_ms += square;
+    acc.low_risk_ms += low;
+    acc.high_risk_ms += high;
+  }
+
+  private addHour(hour: number, count: number, ms: number): void {
+    const slot = this.acc.hours[hour] as GlucoseAccumulator['hours'][number];
+    slot.count += count;
+    slot.ms += ms;
+  }
+
+  private addValue(hour: number, value: number, ms: number, pieces: number): void {
+    if (Number.isInteger(value) && value >= 0 && value < DENSE_VALUES) {
+      const at = hour * DENSE_VALUES + value;
+      (this.denseMs[at] as number) += ms;
+      (this.densePieces[at] as number) += pieces;
+      return;
     }
-  });
-  for (const [start, end] of next.coverage) appendRun(target.coverage, start, end);
-  for (const kind of GLUCOSE_EPISODE_KIND_NAMES) for (const [start, end] of next.beyond[kind]) appendRun(target.beyond[kind], start, end);
+    const values = (this.acc.hours[hour] as GlucoseAccumulator['hours'][number]).values;
+    const held = values.get(value);
+    if (held === undefined) values.set(value, [ms, pieces]);
+    else {
+      held[0] += ms;
+      held[1] += pieces;
+    }
+  }
 }
 
 /** The report of [from, to) from its stretches in time order (partial days from readings, whole days from rollups). */
 export function glucoseStatisticsFromStretches(stretches: readonly GlucoseStretch[], options: GlucoseStatisticsOptions): GlucoseStatistics {
-  const accumulator = emptyGlucoseAccumulator();
-  for (const stretch of stretches) addAccumulator(accumulator, stretch.accumulator);
-  return glucoseStatisticsFromAccumulator(accumulator, options, mergeGlucoseStreams(stretches.map((stretch) => stretch.streams)));
-}
-
-/** Float64 numbers as little-endian bytes (exact: every JavaScript number survives). */
-function toBytes(numbers: readonly number[]): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(numbers.length * 8);
-  const view = new DataView(bytes.buffer);
-  numbers.forEach((value, index) => view.setFloat64(index * 8, value, true));
-  return bytes;
-}
-
-function fromBytes(bytes: Uint8Array): Float64Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const numbers = new Float64Array(bytes.byteLength / 8);
-  for (let index = 0; index < numbers.length; index += 1) numbers[index] = view.getFloat64(index * 8, true);
-  return numbers;
+  const merge = new GlucoseStretchMerge();
+  for (const stretch of stretches) merge.addStretch(stretch);
+  return merge.report(options);
 }
 
 const RUN_LISTS = ['coverage', ...GLUCOSE_EPISODE_KIND_NAMES] as const;
+
+interface HistogramVisitor {
+  hour(hour: number, count: number, ms: number): void;
+  value(hour: number, value: number, ms: number, pieces: number): void;
+}
+
+/** Per hour 0..23: readings starting in it, ms covered, n, then n entries value, ms, pieces (ascending by value). */
+function writeHistogram(acc: GlucoseAccumulator): Uint8Array<ArrayBuffer> {
+  const blob = new RollupBlobWriter();
+  for (const hour of acc.hours) {
+    blob.u32(hour.count);
+    blob.u32(hour.ms);
+    blob.u32(hour.values.size);
+    for (const [value, [ms, pieces]] of [...hour.values].sort(([x], [y]) => x - y)) {
+      blob.u16(value);
+      blob.u32(ms);
+      blob.u16(pieces);
+    }
+  }
+  return blob.bytes();
+}
+
+function readHistogram(bytes: Uint8Array, visit: HistogramVisitor): void {
+  const blob = new RollupBlobReader(bytes);
+  for (let hour = 0; hour < 24; hour += 1) {
+    visit.hour(hour, blob.u32(), blob.u32());
+    const entries = blob.u32();
+    for (let entry = 0; entry < entries; entry += 1) visit.value(hour, blob.u16(), blob.u32(), blob.u16());
+  }
+  if (!blob.done()) throw new RangeError('rollup histogram has bytes after its 24 hours');
+}
+
+/** Per run list (coverage, then the four episode kinds): n, then n start/end pairs in ms from the day's start. */
+function writeRuns(acc: GlucoseAccumulator, base: number): Uint8Array<ArrayBuffer> {
+  const blob = new RollupBlobWriter();
+  for (const list of RUN_LISTS) {
+    const runs = list === 'coverage' ? acc.coverage : acc.beyond[list];
+    blob.u32(runs.length);
+    for (const [start, end] of runs) {
+      blob.u32(start - base);
+      blob.u32(end - base);
+    }
+  }
+  return blob.bytes();
+}
+
+function readRuns(bytes: Uint8Array, base: number, visit: (list: number, start: number, end: number) => void): void {
+  const blob = new RollupBlobReader(bytes);
+  for (let list = 0; list < RUN_LISTS.length; list += 1) {
+    const runs = blob.u32();
+    for (let run = 0; run < runs; run += 1) visit(list, blob.u32() + base, blob.u32() + base);
+  }
+  if (!blob.done()) throw new RangeError('rollup runs have bytes after their five lists');
+}
 
 /** What a rollup stores of a day besides its key, version and time stamp. */
 export type GlucoseRollupBody = Omit<GlucoseRollup, 'user_id' | 'version' | 'updated_at'>;
@@ -113,18 +222,6 @@ export type GlucoseRollupBody = Omit<GlucoseRollup, 'user_id' | 'version' | 'upd
 /** The stored form of local day `day` ([startMs, endMs) in `timeZone`) and its stretch. */
 export function toGlucoseRollupBody(stretch: GlucoseStretch, day: { day: number; startMs: number; endMs: number; timeZone: string }): GlucoseRollupBody {
   const acc = stretch.accumulator;
-  const base = day.startMs;
-  const histogram: number[] = [];
-  for (const hour of acc.hours) {
-    histogram.push(hour.values.size);
-    for (const [value, [ms, pieces]] of [...hour.values].sort(([x], [y]) => x - y)) histogram.push(value, ms, pieces);
-  }
-  const runs: number[] = [];
-  for (const list of RUN_LISTS) {
-    const from = list === 'coverage' ? acc.coverage : acc.beyond[list];
-    runs.push(from.length);
-    for (const [start, end] of from) runs.push(start - base, end - base);
-  }
   return {
     day: localDayName(day.day),
     time_zone: day.timeZone,
@@ -137,44 +234,28 @@ export function toGlucoseRollupBody(stretch: GlucoseStretch, day: { day: number;
     square_ms: acc.square_ms,
     low_risk_ms: acc.low_risk_ms,
     high_risk_ms: acc.high_risk_ms,
-    hour_counts: acc.hours.map((hour) => hour.count),
-    hour_ms: acc.hours.map((hour) => hour.ms),
-    histogram: toBytes(histogram),
-    runs: toBytes(runs),
+    histogram: writeHistogram(acc),
+    runs: writeRuns(acc, day.startMs),
     streams: stretch.streams.map((stream) => ({ ...stream })),
   };
 }
 
 /** The stretch a stored rollup holds. */
 export function fromGlucoseRollup(rollup: GlucoseRollupBody): GlucoseStretch {
-  const base = rollup.start_ms;
-  const histogram = fromBytes(rollup.histogram);
-  let at = 0;
-  const hours = rollup.hour_counts.map((count, hour) => {
-    const values = new Map<number, [number, number]>();
-    const entries = histogram[at++] as number;
-    for (let i = 0; i < entries; i += 1, at += 3) values.set(histogram[at] as number, [histogram[at + 1] as number, histogram[at + 2] as number]);
-    return { count, ms: rollup.hour_ms[hour] as number, values };
+  const accumulator = emptyGlucoseAccumulator();
+  accumulator.count = rollup.count;
+  accumulator.active_ms = rollup.active_ms;
+  accumulator.range_ms = [...rollup.range_ms];
+  accumulator.value_ms = rollup.value_ms;
+  accumulator.square_ms = rollup.square_ms;
+  accumulator.low_risk_ms = rollup.low_risk_ms;
+  accumulator.high_risk_ms = rollup.high_risk_ms;
+  const hours = accumulator.hours;
+  readHistogram(rollup.histogram, {
+    hour: (hour, count, ms) => Object.assign(hours[hour] as GlucoseAccumulator['hours'][number], { count, ms }),
+    value: (hour, value, ms, pieces) => void (hours[hour] as GlucoseAccumulator['hours'][number]).values.set(value, [ms, pieces]),
   });
-  const runs = fromBytes(rollup.runs);
-  at = 0;
-  const lists = RUN_LISTS.map(() => {
-    const list: TimeRun[] = [];
-    const n = runs[at++] as number;
-    for (let i = 0; i < n; i += 1, at += 2) list.push([(runs[at] as number) + base, (runs[at + 1] as number) + base]);
-    return list;
-  });
-  const accumulator: GlucoseAccumulator = {
-    count: rollup.count,
-    active_ms: rollup.active_ms,
-    range_ms: [...rollup.range_ms],
-    value_ms: rollup.value_ms,
-    square_ms: rollup.square_ms,
-    low_risk_ms: rollup.low_risk_ms,
-    high_risk_ms: rollup.high_risk_ms,
-    hours,
-    coverage: lists[0] as TimeRun[],
-    beyond: Object.fromEntries(GLUCOSE_EPISODE_KIND_NAMES.map((kind, index) => [kind, lists[index + 1] as TimeRun[]])) as GlucoseAccumulator['beyond'],
-  };
+  const lists = [accumulator.coverage, ...GLUCOSE_EPISODE_KIND_NAMES.map((kind) => accumulator.beyond[kind])];
+  readRuns(rollup.runs, rollup.start_ms, (list, start, end) => (lists[list] as TimeRun[]).push([start, end]));
   return { accumulator, streams: rollup.streams.map((stream) => ({ ...stream })) };
 }

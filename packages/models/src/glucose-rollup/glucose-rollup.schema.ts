@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { HealthDateSchema, IsoInstantSchema, UserIdSchema, VersionSchema } from '../common/formats.schema.ts';
 import { TimeZoneSchema } from '../user-settings/user-settings.schema.ts';
+import { ROLLUP_BLOB_FORMAT } from './rollup-blob.ts';
 
 const Ms = z.number().finite().min(0);
 const Count = z.number().int().min(0);
-/** Float64 little-endian numbers; a whole number of them. */
-const Float64Blob = z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength % 8 === 0, { message: 'must hold whole float64 numbers' });
+/** Numbers in the compact exact encoding of `rollup-blob.ts`, its format byte first. */
+const RollupBlob = z.instanceof(Uint8Array).refine((bytes) => bytes[0] === ROLLUP_BLOB_FORMAT, { message: `must start with format byte ${ROLLUP_BLOB_FORMAT}` });
 
 const RollupStreamSchema = z.strictObject({
   source: z.string().nullable(),
@@ -41,20 +42,20 @@ export const GlucoseRollupSchema = z.strictObject({
   square_ms: Ms,
   low_risk_ms: Ms,
   high_risk_ms: Ms,
-  /** Per local hour 0..23: readings starting in it, and covered ms. */
-  hour_counts: z.array(Count).length(24),
-  hour_ms: z.array(Ms).length(24),
   /**
-   * The AGP histograms, binary (float64 LE): per hour 0..23, the number of
-   * entries n, then n triples value (mg/dL), ms held, pieces, ascending by value.
+   * The AGP histograms, binary (`rollup-blob.ts`: u32 and u16 whole
+   * numbers, float64 behind an escape): per local hour 0..23 the readings
+   * starting in it (u32), its covered ms (u32), its number of entries n
+   * (u32), then n entries value mg/dL (u16), ms held (u32), pieces (u16),
+   * ascending by value.
    */
-  histogram: Float64Blob,
+  histogram: RollupBlob,
   /**
-   * Time runs, binary (float64 LE), ms from `start_ms`: coverage, then
+   * Time runs, binary (same encoding), ms from `start_ms`: coverage, then
    * hypo_level_1, hypo_level_2, hyper_level_1, hyper_level_2 — each its
-   * number of runs n, then n start/end pairs.
+   * number of runs n (u32), then n start/end pairs (u32).
    */
-  runs: Float64Blob,
+  runs: RollupBlob,
   streams: z.array(RollupStreamSchema),
 });
 export type GlucoseRollup = z.infer<typeof GlucoseRollupSchema>;

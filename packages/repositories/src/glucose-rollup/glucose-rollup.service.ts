@@ -1,11 +1,10 @@
 import { VitalsError } from '@vitals/dynamodb-core';
 import {
+  GlucoseStretchMerge,
   MAX_GAP_MS,
   accumulateStretch,
-  fromGlucoseRollup,
   glucoseReadingEntity,
   glucoseRollupEntity,
-  glucoseStatisticsFromStretches,
   localClock,
   localDayName,
   localDayStart,
@@ -119,25 +118,25 @@ export class GlucoseRollupService {
     const clock = localClock(timeZone);
     const days = localDaysOf(clock, fromMs, toMs);
     const whole = days.filter((day) => day.startMs >= fromMs && day.endMs <= toMs);
-    const stretches: GlucoseStretch[] = [];
+    const merge = new GlucoseStretchMerge();
     const firstWhole = whole[0];
     const lastWhole = whole[whole.length - 1];
     if (firstWhole === undefined || lastWhole === undefined) {
-      stretches.push(accumulateStretch(await this.readRaw(userId, fromMs, toMs), fromMs, toMs, clock));
+      merge.addStretch(accumulateStretch(await this.readRaw(userId, fromMs, toMs), fromMs, toMs, clock));
     } else {
       if (fromMs < firstWhole.startMs) {
-        stretches.push(accumulateStretch(await this.readRaw(userId, fromMs, firstWhole.startMs), fromMs, firstWhole.startMs, clock));
+        merge.addStretch(accumulateStretch(await this.readRaw(userId, fromMs, firstWhole.startMs), fromMs, firstWhole.startMs, clock));
       }
-      stretches.push(...(await this.wholeDays(userId, whole, timeZone, clock, timeZone === user.time_zone)));
+      await this.addWholeDays(merge, userId, whole, timeZone, clock, timeZone === user.time_zone);
       if (lastWhole.endMs < toMs) {
-        stretches.push(accumulateStretch(await this.readRaw(userId, lastWhole.endMs, toMs), lastWhole.endMs, toMs, clock));
+        merge.addStretch(accumulateStretch(await this.readRaw(userId, lastWhole.endMs, toMs), lastWhole.endMs, toMs, clock));
       }
     }
-    return glucoseStatisticsFromStretches(stretches, { ...options, timeZone });
+    return merge.report({ ...options, timeZone });
   }
 
-  /** The stretches of whole local days: from their rollups in `timeZone`; days without one computed from readings. */
-  private async wholeDays(userId: string, days: readonly LocalDay[], timeZone: string, clock: LocalClock, fill: boolean): Promise<GlucoseStretch[]> {
+  /** Adds whole local days to `merge`, in order: from their rollups in `timeZone`; days without one computed from readings. */
+  private async addWholeDays(merge: GlucoseStretchMerge, userId: string, days: readonly LocalDay[], timeZone: string, clock: LocalClock, fill: boolean): Promise<void> {
     const stored = await this.storedRollups(userId, days, false);
     const missing = days.filter((day) => stored.get(localDayName(day.day))?.time_zone !== timeZone);
     const computed = new Map<number, GlucoseStretch>();
@@ -148,10 +147,11 @@ export class GlucoseRollupService {
         for (const day of missing) computed.set(day.day, accumulateStretch(readings, day.startMs, day.endMs, clock));
       }
     }
-    return days.map((day) => {
+    for (const day of days) {
       const fresh = computed.get(day.day);
-      return fresh ?? fromGlucoseRollup(stored.get(localDayName(day.day)) as GlucoseRollup);
-    });
+      if (fresh === undefined) merge.addRollup(stored.get(localDayName(day.day)) as GlucoseRollup);
+      else merge.addStretch(fresh);
+    }
   }
 
   /**
