@@ -217,13 +217,20 @@ export class GlucoseReadingRepository {
   }
 
   /**
-   * `storeReadings`, then the daily rollups of every day the batch touches
-   * (changed or not, so re-running a killed import or sync repairs a day
-   * whose rollup update it never reached).
+   * `storeReadings` inside the daily rollups' upkeep of every day the batch
+   * touches (changed or not, so re-running a killed import or sync repairs a
+   * day whose rollup update it never reached): the rollups' versions are
+   * read before the store reads anything, and the store hands over what it
+   * learnt — the batch as stored, the newest timestamp it found, whether it
+   * wrote — so the upkeep reads no reading the save already knows and
+   * rewrites no day a no-op save left as it was (`GlucoseRollupService`).
    */
   private async storeAndRollUp(userId: string, readings: readonly GlucoseReading[]): Promise<ReadingSaveResult> {
-    const result = await this.storeReadings(readings);
-    await this.rollups.readingsWritten(userId, result.readings.map((reading) => reading.timestamp));
+    const upkeep = await this.rollups.beginUpkeep(userId, readings.map((reading) => reading.timestamp));
+    const { result, newest } = await this.storeReadings(readings);
+    if (upkeep !== undefined) {
+      await this.rollups.finishUpkeep(upkeep, { readings: result.readings, newestBefore: newest, changed: result.counts.new + result.counts.changed > 0 });
+    }
     return result;
   }
 
@@ -245,10 +252,10 @@ export class GlucoseReadingRepository {
    * one it stored after a BatchGet of its key would be — the Query stands
    * where the BatchGet stood, before the write.
    */
-  private async storeReadings(readings: readonly GlucoseReading[]): Promise<ReadingSaveResult> {
+  private async storeReadings(readings: readonly GlucoseReading[]): Promise<{ result: ReadingSaveResult; newest: string | undefined }> {
     const unique = [...new Map(readings.map((reading) => [reading.timestamp, reading])).values()];
     const counts: ReadingSaveCounts = { new: 0, changed: 0, unchanged: 0 };
-    if (unique.length === 0) return { readings: [], counts };
+    if (unique.length === 0) return { result: { readings: [], counts }, newest: undefined };
     const newest = await this.newestStoredTimestamp((unique[0] as GlucoseReading).user_id);
     const maybeStored = newest === undefined ? [] : unique.filter((reading) => reading.timestamp <= newest);
     const stored = await this.store.getManyRaw(
@@ -264,7 +271,7 @@ export class GlucoseReadingRepository {
       return plan.reading;
     });
     if (toWrite.length > 0) await this.store.putMany(toWrite);
-    return { readings: result, counts };
+    return { result: { readings: result, counts }, newest };
   }
 
   /** The newest timestamp stored for `userId` (strongly consistent; an item that fails the schema counts), or undefined. */

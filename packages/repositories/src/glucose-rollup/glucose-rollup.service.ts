@@ -13,12 +13,14 @@ import {
   toGlucoseRollupBody,
   type GlucoseReading,
   type GlucoseRollup,
+  type GlucoseRollupBody,
   type GlucoseStatistics,
   type GlucoseStatisticsOptions,
   type GlucoseStretch,
   type LocalClock,
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
+import { isDeepStrictEqual } from 'node:util';
 import { validKey } from '../base/validate.ts';
 import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
 import type { EntityStore } from '../store/entity-store.ts';
@@ -37,6 +39,42 @@ interface LocalDay {
   endMs: number;
 }
 
+interface UpkeepRun {
+  days: LocalDay[];
+  /** The stored rollups of the days, read (strongly consistent) before any of their readings. */
+  stored: Map<string, GlucoseRollup>;
+}
+
+/** A save's rollup upkeep between `beginUpkeep` and `finishUpkeep`: the user's zone and the days with their stored versions. */
+export interface RollupUpkeep {
+  readonly userId: string;
+  readonly timeZone: string;
+  readonly clock: LocalClock;
+  readonly runs: readonly UpkeepRun[];
+}
+
+/** What a readings save knows after its write (`finishUpkeep`). */
+export interface ReadingsWriteOutcome {
+  /** The batch as stored now: its new, changed and unchanged readings. */
+  readings: readonly GlucoseReading[];
+  /** The newest timestamp stored for the user when the save looked — after `beginUpkeep` — or undefined for none. */
+  newestBefore: string | undefined;
+  /** Whether the save stored any reading (false: every reading was stored already, unchanged). */
+  changed: boolean;
+}
+
+const byTimestamp = (a: GlucoseReading, b: GlucoseReading) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0);
+
+/** Whether `stored` holds exactly `body`: every number bit for bit, the blobs byte for byte. */
+function sameRollupBody(stored: GlucoseRollup, body: GlucoseRollupBody): boolean {
+  return (Object.keys(body) as (keyof GlucoseRollupBody)[]).every((name) => {
+    const mine = body[name];
+    const theirs = stored[name];
+    if (mine instanceof Uint8Array) return theirs instanceof Uint8Array && Buffer.compare(mine, theirs) === 0;
+    return typeof mine === 'object' ? isDeepStrictEqual(mine, theirs) : Object.is(mine, theirs);
+  });
+}
+
 /** What a rebuild did. */
 export interface RollupRebuildReport {
   /** The local days (`YYYY-MM-DD`) stored, in order. */
@@ -48,14 +86,34 @@ export interface RollupRebuildReport {
  * Daily glucose rollups (`glucose_rollups`, docs/GLUCOSE-REPORT.md): per
  * user and local day of the user's zone, the day's `GlucoseAccumulator`.
  *
- * - **On write** `readingsWritten` recomputes the local days the written
- *   (or deleted) timestamps touch — a timestamp's day, and the next day's
- *   when it lies within 30 min of the next midnight — from the readings, and
- *   stores them. `GlucoseReadingRepository` calls it after every write.
+ * - **On write** the local days the written (or deleted) timestamps touch —
+ *   a timestamp's day, and the next day's when it lies within 30 min of the
+ *   next midnight — are recomputed and stored. `GlucoseReadingRepository`
+ *   wraps every save in `beginUpkeep` (before its first read) and
+ *   `finishUpkeep` (after its write), and calls `readingsWritten` after a
+ *   delete.
  * - **Versioned**: each day's version is read *before* its readings, and the
  *   store is conditional on it; a conflict means another writer stored the
  *   day meanwhile, so the day is read and computed again. The last stored
  *   computation therefore always saw every completed readings write.
+ * - **Readings the save already knows.** `beginUpkeep` reads the versions
+ *   before the readings store looks at the partition (its newest-timestamp
+ *   Query). When that Query found nothing stored at or after a run of days'
+ *   first needed instant (the day's start − 30 min) — a first backfill, or a
+ *   backfill of time after everything stored — the run's readings are
+ *   exactly the batch, as of that Query, and are not read again. The order
+ *   the argument above needs still holds: versions, then the readings
+ *   (here the Query), then the write, then the conditional store; a write
+ *   by someone else after the Query either lands before our store, and its
+ *   own upkeep, reading the version after its write, conflicts with ours or
+ *   follows it — or it is older than the Query and would have been found.
+ * - **Nothing to store.** When a save changed no reading (a re-run of an
+ *   import or sync) and a day computes to exactly the rollup stored at the
+ *   version read first, the day is not written: that rollup already holds
+ *   every readings write completed before our readings were read, and ours
+ *   wrote nothing that a later writer's rollup could miss. A save that
+ *   changed a reading always stores (a newer version computed from older
+ *   readings could otherwise be left in place).
  * - **The report** (`report`) reads whole local days from rollups and only
  *   the partial first and last days from readings, then merges; a whole day
  *   without a rollup in the zone asked for is computed from readings (and,
@@ -77,7 +135,17 @@ export class GlucoseRollupService {
 
   /** Keeps the rollups of the days `timestamps` touch current after readings at them were written or deleted. */
   async readingsWritten(userId: string, timestamps: readonly string[]): Promise<void> {
-    if (timestamps.length === 0) return;
+    const upkeep = await this.beginUpkeep(userId, timestamps);
+    if (upkeep !== undefined) await this.finishUpkeep(upkeep);
+  }
+
+  /**
+   * The first half of a save's upkeep, before the save reads anything: the
+   * user's zone and the stored versions of the days `timestamps` touch.
+   * Undefined when there is nothing to keep.
+   */
+  async beginUpkeep(userId: string, timestamps: readonly string[]): Promise<RollupUpkeep | undefined> {
+    if (timestamps.length === 0) return undefined;
     const { time_zone } = await this.settings.get(userId);
     const clock = localClock(time_zone);
     const days = new Set<number>();
@@ -86,7 +154,12 @@ export class GlucoseRollupService {
       const last = clock.dayOf(ms + MAX_GAP_MS);
       for (let day = clock.dayOf(ms); day <= last; day += 1) days.add(day);
     }
-    await this.rebuildDays(userId, [...days].sort((a, b) => a - b), time_zone, clock);
+    return this.readVersions(userId, [...days].sort((a, b) => a - b), time_zone, clock);
+  }
+
+  /** The second half, after the write: computes and stores the days (`outcome`: what the save knows, to spare reads and writes). */
+  async finishUpkeep(upkeep: RollupUpkeep, outcome?: ReadingsWriteOutcome): Promise<void> {
+    for (const run of upkeep.runs) await this.storeRun(upkeep, run, outcome);
   }
 
   /**
@@ -166,32 +239,45 @@ export class GlucoseRollupService {
     clock: LocalClock,
     computed?: Map<number, GlucoseStretch>,
   ): Promise<void> {
-    // Runs of consecutive days, each read with one query.
+    const upkeep = await this.readVersions(userId, dayNumbers, timeZone, clock);
+    for (const run of upkeep.runs) await this.storeRun(upkeep, run, undefined, computed);
+  }
+
+  /** Splits `dayNumbers` (ascending) into runs of consecutive days, each read with one query, and reads their stored rollups. */
+  private async readVersions(userId: string, dayNumbers: readonly number[], timeZone: string, clock: LocalClock): Promise<RollupUpkeep> {
     const runs: number[][] = [];
     for (const day of dayNumbers) {
       const run = runs[runs.length - 1];
       if (run !== undefined && run[run.length - 1] === day - 1 && run.length < RUN_DAYS) run.push(day);
       else runs.push([day]);
     }
-    for (const run of runs) await this.rebuildRun(userId, run, timeZone, clock, computed);
+    const upkeepRuns: UpkeepRun[] = [];
+    for (const run of runs) {
+      const days = run.map((day) => ({ day, startMs: localDayStart(clock, day), endMs: localDayStart(clock, day + 1) }));
+      upkeepRuns.push({ days, stored: await this.storedRollups(userId, days, true) });
+    }
+    return { userId, timeZone, clock, runs: upkeepRuns };
   }
 
-  private async rebuildRun(userId: string, dayNumbers: readonly number[], timeZone: string, clock: LocalClock, computed?: Map<number, GlucoseStretch>): Promise<void> {
-    const days = dayNumbers.map((day) => ({ day, startMs: localDayStart(clock, day), endMs: localDayStart(clock, day + 1) }));
-    // Versions first, then readings: a write that lands between the two makes our conditional store fail.
-    const stored = await this.storedRollups(userId, days, true);
-    const readings = await this.readRaw(userId, (days[0] as LocalDay).startMs, (days[days.length - 1] as LocalDay).endMs);
-    for (const day of days) {
-      let current = stored.get(localDayName(day.day));
+  private async storeRun(upkeep: RollupUpkeep, run: UpkeepRun, outcome?: ReadingsWriteOutcome, computed?: Map<number, GlucoseStretch>): Promise<void> {
+    const { userId, timeZone, clock } = upkeep;
+    const first = run.days[0] as LocalDay;
+    const last = run.days[run.days.length - 1] as LocalDay;
+    // The save's newest-timestamp Query, made after our versions were read, found nothing from this run's first needed instant on.
+    const known = outcome !== undefined && (outcome.newestBefore === undefined || outcome.newestBefore < new Date(first.startMs - MAX_GAP_MS).toISOString());
+    // In the order a Query gives them: a day's streams are listed in order of first appearance.
+    const readings = known ? [...outcome.readings].sort(byTimestamp) : await this.readRaw(userId, first.startMs, last.endMs);
+    for (const day of run.days) {
+      let current = run.stored.get(localDayName(day.day));
       let dayReadings: readonly GlucoseReading[] = readings;
       for (let attempt = 1; ; attempt += 1) {
         const stretch = accumulateStretch(dayReadings, day.startMs, day.endMs, clock);
-        const rollup: GlucoseRollup = {
-          user_id: userId,
-          ...toGlucoseRollupBody(stretch, { ...day, timeZone }),
-          version: (current?.version ?? 0) + 1,
-          updated_at: this.clock.now().toISOString(),
-        };
+        const body = toGlucoseRollupBody(stretch, { ...day, timeZone });
+        if (attempt === 1 && outcome?.changed === false && current !== undefined && sameRollupBody(current, body)) {
+          computed?.set(day.day, stretch);
+          break;
+        }
+        const rollup: GlucoseRollup = { user_id: userId, ...body, version: (current?.version ?? 0) + 1, updated_at: this.clock.now().toISOString() };
         try {
           await this.rollups.putVersioned(rollup, current?.version ?? 'new');
           computed?.set(day.day, stretch);

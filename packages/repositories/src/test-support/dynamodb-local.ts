@@ -8,10 +8,10 @@ import { ensureTables } from '../tables/table-plan.ts';
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });
 
-/** A container over the test run's DynamoDB Local, with every table under a prefix of its own. */
+/** A container over the test run's DynamoDB Local (or `endpoint`, e.g. a request counter in front of it), with every table under a prefix of its own. */
 export async function testContainer(
   overrides: Partial<RepositorySettings> = {},
-  options: { clock?: Clock; logger?: Logger } = {},
+  options: { clock?: Clock; logger?: Logger; endpoint?: string } = {},
 ): Promise<{ container: Container; db: DynamoDBService; settings: RepositorySettings }> {
   const settings: RepositorySettings = {
     table_prefix: `it-${randomUUID().slice(0, 8)}-`,
@@ -24,7 +24,7 @@ export async function testContainer(
     dynamoDBCoreModule({
       config: {
         region_name: 'us-east-1',
-        endpoint_url: testDynamoDBEndpoint(),
+        endpoint_url: options.endpoint ?? testDynamoDBEndpoint(),
         aws_access_key_id: 'local',
         aws_secret_access_key: 'local',
       },
