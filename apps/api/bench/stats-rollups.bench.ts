@@ -123,11 +123,4 @@ async function main(): Promise<void> {
   console.log(`storing the year took ${storeSeconds.toFixed(1)} s; note: ${note}\nresults written to ${RESULTS}`);
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanups.cleanUp();
-}
+await cleanups.run(main);

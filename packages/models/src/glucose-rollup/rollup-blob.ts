@@ -36,33 +36,27 @@ export class RollupBlobWriter {
   }
 
   u16(value: number): void {
-    if (fitsU16(value)) {
-      this.room(2);
-      this.view.setUint16(this.length, value, true);
-      this.length += 2;
-      return;
-    }
-    this.room(10);
-    this.view.setUint16(this.length, U16_ESCAPE, true);
-    this.view.setFloat64(this.length + 2, value, true);
-    this.length += 10;
+    this.narrow(value, 2);
   }
 
   u32(value: number): void {
-    if (fitsU32(value)) {
-      this.room(4);
-      this.view.setUint32(this.length, value, true);
-      this.length += 4;
-      return;
-    }
-    this.room(12);
-    this.view.setUint32(this.length, U32_ESCAPE, true);
-    this.view.setFloat64(this.length + 4, value, true);
-    this.length += 12;
+    this.narrow(value, 4);
   }
 
   bytes(): Uint8Array<ArrayBuffer> {
     return this.buffer.slice(0, this.length);
+  }
+
+  /** `value` in `width` bytes when it fits, else the escape and its float64. */
+  private narrow(value: number, width: 2 | 4): void {
+    const fits = width === 2 ? fitsU16(value) : fitsU32(value);
+    this.room(fits ? width : width + 8);
+    if (width === 2) this.view.setUint16(this.length, fits ? value : U16_ESCAPE, true);
+    else this.view.setUint32(this.length, fits ? value : U32_ESCAPE, true);
+    this.length += width;
+    if (fits) return;
+    this.view.setFloat64(this.length, value, true);
+    this.length += 8;
   }
 
   private room(bytes: number): void {
@@ -87,19 +81,19 @@ export class RollupBlobReader {
   u16(): number {
     const value = this.view.getUint16(this.at, true);
     this.at += 2;
-    if (value !== U16_ESCAPE) return value;
-    const escaped = this.view.getFloat64(this.at, true);
-    this.at += 8;
-    return escaped;
+    return value === U16_ESCAPE ? this.escaped() : value;
   }
 
   u32(): number {
     const value = this.view.getUint32(this.at, true);
     this.at += 4;
-    if (value !== U32_ESCAPE) return value;
-    const escaped = this.view.getFloat64(this.at, true);
+    return value === U32_ESCAPE ? this.escaped() : value;
+  }
+
+  private escaped(): number {
+    const value = this.view.getFloat64(this.at, true);
     this.at += 8;
-    return escaped;
+    return value;
   }
 
   /** Whether every byte was read. */
