@@ -99,6 +99,17 @@ describe('daily rollup upkeep of a save', () => {
     await expectRollupsCurrent(user);
   });
 
+  it('a scheduled sync’s tail of 12 new readings on a day already stored: the day’s readings are read once, and one day is put', async () => {
+    const user = 'upkeep-tail';
+    const readings = day((i) => 60 + (i % 200));
+    await repository.saveManyParsedWithCounts(user, readings.slice(0, 200));
+    counter.take();
+    const saved = await repository.saveManyParsedWithCounts(user, readings.slice(200, 212));
+    expect(saved.counts).toEqual({ new: 12, changed: 0, unchanged: 0 });
+    // The store: Query (newest; every reading is after it, so no BatchGetItem) and 1 BatchWriteItem. The upkeep: GetItem, Query (versions), Query (the day's readings), 1 PutItem.
+    expect(counter.take()).toEqual({ Query: 3, BatchWriteItem: 1, GetItem: 1, PutItem: 1 });
+  });
+
   it('an unchanged re-save still repairs a stale day, and a changed reading is always stored', async () => {
     const user = 'upkeep-repair';
     await repository.saveManyParsedWithCounts(user, day((i) => 60 + (i % 200)));
