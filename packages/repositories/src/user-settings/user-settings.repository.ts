@@ -6,6 +6,10 @@ import type { EntityStore } from '../store/entity-store.ts';
 import { EntityStores } from '../store/entity-stores.ts';
 
 const ENTITY = userSettingsEntity.name;
+/** How long a process reuses settings it read; a save in another process shows within this. */
+export const USER_SETTINGS_CACHE_MS = 60_000;
+/** Users whose settings one process keeps at most (the longest unread go first). */
+const CACHE_MAX_USERS = 10_000;
 
 /** A user's settings as the rest of Vitals sees them: stored, or the defaults. */
 export interface EffectiveUserSettings {
@@ -21,10 +25,18 @@ export interface EffectiveUserSettings {
  * IANA time zone of the user's local days, `UTC` until set. Saving is a
  * versioned put on the version read, so two concurrent saves never lose one
  * silently (the loser is `repository.conflict`).
+ *
+ * `get` reuses what this process read or saved for up to
+ * `USER_SETTINGS_CACHE_MS`: every readings write asks for the zone (its
+ * daily rollups), and the sync worker writes every few minutes per user. A
+ * zone changed in another process is thus seen up to a minute late, which
+ * costs speed, not correctness: a rollup in another zone than the user's is
+ * recomputed from the readings by the next report.
  */
 @injectable()
 export class UserSettingsRepository {
   private readonly store: EntityStore<UserSettings>;
+  private readonly cache = new Map<string, { settings: EffectiveUserSettings; readAtMs: number }>();
 
   constructor(
     @inject(EntityStores) stores: EntityStores,
@@ -36,8 +48,10 @@ export class UserSettingsRepository {
   /** The user's settings, or the defaults (`time_zone: 'UTC'`) when they saved none. */
   async get(userId: string): Promise<EffectiveUserSettings> {
     validKey(ENTITY, () => userSettingsEntity.primary.partition(userId));
+    const kept = this.cache.get(userId);
+    if (kept !== undefined && performance.now() - kept.readAtMs < USER_SETTINGS_CACHE_MS) return kept.settings;
     const stored = await this.store.get({ user_id: userId }, { consistentRead: true });
-    return stored ?? { user_id: userId, time_zone: DEFAULT_TIME_ZONE };
+    return this.remember(stored ?? { user_id: userId, time_zone: DEFAULT_TIME_ZONE });
   }
 
   /** Validates and stores the settings (`{ time_zone }`), version + 1; resolves with them as stored. */
@@ -52,6 +66,14 @@ export class UserSettingsRepository {
       updated_at: this.clock.now().toISOString(),
     };
     await this.store.putVersioned(settings, stored?.version ?? 'new');
+    this.remember(settings);
+    return settings;
+  }
+
+  private remember(settings: EffectiveUserSettings): EffectiveUserSettings {
+    this.cache.delete(settings.user_id);
+    this.cache.set(settings.user_id, { settings, readAtMs: performance.now() });
+    if (this.cache.size > CACHE_MAX_USERS) this.cache.delete(this.cache.keys().next().value as string);
     return settings;
   }
 }
