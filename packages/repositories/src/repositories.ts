@@ -30,7 +30,7 @@ export {
   type SummaryRebuildReport,
 } from './daily-summary/daily-summary.repository.ts';
 export { GlucoseReadingRepository, type ReadingRange } from './glucose-reading/glucose-reading.repository.ts';
-export { GlucoseRollupService, type ReadingsWriteOutcome, type RollupRebuildReport, type RollupUpkeep } from './glucose-rollup/glucose-rollup.service.ts';
+export { GlucoseRollupService, type ReadingsWriteOutcome, type RollupRebuildReport } from './glucose-rollup/glucose-rollup.service.ts';
 export { UserSettingsRepository, type EffectiveUserSettings } from './user-settings/user-settings.repository.ts';
 export { HealthEntryRepository } from './health-entry/health-entry.repository.ts';
 export { HealthLogService, type HealthLogImport } from './health-log/health-log.service.ts';

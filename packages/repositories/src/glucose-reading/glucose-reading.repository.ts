@@ -217,20 +217,17 @@ export class GlucoseReadingRepository {
   }
 
   /**
-   * `storeReadings` inside the daily rollups' upkeep of every day the batch
+   * `storeReadings`, then the daily rollups' upkeep of every day the batch
    * touches (changed or not, so re-running a killed import or sync repairs a
-   * day whose rollup update it never reached): the rollups' versions are
-   * read before the store reads anything, and the store hands over what it
-   * learnt — the batch as stored, the newest timestamp it found, whether it
-   * wrote — so the upkeep reads no reading the save already knows and
-   * rewrites no day a no-op save left as it was (`GlucoseRollupService`).
+   * day whose rollup update it never reached), told what the store learnt —
+   * the batch as stored, the newest timestamp it found, whether it wrote —
+   * so the upkeep reads nothing the save already knows and rewrites no day
+   * a no-op save left as it was (`GlucoseRollupService.readingsWritten`).
    */
   private async storeAndRollUp(userId: string, readings: readonly GlucoseReading[]): Promise<ReadingSaveResult> {
-    const upkeep = await this.rollups.beginUpkeep(userId, readings.map((reading) => reading.timestamp));
     const { result, newest } = await this.storeReadings(readings);
-    if (upkeep !== undefined) {
-      await this.rollups.finishUpkeep(upkeep, { readings: result.readings, newestBefore: newest, changed: result.counts.new + result.counts.changed > 0 });
-    }
+    const changed = result.counts.new + result.counts.changed > 0;
+    await this.rollups.readingsWritten(userId, readings.map((reading) => reading.timestamp), { readings: result.readings, newestBefore: newest, changed });
     return result;
   }
 

@@ -20,6 +20,7 @@ import {
   type LocalClock,
 } from '@vitals/models';
 import { inject, injectable } from 'inversify';
+import { setTimeout } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { validKey } from '../base/validate.ts';
 import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
@@ -30,8 +31,14 @@ import { UserSettingsRepository } from '../user-settings/user-settings.repositor
 const ENTITY = glucoseRollupEntity.name;
 /** Longest run of days rebuilt from one query of readings (bounds memory: a month of 1-minute data is 45,000 readings). */
 const RUN_DAYS = 31;
-/** Attempts per day when another writer stores the day's rollup between our read of its version and our write. */
-const REBUILD_ATTEMPTS = 5;
+/**
+ * Attempts per day when another writer stores the day's rollup between our
+ * read of its version and our write. Each lost attempt means another writer
+ * stored: with n writers on one day at once, the last may lose n − 1 times.
+ */
+const REBUILD_ATTEMPTS = 8;
+/** Up to this many ms × the attempt, at random, before a lost day is read again: writers that collided spread out. */
+const RETRY_JITTER_MS = 10;
 
 interface LocalDay {
   day: number;
@@ -39,31 +46,34 @@ interface LocalDay {
   endMs: number;
 }
 
-interface UpkeepRun {
-  days: LocalDay[];
-  /** The stored rollups of the days, read (strongly consistent) before any of their readings. */
-  stored: Map<string, GlucoseRollup>;
+/** The user's zone and its clock, for the days of one upkeep. */
+interface Zone {
+  timeZone: string;
+  clock: LocalClock;
 }
 
-/** A save's rollup upkeep between `beginUpkeep` and `finishUpkeep`: the user's zone and the days with their stored versions. */
-export interface RollupUpkeep {
-  readonly userId: string;
-  readonly timeZone: string;
-  readonly clock: LocalClock;
-  readonly runs: readonly UpkeepRun[];
-}
-
-/** What a readings save knows after its write (`finishUpkeep`). */
+/** What a readings save knows after its write (`readingsWritten`). */
 export interface ReadingsWriteOutcome {
   /** The batch as stored now: its new, changed and unchanged readings. */
   readings: readonly GlucoseReading[];
-  /** The newest timestamp stored for the user when the save looked — after `beginUpkeep` — or undefined for none. */
+  /** The newest timestamp stored for the user when the save looked, before its write, or undefined for none. */
   newestBefore: string | undefined;
   /** Whether the save stored any reading (false: every reading was stored already, unchanged). */
   changed: boolean;
 }
 
 const byTimestamp = (a: GlucoseReading, b: GlucoseReading) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0);
+
+/** `dayNumbers` (ascending) as runs of consecutive days, at most `RUN_DAYS` each (each run's readings are one Query), with their bounds. */
+function dayRuns(dayNumbers: readonly number[], clock: LocalClock): LocalDay[][] {
+  const runs: number[][] = [];
+  for (const day of dayNumbers) {
+    const run = runs[runs.length - 1];
+    if (run !== undefined && run[run.length - 1] === day - 1 && run.length < RUN_DAYS) run.push(day);
+    else runs.push([day]);
+  }
+  return runs.map((run) => run.map((day) => ({ day, startMs: localDayStart(clock, day), endMs: localDayStart(clock, day + 1) })));
+}
 
 /** Whether `stored` holds exactly `body`: every number bit for bit, the blobs byte for byte. */
 function sameRollupBody(stored: GlucoseRollup, body: GlucoseRollupBody): boolean {
@@ -88,25 +98,26 @@ export interface RollupRebuildReport {
  *
  * - **On write** the local days the written (or deleted) timestamps touch —
  *   a timestamp's day, and the next day's when it lies within 30 min of the
- *   next midnight — are recomputed and stored. `GlucoseReadingRepository`
- *   wraps every save in `beginUpkeep` (before its first read) and
- *   `finishUpkeep` (after its write), and calls `readingsWritten` after a
- *   delete.
+ *   next midnight — are recomputed and stored: `GlucoseReadingRepository`
+ *   calls `readingsWritten` after every save (with what the save learnt)
+ *   and every delete.
  * - **Versioned**: each day's version is read *before* its readings, and the
  *   store is conditional on it; a conflict means another writer stored the
  *   day meanwhile, so the day is read and computed again. The last stored
  *   computation therefore always saw every completed readings write.
- * - **Readings the save already knows.** `beginUpkeep` reads the versions
- *   before the readings store looks at the partition (its newest-timestamp
- *   Query). When that Query found nothing stored at or after a run of days'
+ * - **Readings the save already knows.** When the save's newest-timestamp
+ *   Query (before its write) found nothing stored at or after a run of days'
  *   first needed instant (the day's start − 30 min) — a first backfill, or a
  *   backfill of time after everything stored — the run's readings are
- *   exactly the batch, as of that Query, and are not read again. The order
- *   the argument above needs still holds: versions, then the readings
- *   (here the Query), then the write, then the conditional store; a write
- *   by someone else after the Query either lands before our store, and its
- *   own upkeep, reading the version after its write, conflicts with ours or
- *   follows it — or it is older than the Query and would have been found.
+ *   exactly the batch, as of that Query, and are neither read again nor are
+ *   the versions: the days are taken to have no rollup, and each is stored
+ *   on condition that none exists. That is the versioned store with "none"
+ *   read before the readings: a rollup is never deleted, so one absent at
+ *   the store was absent at the Query. A write by someone else after the
+ *   Query stores its own upkeep after its write: before ours, and our
+ *   condition fails (the day is read and computed again); after ours, and
+ *   its condition fails the same way, or it read the version after our
+ *   store and the readings after our write.
  * - **Nothing to store.** When a save changed no reading (a re-run of an
  *   import or sync) and a day computes to exactly the rollup stored at the
  *   version read first, the day is not written: that rollup already holds
@@ -133,33 +144,24 @@ export class GlucoseRollupService {
     this.readings = stores.for(glucoseReadingEntity, { component: 'GlucoseRollupService' });
   }
 
-  /** Keeps the rollups of the days `timestamps` touch current after readings at them were written or deleted. */
-  async readingsWritten(userId: string, timestamps: readonly string[]): Promise<void> {
-    const upkeep = await this.beginUpkeep(userId, timestamps);
-    if (upkeep !== undefined) await this.finishUpkeep(upkeep);
-  }
-
   /**
-   * The first half of a save's upkeep, before the save reads anything: the
-   * user's zone and the stored versions of the days `timestamps` touch.
-   * Undefined when there is nothing to keep.
+   * Keeps the rollups of the days `timestamps` touch current after readings
+   * at them were written or deleted. `outcome`, from a save, spares the
+   * readings and versions Queries when the save found nothing stored from
+   * the days' first needed instant on, and the puts when a no-op save finds
+   * a day already exact.
    */
-  async beginUpkeep(userId: string, timestamps: readonly string[]): Promise<RollupUpkeep | undefined> {
-    if (timestamps.length === 0) return undefined;
+  async readingsWritten(userId: string, timestamps: readonly string[], outcome?: ReadingsWriteOutcome): Promise<void> {
+    if (timestamps.length === 0) return;
     const { time_zone } = await this.settings.get(userId);
-    const clock = localClock(time_zone);
+    const zone = { timeZone: time_zone, clock: localClock(time_zone) };
     const days = new Set<number>();
     for (const timestamp of timestamps) {
       const ms = Date.parse(timestamp);
-      const last = clock.dayOf(ms + MAX_GAP_MS);
-      for (let day = clock.dayOf(ms); day <= last; day += 1) days.add(day);
+      const last = zone.clock.dayOf(ms + MAX_GAP_MS);
+      for (let day = zone.clock.dayOf(ms); day <= last; day += 1) days.add(day);
     }
-    return this.readVersions(userId, [...days].sort((a, b) => a - b), time_zone, clock);
-  }
-
-  /** The second half, after the write: computes and stores the days (`outcome`: what the save knows, to spare reads and writes). */
-  async finishUpkeep(upkeep: RollupUpkeep, outcome?: ReadingsWriteOutcome): Promise<void> {
-    for (const run of upkeep.runs) await this.storeRun(upkeep, run, outcome);
+    for (const run of dayRuns([...days].sort((a, b) => a - b), zone.clock)) await this.storeRun(userId, zone, run, outcome);
   }
 
   /**
@@ -239,36 +241,25 @@ export class GlucoseRollupService {
     clock: LocalClock,
     computed?: Map<number, GlucoseStretch>,
   ): Promise<void> {
-    const upkeep = await this.readVersions(userId, dayNumbers, timeZone, clock);
-    for (const run of upkeep.runs) await this.storeRun(upkeep, run, undefined, computed);
+    for (const run of dayRuns(dayNumbers, clock)) await this.storeRun(userId, { timeZone, clock }, run, undefined, computed);
   }
 
-  /** Splits `dayNumbers` (ascending) into runs of consecutive days, each read with one query, and reads their stored rollups. */
-  private async readVersions(userId: string, dayNumbers: readonly number[], timeZone: string, clock: LocalClock): Promise<RollupUpkeep> {
-    const runs: number[][] = [];
-    for (const day of dayNumbers) {
-      const run = runs[runs.length - 1];
-      if (run !== undefined && run[run.length - 1] === day - 1 && run.length < RUN_DAYS) run.push(day);
-      else runs.push([day]);
-    }
-    const upkeepRuns: UpkeepRun[] = [];
-    for (const run of runs) {
-      const days = run.map((day) => ({ day, startMs: localDayStart(clock, day), endMs: localDayStart(clock, day + 1) }));
-      upkeepRuns.push({ days, stored: await this.storedRollups(userId, days, true) });
-    }
-    return { userId, timeZone, clock, runs: upkeepRuns };
-  }
-
-  private async storeRun(upkeep: RollupUpkeep, run: UpkeepRun, outcome?: ReadingsWriteOutcome, computed?: Map<number, GlucoseStretch>): Promise<void> {
-    const { userId, timeZone, clock } = upkeep;
-    const first = run.days[0] as LocalDay;
-    const last = run.days[run.days.length - 1] as LocalDay;
-    // The save's newest-timestamp Query, made after our versions were read, found nothing from this run's first needed instant on.
+  /**
+   * Computes and stores one run of consecutive days: versions, then
+   * readings, then each day's store on the version read (see the class
+   * comment, also for a run the save `outcome` knows in full).
+   */
+  private async storeRun(userId: string, zone: Zone, days: readonly LocalDay[], outcome?: ReadingsWriteOutcome, computed?: Map<number, GlucoseStretch>): Promise<void> {
+    const { timeZone, clock } = zone;
+    const first = days[0] as LocalDay;
+    const last = days[days.length - 1] as LocalDay;
+    // The save's newest-timestamp Query, before its write, found nothing from this run's first needed instant on.
     const known = outcome !== undefined && (outcome.newestBefore === undefined || outcome.newestBefore < new Date(first.startMs - MAX_GAP_MS).toISOString());
+    const stored = known ? new Map<string, GlucoseRollup>() : await this.storedRollups(userId, days, true);
     // In the order a Query gives them: a day's streams are listed in order of first appearance.
     const readings = known ? [...outcome.readings].sort(byTimestamp) : await this.readRaw(userId, first.startMs, last.endMs);
-    for (const day of run.days) {
-      let current = run.stored.get(localDayName(day.day));
+    for (const day of days) {
+      let current = stored.get(localDayName(day.day));
       let dayReadings: readonly GlucoseReading[] = readings;
       for (let attempt = 1; ; attempt += 1) {
         const stretch = accumulateStretch(dayReadings, day.startMs, day.endMs, clock);
@@ -284,6 +275,7 @@ export class GlucoseRollupService {
           break;
         } catch (error) {
           if (!VitalsError.is(error, 'repository.conflict') || attempt >= REBUILD_ATTEMPTS) throw error;
+          await setTimeout(Math.random() * RETRY_JITTER_MS * attempt);
           current = await this.rollups.get({ user_id: userId, day: rollup.day }, { consistentRead: true });
           dayReadings = await this.readRaw(userId, day.startMs, day.endMs);
         }

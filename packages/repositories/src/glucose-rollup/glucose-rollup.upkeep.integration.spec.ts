@@ -56,13 +56,25 @@ describe('daily rollup upkeep of a save', () => {
     }
   }
 
-  it('a first day of 288 readings: the settings, the versions and the two days’ puts, no reading read back', async () => {
+  it('a first day of 288 readings: the settings and the two days’ puts, neither versions nor readings read back', async () => {
     counter.take();
     const saved = await repository.saveManyParsedWithCounts('upkeep-first', day((i) => 60 + (i % 200)));
     expect(saved.counts).toEqual({ new: 288, changed: 0, unchanged: 0 });
-    // The store: its newest-timestamp Query and 12 BatchWriteItem of 25. The upkeep: GetItem (settings), Query (versions), 2 PutItem.
-    expect(counter.take()).toEqual({ Query: 2, BatchWriteItem: 12, GetItem: 1, PutItem: 2 });
+    // The store: its newest-timestamp Query and 12 BatchWriteItem of 25. The upkeep: GetItem (settings), 2 PutItem on condition that none exists.
+    expect(counter.take()).toEqual({ Query: 1, BatchWriteItem: 12, GetItem: 1, PutItem: 2 });
     await expectRollupsCurrent('upkeep-first');
+  });
+
+  it('a save that finds no reading where a rollup stands (its readings deleted) stores the day after reading it again', async () => {
+    const user = 'upkeep-deleted';
+    const readings = day((i) => 60 + (i % 200));
+    await repository.saveManyParsedWithCounts(user, readings.slice(0, 3));
+    for (const reading of readings.slice(0, 3)) await repository.delete(user, reading.timestamp);
+    counter.take();
+    await repository.saveManyParsedWithCounts(user, readings);
+    // The day of 2026-03-10 keeps a rollup of no readings: its put on condition of none fails, and it is read and stored again.
+    expect(counter.take()).toMatchObject({ PutItem: 3, GetItem: 1, Query: 2 });
+    await expectRollupsCurrent(user);
   });
 
   it('a first save of two streams handed over out of time order stores what the readings, read back in order, give', async () => {
