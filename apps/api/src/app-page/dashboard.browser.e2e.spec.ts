@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { browserOutput, launchChromium } from '../test-support/browser.ts';
 import { drawnPoints, openDashboard, signIn, tableRows, type DashboardPage } from '../test-support/dashboard-page.ts';
 import { putEntry } from '../test-support/health-log-entries.ts';
-import { DAY_MS, cgmSeries, postReadings } from '../test-support/route-fixtures.ts';
+import { DAY_MS, cgmSeries, postReadings, readingBody, walkPages } from '../test-support/route-fixtures.ts';
 import { startTestApi, type TestApi } from '../test-support/test-api.ts';
 
 /*
@@ -22,6 +22,14 @@ const NO_DATA = '–';
 const fixed = (value: number | null, digits = 1) => (value === null ? NO_DATA : value.toFixed(digits));
 const dateIn = (epochMs: number) => new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(epochMs);
 const utcDate = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
+/** The instants in [fromMs, toMs) where the date in ZONE changes (whole hours: ZONE's offsets are). */
+function localMidnights(fromMs: number, toMs: number): number[] {
+  const midnights: number[] = [];
+  for (let hour = Math.ceil(fromMs / 3_600_000) * 3_600_000; hour < toMs; hour += 3_600_000) {
+    if (dateIn(hour) !== dateIn(hour - 1)) midnights.push(hour);
+  }
+  return midnights;
+}
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the API's JSON, as the page received it */
 type Json = any;
@@ -43,6 +51,8 @@ describe('the dashboard at /app/', () => {
     const start = new Date(Date.now() - 16 * DAY_MS).toISOString();
     const series = cgmSeries(start, 16 * 288, (i) => Math.round(180 + 135 * Math.sin(i / 40)));
     await postReadings(api, OWNER, series.filter((_, i) => i < 2000 || i >= 2072));
+    // And one at each local midnight: where the page cuts the window into ranges, a reading belongs to the new day.
+    await postReadings(api, OWNER, localMidnights(Date.now() - 16 * DAY_MS, Date.now()).map((epochMs) => readingBody(new Date(epochMs).toISOString(), 99)));
     const token = await api.token(OWNER, ['health:write']);
     const day = (daysAgo: number) => utcDate(Date.now() - daysAgo * DAY_MS);
     await putEntry(api, token, day(2), '0800', { medications: { ibuprofen: '400mg' }, pain: { back: '6-7' }, o2: '96', bpr: '128/82', sleep: '7:10' });
@@ -87,6 +97,15 @@ describe('the dashboard at /app/', () => {
     const percentiles = hourly.flatMap((row) => [row.p5, row.p25, row.p50, row.p75, row.p95]).filter((value) => value !== null);
     expect(percentiles).toHaveLength(24 * 5);
     expect(await drawnPoints(page, '#agp-chart')).toBe(percentiles.length);
+
+    // The page fetched the window's readings in several ranges: together, exactly the readings the API lists for the
+    // stats window [from, to) when asked in one go, none missing or doubled.
+    const whole = await walkPages<Json>(
+      api,
+      `/v1/users/${OWNER}/readings?from=${stats.from}&to=${new Date(Date.parse(stats.to) - 1).toISOString()}&limit=1000`,
+      await api.token(OWNER),
+    );
+    expect(readings.map((reading) => reading.timestamp).sort()).toEqual(whole.items.map((reading) => reading.timestamp));
 
     // Daily traces: each local day's chart plotted exactly that day's readings.
     const byDay = new Map<string, number[]>();

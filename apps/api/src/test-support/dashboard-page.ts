@@ -8,7 +8,11 @@ export interface DashboardPage {
   context: BrowserContext;
   /** Console errors and uncaught exceptions, as text. */
   errors: string[];
-  /** The JSON bodies of the API calls the page made, by path (without query), last one kept. */
+  /**
+   * The JSON bodies of the API calls the page made, by path (without query):
+   * the last one, but for a list (`{ items }`) every item the page received
+   * for that path since it opened, in the order the responses came.
+   */
   responses: Map<string, unknown>;
   /** Resolves once every response seen so far has been read. */
   settled(): Promise<void>;
@@ -45,12 +49,12 @@ export async function openDashboard(browser: Browser, baseUrl: string, options: 
         (body: unknown) => {
           const key = url.pathname;
           const previous = responses.get(key);
-          // A paged list: keep every page's items together, in the order they came.
+          // A list (fetched page by page, or as several ranges): every item of every response, in the order they came.
           const items = (body as { items?: unknown[] }).items;
-          if (items !== undefined && url.searchParams.has('cursor') && previous !== undefined) {
+          if (items !== undefined && previous !== undefined) {
             (previous as { items: unknown[] }).items.push(...items);
           } else {
-            responses.set(key, body);
+            responses.set(key, items === undefined ? body : { ...(body as object), items: [...items] });
           }
         },
         () => undefined,
