@@ -31,6 +31,14 @@ describe(BearerTokens.name, () => {
       expect([...principal.scopes].sort()).toEqual(['health:read', 'readings:read']);
     });
 
+    it('when the token is a JWT, the principal says when it expires (its exp) and carries no access token', async () => {
+      const exp = now() + 600;
+      const token = await new SignJWT({ scope: 'readings:read' }).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime(exp).sign(key);
+      const principal = await tokens.verify(`Bearer ${token}`);
+      expect(principal.jwt).toEqual({ expires_at: new Date(exp * 1000).toISOString() });
+      expect(principal.access_token).toBeUndefined();
+    });
+
     it.each([
       ['no header', undefined],
       ['another scheme', 'Basic YWxpY2U6cGFzcw=='],
@@ -47,6 +55,7 @@ describe(BearerTokens.name, () => {
       ['without sub', () => new SignJWT({ scope: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(now() + 60).sign(key)],
       ['signed with another secret', () => new SignJWT({ scope: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setExpirationTime(now() + 60).sign(new TextEncoder().encode('x'.repeat(40)))],
       ['signed with HS512', () => new SignJWT({ scope: 'admin' }).setProtectedHeader({ alg: 'HS512' }).setSubject('a').setExpirationTime(now() + 60).sign(new Uint8Array(64).fill(1))],
+      ['with an exp beyond any date', () => new SignJWT({ scope: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setExpirationTime(1e15).sign(key)],
       ['with a numeric scope', () => new SignJWT({ scope: 7 }).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setExpirationTime(now() + 60).sign(key)],
     ])('when the token is %s, refuses with 401', async (_case, make) => {
       const problem = await rejection(tokens, `Bearer ${await make()}`);

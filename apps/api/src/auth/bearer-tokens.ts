@@ -12,7 +12,12 @@ const ALGORITHM = 'HS256';
 /** RFC 6750 §3: a 401 names the scheme, and says when a token was sent but refused. */
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer' };
 const INVALID_TOKEN = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
-const ClaimsSchema = z.object({ sub: UserIdSchema, scope: z.string().max(4096), tid: AccessTokenIdSchema.optional() });
+const ClaimsSchema = z.object({
+  sub: UserIdSchema,
+  scope: z.string().max(4096),
+  tid: AccessTokenIdSchema.optional(),
+  exp: z.number().max(8_640_000_000_000),
+});
 const REFUSED_ACCESS_TOKEN = 'The access token is invalid, expired or revoked';
 
 /** The longest a JWT exchanged for an access token lives (Nightscout's own lifetime for the same exchange): 8 hours. */
@@ -121,11 +126,12 @@ export class BearerTokens {
       throw new ApiProblem('unauthorized', 'The bearer token lacks a valid sub or scope claim, or has an invalid tid', undefined, INVALID_TOKEN);
     }
     const scopes = claims.data.scope.split(' ').filter(Boolean);
-    if (claims.data.tid === undefined) return { user_id: claims.data.sub, scopes: new Set(scopes) };
+    const jwt = { expires_at: new Date(claims.data.exp * 1000).toISOString() };
+    if (claims.data.tid === undefined) return { user_id: claims.data.sub, scopes: new Set(scopes), jwt };
     // Exchanged for an access token: valid only while that token is (its key from the user index, then a consistent read), with no scope it has lost.
     const resolved = await this.accessTokens.resolveById(claims.data.sub, claims.data.tid);
     if (resolved === undefined) throw new ApiProblem('unauthorized', REFUSED_ACCESS_TOKEN, undefined, INVALID_TOKEN);
-    return principalOfAccessToken(resolved, scopes);
+    return { ...principalOfAccessToken(resolved, scopes), jwt };
   }
 }
 

@@ -15,6 +15,8 @@ export interface Principal {
   readonly scopes: ReadonlySet<string>;
   /** Present when the credential is a personal access token: which one, and when it expires (`null`: never). */
   readonly access_token?: { readonly token_id: string; readonly expires_at: string | null };
+  /** Present when the credential is a JWT: its `exp`, as an instant. */
+  readonly jwt?: { readonly expires_at: string };
 }
 
 /** Admins may touch every user's data and list due sync jobs. */

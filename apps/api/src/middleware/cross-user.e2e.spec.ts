@@ -377,6 +377,18 @@ describe.each(CREDENTIALS)('cross-user access with %s', (credential) => {
     });
   });
 
+  describe('GET /v1/me', () => {
+    it('when mallory asks whose credential she holds, she is told it is her own, with nothing of victim', async () => {
+      const me = await api.call('GET', '/v1/me', { token: attackerToken });
+      expect(me.status).toBe(200);
+      expect(me.body).toEqual(
+        expect.objectContaining({ user_id: ATTACKER, credential: credential === 'a JWT' ? 'jwt' : 'access_token', scopes: [...USER_SCOPES].sort() }),
+      );
+      const text = JSON.stringify(me.body);
+      expect(leakMarkers.filter((marker) => text.includes(marker))).toEqual([]);
+    });
+  });
+
   describe('an admin token', () => {
     it("when it reads victim's readings, it gets them", async () => {
       const listed = await api.call('GET', `/v1/users/${VICTIM}/readings`, { token: adminToken });

@@ -160,16 +160,22 @@ describe('openApiDocument', () => {
         apiRoutes(api.container).map((route) => [route.operationId, paths[route.path]?.[route.method]?.['security']]),
       );
       const expected = Object.fromEntries(
-        apiRoutes(api.container).map((route) => [
-          route.operationId,
-          route.public === true
-            ? []
-            : route.credentials === 'nightscout'
-              ? [{ bearer: [route.scope] }, { apiSecret: [route.scope] }, { tokenQuery: [route.scope] }]
-              : [{ bearer: [route.scope] }],
-        ]),
+        apiRoutes(api.container).map((route) => {
+          const scopes = route.scope === null || route.scope === undefined ? [] : [route.scope];
+          return [
+            route.operationId,
+            route.public === true
+              ? []
+              : route.credentials === 'nightscout'
+                ? [{ bearer: scopes }, { apiSecret: scopes }, { tokenQuery: scopes }]
+                : [{ bearer: scopes }],
+          ];
+        }),
       );
       expect(documented).toEqual(expected);
+      // A bearer token with no scope named: any valid credential. Only `GET /v1/me`, which tells a credential whose it is.
+      expect(apiRoutes(api.container).filter((route) => route.public !== true && route.scope === null).map((route) => route.operationId)).toEqual(['whoAmI']);
+      expect(paths['/v1/me']?.['get']?.['description']).toContain('Any valid bearer credential, whatever its scopes.');
       expect(apiRoutes(api.container).filter((route) => route.public === true).map((route) => route.operationId)).toEqual([
         'dexcomCallback',
         'nightscoutStatus',

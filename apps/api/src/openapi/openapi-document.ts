@@ -17,6 +17,7 @@ import {
 import { z } from 'zod';
 import { SCOPES } from '../auth/scopes.ts';
 import { CreatedAccessTokenSchema } from '../routes/access-tokens.routes.ts';
+import { MeSchema } from '../routes/me.routes.ts';
 import type { Route } from '../routes/route.ts';
 import { SERVICE_OPERATIONS } from './service-operations.ts';
 
@@ -46,6 +47,7 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: Io }[] = [
   { name: 'AccessTokenInput', schema: AccessTokenInputSchema, io: 'input' },
   { name: 'AccessTokenView', schema: AccessTokenViewSchema, io: 'output' },
   { name: 'CreatedAccessToken', schema: CreatedAccessTokenSchema, io: 'output' },
+  { name: 'Me', schema: MeSchema, io: 'output' },
   { name: 'SyncJobInput', schema: SyncJobInputSchema, io: 'input' },
   { name: 'SyncJob', schema: SyncJobSchema, io: 'output' },
   { name: 'ConnectionStatusView', schema: ConnectionStatusViewSchema, io: 'output' },
@@ -110,8 +112,14 @@ function parametersOf(route: Route): JsonSchema[] {
 /** Who may call a route: nobody needs to for a public one; a Nightscout route also takes its clients' forms, each for the same scope. */
 function securityOf(route: Route): Record<string, string[]>[] {
   if (route.public === true) return [];
-  const scopes = [route.scope];
+  const scopes = route.scope === null ? [] : [route.scope];
   return route.credentials === 'nightscout' ? [{ bearer: scopes }, { apiSecret: scopes }, { tokenQuery: scopes }] : [{ bearer: scopes }];
+}
+
+/** What the operation's description says about who may call it. */
+function accessOf(route: Route): string {
+  if (route.public === true) return 'No bearer token: anyone may call it.';
+  return route.scope === null ? 'Any valid bearer credential, whatever its scopes.' : `Requires the scope \`${route.scope}\`.`;
 }
 
 function operationOf(route: Route): JsonSchema {
@@ -139,7 +147,7 @@ function operationOf(route: Route): JsonSchema {
     operationId: route.operationId,
     tags: [route.tag],
     summary: route.summary,
-    description: [route.description, route.public === true ? 'No bearer token: anyone may call it.' : `Requires the scope \`${route.scope}\`.`]
+    description: [route.description, accessOf(route)]
       .filter(Boolean)
       .join('\n\n'),
     // An empty list overrides nothing globally here, and says plainly that no authentication applies.
@@ -175,6 +183,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
     },
     tags: [
       { name: 'service', description: 'Liveness, readiness and this document' },
+      { name: 'me', description: 'Who the bearer credential speaks for' },
       { name: 'readings', description: 'CGM glucose readings and their statistics' },
       { name: 'settings', description: 'Per-user settings: the time zone of their local days' },
       { name: 'tokens', description: 'OAuth tokens of data providers (write-only)' },

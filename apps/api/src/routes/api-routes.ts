@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { accessTokensRoutes } from './access-tokens.routes.ts';
 import { dexcomConnectionRoutes } from './dexcom-connection.routes.ts';
 import { healthLogRoutes } from './health-log.routes.ts';
+import { meRoutes } from './me.routes.ts';
 import { nightscoutAuthorizationRoutes } from './nightscout-authorization.routes.ts';
 import { nightscoutHistoryRoutes } from './nightscout-history.routes.ts';
 import { nightscoutRoutes } from './nightscout.routes.ts';
@@ -15,6 +16,7 @@ import { tokensRoutes } from './tokens.routes.ts';
 /** Every declared route of the API (all but the callback need a bearer token), in the order the document lists them. */
 export function apiRoutes(container: Container): Route[] {
   return [
+    ...meRoutes(),
     ...readingsRoutes(container),
     ...readingChangesRoutes(container),
     ...settingsRoutes(container),

@@ -24,7 +24,7 @@ function authorize(route: BearerRoute, principal: Principal, req: Request, polic
   if (route.subject === 'health-log' && !mayUseHealthLog(principal, policy.healthLogOwner)) {
     throw new ApiProblem('notFound', 'No such route');
   }
-  if (!principal.scopes.has(route.scope)) {
+  if (route.scope !== null && !principal.scopes.has(route.scope)) {
     throw new ApiProblem('forbidden', `This token lacks the scope ${route.scope}`, undefined, {
       'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${route.scope}"`,
     });

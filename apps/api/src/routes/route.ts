@@ -59,8 +59,12 @@ export type Credentials = 'bearer' | 'nightscout';
 /** A route that needs a bearer token (every route but the public ones): the scope it must carry, and whose data it touches. */
 export interface BearerAccess<P, Q, B> {
   public?: undefined;
-  /** The scope the token must carry. */
-  scope: Scope;
+  /**
+   * The scope the token must carry; `null`: any valid credential, whatever
+   * scopes it carries — for a route that answers only facts about the
+   * credential itself (`GET /v1/me`).
+   */
+  scope: Scope | null;
   subject: Subject;
   handle(input: RouteInput<P, Q, B>): Promise<Reply>;
 }
@@ -127,7 +131,7 @@ export type Route = RouteFields<unknown, unknown> &
   };
 
 /** A route that needs a bearer token, with its types erased. */
-export type BearerRoute = Route & { public?: undefined; scope: Scope };
+export type BearerRoute = Route & { public?: undefined; scope: Scope | null };
 
 /** Declares a route; the generics tie the handler's input to the schemas, and the example to the body's input. */
 export function defineRoute<P = Record<string, never>, Q = Record<string, never>, S extends z.ZodType | undefined = undefined>(
