@@ -186,33 +186,43 @@ describe('the dashboard at /app/', () => {
     expect(dashboard.errors).toEqual([]);
   });
 
-  it('when signed in with a personal access token and its user id, draws the page', async () => {
+  it('when signed in with a personal access token alone, learns its user from GET /v1/me and draws the page', async () => {
     const created = await api.call('POST', `/v1/users/${OWNER}/access-tokens`, {
       token: await api.token(OWNER),
       body: { name: 'dashboard', scopes: ['readings:read', 'health:read'] },
     });
     expect(created.status).toBe(201);
     const dashboard = await open();
-    expect(await signIn(dashboard, created.body.token, OWNER)).toBe('ready');
+    expect(await signIn(dashboard, created.body.token)).toBe('ready');
+    expect(dashboard.responses.get('/v1/me')).toEqual({ user_id: OWNER, scopes: ['health:read', 'readings:read'], credential: 'access_token' });
+    expect(await dashboard.page.evaluate(() => sessionStorage.getItem('vitals.user_id'))).toBe(OWNER);
     const stats: Json = dashboard.responses.get(`/v1/users/${OWNER}/readings/stats`);
     expect(await dashboard.page.textContent('[data-metric=count] dd')).toBe(String(stats.count));
     expect(await dashboard.page.getAttribute('#health', 'data-available')).toBe('true');
     expect(dashboard.errors).toEqual([]);
   });
 
-  it('when a personal access token is pasted without a user id, asks for it', async () => {
+  it('when the token may not read readings, says so and stays on the sign-in form', async () => {
+    const created = await api.call('POST', `/v1/users/${OWNER}/access-tokens`, {
+      token: await api.token(OWNER),
+      body: { name: 'log only', scopes: ['health:read'] },
+    });
     const dashboard = await open();
-    expect(await signIn(dashboard, `vat_${'A'.repeat(43)}`)).toBe('signed-out');
-    expect(await dashboard.page.textContent('#sign-in-problem')).toBe('Enter your user id too: this token does not carry it.');
+    expect(await signIn(dashboard, created.body.token)).toBe('signed-out');
+    expect(await dashboard.page.textContent('#sign-in-problem')).toBe(
+      `The token may not read the readings of user "${OWNER}" (This token lacks the scope readings:read).`,
+    );
+    expect(dashboard.errors.filter((error) => !/status of 403/.test(error))).toEqual([]);
   });
 
   it.each([
     ['a wrong token', async () => 'not-a-token'],
     ['an expired token', async () => api.token(OWNER, undefined, -60)],
+    ['an unknown access token', async () => `vat_${'A'.repeat(43)}`],
   ])('when signed in with %s, says it was not accepted and stays on the sign-in form', async (_name, token) => {
     const dashboard = await open();
     const { page } = dashboard;
-    expect(await signIn(dashboard, await token(), OWNER)).toBe('signed-out');
+    expect(await signIn(dashboard, await token())).toBe('signed-out');
     expect(await page.textContent('#sign-in-problem')).toMatch(/^The token was not accepted .*wrong, expired or revoked: paste a current one\.$/);
     expect(await page.isVisible('#sign-in-problem')).toBe(true);
     expect(await page.isHidden('#dashboard')).toBe(true);

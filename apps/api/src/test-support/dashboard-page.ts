@@ -77,11 +77,10 @@ export async function openDashboard(browser: Browser, baseUrl: string, options: 
   };
 }
 
-/** Pastes the token (and the user id when given), submits, and waits until the page says all is drawn or refused. */
-export async function signIn(dashboard: DashboardPage, token: string, userId?: string): Promise<string> {
+/** Pastes the token, submits, and waits until the page says all is drawn or refused. */
+export async function signIn(dashboard: DashboardPage, token: string): Promise<string> {
   const { page } = dashboard;
   await page.fill('#token', token);
-  if (userId !== undefined) await page.fill('#user-id', userId);
   await page.click('#sign-in-form button[type=submit]');
   await page.waitForFunction(() => ['ready', 'signed-out', 'failed'].includes(document.body.dataset.state ?? ''), undefined, { timeout: 60_000 });
   await dashboard.settled();

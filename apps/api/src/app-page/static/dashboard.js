@@ -6,7 +6,7 @@ import { dailyTraces } from './daily-traces.js';
 import { localDate } from './format.js';
 import { renderHealthTimeline } from './health-timeline.js';
 import { renderKeyMetrics } from './key-metrics.js';
-import { clearSession, jwtSubject, loadSession, saveSession, saveWindowDays, savedWindowDays } from './session.js';
+import { clearSession, loadSession, saveSession, saveWindowDays, savedWindowDays } from './session.js';
 import { renderTimeInRanges } from './time-in-ranges.js';
 import { localDayRanges } from './window-ranges.js';
 
@@ -127,18 +127,25 @@ function showDashboard(session) {
   return loadWindow(session);
 }
 
+/** Whose the token is, asked of the API (`GET /v1/me`): a JWT or a personal access token alone signs in. */
+async function signIn(token) {
+  setState('signing-in');
+  $('sign-in-problem').textContent = '';
+  try {
+    const me = await apiClient(token).get('/v1/me');
+    $('token').value = '';
+    const session = { token, userId: me.user_id };
+    saveSession(session);
+    await showDashboard(session);
+  } catch (error) {
+    const refused = error instanceof ApiError ? refusal(error, undefined) : undefined;
+    showSignIn(refused ?? `Could not sign in: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 $('sign-in-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const token = $('token').value.trim();
-  const userId = $('user-id').value.trim() || jwtSubject(token);
-  if (userId === undefined) {
-    $('sign-in-problem').textContent = 'Enter your user id too: this token does not carry it.';
-    return;
-  }
-  $('token').value = '';
-  const session = { token, userId };
-  saveSession(session);
-  void showDashboard(session);
+  void signIn($('token').value.trim());
 });
 
 $('window-days').addEventListener('change', () => {

@@ -21,22 +21,6 @@ export function clearSession() {
   sessionStorage.removeItem(WINDOW_KEY);
 }
 
-/**
- * The `sub` of a JWT, read without verifying it (the API verifies every
- * call); undefined for anything else, such as a `vat_` access token.
- */
-export function jwtSubject(token) {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
-    const sub = JSON.parse(json).sub;
-    return typeof sub === 'string' && sub !== '' ? sub : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The window last chosen in this tab (days), so a reload shows the same one. */
 export function savedWindowDays() {
   return sessionStorage.getItem(WINDOW_KEY) ?? undefined;
