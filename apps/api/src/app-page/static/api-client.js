@@ -45,7 +45,7 @@ export function apiClient(token, signal) {
    * items)` is called as each range completes (in any order); the result is
    * every range's items in range order, so a list sorted by time stays sorted.
    */
-  async function allInRanges(path, query, ranges, { concurrency = 4, onRange } = {}) {
+  async function allInRanges(path, query, ranges, { concurrency = 2, onRange } = {}) {
     const results = new Array(ranges.length);
     let next = 0;
     async function worker() {

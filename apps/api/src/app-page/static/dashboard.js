@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
 const $ = (id) => document.getElementById(id);
 /** The readings of a window are fetched as ranges of this many local days, this many ranges at a time. */
 const DAYS_PER_RANGE = 3;
-const PARALLEL_RANGES = 4;
+const PARALLEL_RANGES = 2;
 /** The load in progress: a newer one (another window, a sign-out) aborts it. */
 let currentLoad;
 
