@@ -143,8 +143,9 @@ describe('publishing @vitals/dynamodb-core, @vitals/models and @vitals/repositor
       cwd: consumer,
       env: childEnv({ DYNAMODB_ENDPOINT: testDynamoDBEndpoint() }),
     });
-    const seen = JSON.parse(stdout) as { created: string[]; expectedTable: string; saved: Record<string, unknown>; read: unknown };
-    expect(seen.created).toEqual([seen.expectedTable]);
+    const seen = JSON.parse(stdout) as { created: string[]; expectedTables: string[]; saved: Record<string, unknown>; read: unknown };
+    expect(seen.created.sort()).toEqual([...seen.expectedTables].sort());
+    expect(seen.expectedTables).toHaveLength(3);
     expect(seen.saved).toMatchObject({ user_id: 'consumer', glucose_value: 130, glucose_unit: 'mg/dL', trend_direction: 'steady' });
     expect(seen.read).toEqual(seen.saved);
   }, 600_000);

@@ -2,11 +2,13 @@
  * The consumer of the publish test: a project outside the workspace that
  * installs @vitals/dynamodb-core, @vitals/models and @vitals/repositories from
  * a registry and compiles this file with its own strict tsc. It builds a
- * container, creates the readings table on the DynamoDB at DYNAMODB_ENDPOINT
- * and round-trips one glucose reading, then prints what it saw as JSON.
+ * container, creates the tables a readings save writes (the readings, their
+ * daily rollups and the user settings that give the rollups' zone) on the
+ * DynamoDB at DYNAMODB_ENDPOINT and round-trips one glucose reading, then
+ * prints what it saw as JSON.
  */
 import { DynamoDBService, createLogger, dynamoDBCoreModule } from '@vitals/dynamodb-core';
-import { glucoseReadingEntity, type GlucoseReading, type GlucoseReadingInputBody } from '@vitals/models';
+import { glucoseReadingEntity, glucoseRollupEntity, userSettingsEntity, type GlucoseReading, type GlucoseReadingInputBody } from '@vitals/models';
 import { GlucoseReadingRepository, createMissingTables, repositoriesModule } from '@vitals/repositories';
 import { Container } from 'inversify';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +30,8 @@ await container.load(
 );
 
 const db = container.get(DynamoDBService);
-const created = await createMissingTables(db.tables, { prefix, tables: [glucoseReadingEntity.table] });
+const entities = [glucoseReadingEntity, glucoseRollupEntity, userSettingsEntity];
+const created = await createMissingTables(db.tables, { prefix, tables: entities.map((entity) => entity.table) });
 const readings = container.get(GlucoseReadingRepository);
 const input: GlucoseReadingInputBody = {
   timestamp: '2026-03-01T08:05:00.000Z',
@@ -39,7 +42,8 @@ const input: GlucoseReadingInputBody = {
 };
 const saved: GlucoseReading = await readings.save('consumer', input);
 const read: GlucoseReading | undefined = await readings.get('consumer', saved.timestamp);
-await db.tables.deleteTable({ tableName: glucoseReadingEntity.tableName(prefix) });
+const expectedTables = entities.map((entity) => entity.tableName(prefix));
+for (const tableName of expectedTables) await db.tables.deleteTable({ tableName });
 db.close();
 
-console.log(JSON.stringify({ created, expectedTable: glucoseReadingEntity.tableName(prefix), saved, read }));
+console.log(JSON.stringify({ created, expectedTables, saved, read }));
