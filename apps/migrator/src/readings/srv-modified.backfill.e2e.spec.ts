@@ -80,7 +80,8 @@ describe('vitals-migrate tables apply and readings backfill-srv-modified on a ta
     const plan = await runCli(['tables', 'plan'], env);
     expect(plan).toMatchObject({ code: 0 });
     expect(plan.stderr).toContain(`would add index ${INDEX} (user_id, srv_modified N) to ${table}`);
-    const apply = await runCli(['tables', 'apply', '--json'], env);
+    // Building the index over 100,000 items waits for DynamoDB Local's backfill of it: minutes on a loaded 2-core machine.
+    const apply = await runCli(['tables', 'apply', '--json'], env, 300_000);
     expect({ code: apply.code, stderr: apply.stderr.slice(-2_000) }).toEqual({ code: 0, stderr: expect.any(String) });
     expect((JSON.parse(apply.stdout) as { details: { actions: unknown[] } }).details.actions).toContainEqual({ table, action: 'createIndex', index: INDEX });
     const described = await db.tables.describeTable({ tableName: table });
