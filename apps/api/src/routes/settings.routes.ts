@@ -37,7 +37,7 @@ export function settingsRoutes(container: Container): Route[] {
       description:
         'The IANA zone of the user’s local days. Daily glucose rollups are kept per local day of this zone; after a change, ' +
         'reports compute days whose rollup is in the old zone from the readings (and store them anew) until ' +
-        '`vitals-migrator rollups rebuild` has rebuilt the range.',
+        '`vitals-migrate rollups rebuild` has rebuilt the range.',
       scope: 'readings:write',
       subject: 'path-user',
       params: UserPathSchema,

@@ -219,12 +219,16 @@ function readRuns(bytes: Uint8Array, base: number, visit: (list: number, start: 
 /** What a rollup stores of a day besides its key, version and time stamp. */
 export type GlucoseRollupBody = Omit<GlucoseRollup, 'user_id' | 'version' | 'updated_at'>;
 
-/** The stored form of local day `day` ([startMs, endMs) in `timeZone`) and its stretch. */
-export function toGlucoseRollupBody(stretch: GlucoseStretch, day: { day: number; startMs: number; endMs: number; timeZone: string }): GlucoseRollupBody {
+/** The stored form of local day `day` ([startMs, endMs) in `timeZone`, of settings version `settingsVersion`) and its stretch. */
+export function toGlucoseRollupBody(
+  stretch: GlucoseStretch,
+  day: { day: number; startMs: number; endMs: number; timeZone: string; settingsVersion: number },
+): GlucoseRollupBody {
   const acc = stretch.accumulator;
   return {
     day: localDayName(day.day),
     time_zone: day.timeZone,
+    settings_version: day.settingsVersion,
     start_ms: day.startMs,
     end_ms: day.endMs,
     count: acc.count,

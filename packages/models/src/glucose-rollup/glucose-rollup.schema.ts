@@ -28,8 +28,15 @@ export const GlucoseRollupSchema = z.strictObject({
   user_id: UserIdSchema,
   /** The local day, `YYYY-MM-DD` in `time_zone`. */
   day: HealthDateSchema,
-  /** The zone the day is local to: a rollup in another zone than the user's is stale. */
+  /** The zone the day is local to. */
   time_zone: TimeZoneSchema,
+  /**
+   * The version of the user's settings that zone came from (0: none saved).
+   * A report trusts a rollup only when zone and version are the user's
+   * current ones: after a zone change — and back — earlier rollups of a
+   * zone are stale, since writes meanwhile kept the other zone's days.
+   */
+  settings_version: z.number().int().min(0),
   version: VersionSchema,
   updated_at: IsoInstantSchema,
   /** The day's first instant and the next day's, epoch ms. */

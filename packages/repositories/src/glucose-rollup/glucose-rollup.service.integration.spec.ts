@@ -7,7 +7,6 @@ import {
   glucoseStatistics,
   localClock,
   localDayName,
-  localDaysOf,
   type GlucoseReading,
   type GlucoseRollup,
 } from '@vitals/models';
@@ -182,6 +181,27 @@ describe(GlucoseRollupService.name, () => {
     const window = { from: '2026-08-01T00:00:00.000Z', to: '2026-08-05T00:00:00.000Z', timeZone: 'Asia/Kolkata' };
     expectClose(await rollups.report(user, window), glucoseStatistics(await allReadings(user), window));
     expect(await storedRollups(user)).toEqual(before);
-    expect(localDaysOf(localClock('UTC'), start, start + 4 * 86_400_000)).toHaveLength(4);
+  });
+
+  it('in a zone other than the user\'s, a rollup stamped with that zone is not trusted', async () => {
+    const user = 'rollup-other-zone-stamped';
+    const start = Date.parse('2026-08-01T00:00:00.000Z');
+    await readings.saveMany(user, Array.from({ length: 2 * 288 }, (_, i) => cgm(start + i * 300_000, 60 + (i % 200))));
+    const table = glucoseRollupEntity.tableName(tablePrefix);
+    for (const rollup of await storedRollups(user)) await db.items.putItem({ tableName: table, item: { ...rollup, time_zone: 'Asia/Kolkata', count: 1 } });
+    const window = { from: '2026-07-31T18:30:00.000Z', to: '2026-08-02T18:30:00.000Z', timeZone: 'Asia/Kolkata' };
+    expectClose(await rollups.report(user, window), glucoseStatistics(await allReadings(user), window));
+  });
+
+  it('after a zone change and back, the first zone\'s earlier rollups are not trusted: writes meanwhile kept the other zone\'s days', async () => {
+    const user = 'rollup-zone-back';
+    const start = Date.parse('2026-09-01T00:00:00.000Z');
+    await readings.saveMany(user, Array.from({ length: 3 * 288 }, (_, i) => cgm(start + i * 300_000, 60 + (i % 200))));
+    await settings.save(user, { time_zone: 'Pacific/Kiritimati' });
+    // Kept in Kiritimati's days only; the UTC rollup of 2026-09-02 still counts it.
+    await readings.delete(user, '2026-09-02T12:00:00.000Z');
+    await settings.save(user, { time_zone: 'UTC' });
+    const window = { from: '2026-09-01T00:00:00.000Z', to: '2026-09-04T00:00:00.000Z' };
+    expectClose(await rollups.report(user, window), glucoseStatistics(await allReadings(user), { ...window, timeZone: 'UTC' }));
   });
 });

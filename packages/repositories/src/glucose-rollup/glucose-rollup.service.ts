@@ -26,7 +26,7 @@ import { validKey } from '../base/validate.ts';
 import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
 import type { EntityStore } from '../store/entity-store.ts';
 import { EntityStores } from '../store/entity-stores.ts';
-import { UserSettingsRepository } from '../user-settings/user-settings.repository.ts';
+import { UserSettingsRepository, type EffectiveUserSettings } from '../user-settings/user-settings.repository.ts';
 
 const ENTITY = glucoseRollupEntity.name;
 /** Longest run of days rebuilt from one query of readings (bounds memory: a month of 1-minute data is 45,000 readings). */
@@ -46,9 +46,10 @@ interface LocalDay {
   endMs: number;
 }
 
-/** The user's zone and its clock, for the days of one upkeep. */
+/** The user's zone, the settings version it came from (0: none saved), and its clock. */
 interface Zone {
   timeZone: string;
+  settingsVersion: number;
   clock: LocalClock;
 }
 
@@ -63,6 +64,11 @@ export interface ReadingsWriteOutcome {
 }
 
 const byTimestamp = (a: GlucoseReading, b: GlucoseReading) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0);
+
+/** The user's zone as the rollups record it. */
+function zoneOf(settings: EffectiveUserSettings): Zone {
+  return { timeZone: settings.time_zone, settingsVersion: settings.version ?? 0, clock: localClock(settings.time_zone) };
+}
 
 /** `dayNumbers` (ascending) as runs of consecutive days, at most `RUN_DAYS` each (each run's readings are one Query), with their bounds. */
 function dayRuns(dayNumbers: readonly number[], clock: LocalClock): LocalDay[][] {
@@ -153,8 +159,8 @@ export class GlucoseRollupService {
    */
   async readingsWritten(userId: string, timestamps: readonly string[], outcome?: ReadingsWriteOutcome): Promise<void> {
     if (timestamps.length === 0) return;
-    const { time_zone } = await this.settings.get(userId);
-    const zone = { timeZone: time_zone, clock: localClock(time_zone) };
+    // A zone up to a minute old will do: a rollup of an older settings version is not trusted by a report.
+    const zone = zoneOf(await this.settings.get(userId, { cached: true }));
     const days = new Set<number>();
     for (const timestamp of timestamps) {
       const ms = Date.parse(timestamp);
@@ -172,14 +178,13 @@ export class GlucoseRollupService {
   async rebuildRange(userId: string, range: { from: string; to: string }): Promise<RollupRebuildReport> {
     validKey(ENTITY, () => glucoseRollupEntity.key({ user_id: userId, day: range.from }));
     validKey(ENTITY, () => glucoseRollupEntity.key({ user_id: userId, day: range.to }));
-    const { time_zone } = await this.settings.get(userId);
-    const clock = localClock(time_zone);
+    const zone = zoneOf(await this.settings.get(userId));
     const first = Math.floor(Date.parse(`${range.from}T00:00:00.000Z`) / 86_400_000);
     const last = Math.floor(Date.parse(`${range.to}T00:00:00.000Z`) / 86_400_000);
     const days: number[] = [];
     for (let day = first; day <= last; day += 1) days.push(day);
-    await this.rebuildDays(userId, days, time_zone, clock);
-    return { days: days.map(localDayName), time_zone };
+    await this.rebuildDays(userId, days, zone);
+    return { days: days.map(localDayName), time_zone: zone.timeZone };
   }
 
   /**
@@ -202,7 +207,8 @@ export class GlucoseRollupService {
       if (fromMs < firstWhole.startMs) {
         merge.addStretch(accumulateStretch(await this.readRaw(userId, fromMs, firstWhole.startMs), fromMs, firstWhole.startMs, clock));
       }
-      await this.addWholeDays(merge, userId, whole, timeZone, clock, timeZone === user.time_zone);
+      if (timeZone === user.time_zone) await this.addWholeDays(merge, userId, whole, zoneOf(user));
+      else for (const run of dayRuns(whole.map((day) => day.day), clock)) await this.addFromReadings(merge, userId, run, clock);
       if (lastWhole.endMs < toMs) {
         merge.addStretch(accumulateStretch(await this.readRaw(userId, lastWhole.endMs, toMs), lastWhole.endMs, toMs, clock));
       }
@@ -210,18 +216,17 @@ export class GlucoseRollupService {
     return merge.report({ ...options, timeZone });
   }
 
-  /** Adds whole local days to `merge`, in order: from their rollups in `timeZone`; days without one computed from readings. */
-  private async addWholeDays(merge: GlucoseStretchMerge, userId: string, days: readonly LocalDay[], timeZone: string, clock: LocalClock, fill: boolean): Promise<void> {
+  /**
+   * Adds whole local days of the user's zone to `merge`, in order: from
+   * their rollups when made in that zone at the user's current settings
+   * version; any other day is computed from readings and stored.
+   */
+  private async addWholeDays(merge: GlucoseStretchMerge, userId: string, days: readonly LocalDay[], zone: Zone): Promise<void> {
     const stored = await this.storedRollups(userId, days, false);
-    const missing = days.filter((day) => stored.get(localDayName(day.day))?.time_zone !== timeZone);
+    const trusted = (rollup: GlucoseRollup | undefined) => rollup?.time_zone === zone.timeZone && rollup.settings_version === zone.settingsVersion;
+    const missing = days.filter((day) => !trusted(stored.get(localDayName(day.day))));
     const computed = new Map<number, GlucoseStretch>();
-    if (missing.length > 0) {
-      if (fill) await this.rebuildDays(userId, missing.map((day) => day.day), timeZone, clock, computed);
-      else {
-        const readings = await this.readRaw(userId, (missing[0] as LocalDay).startMs, (missing[missing.length - 1] as LocalDay).endMs);
-        for (const day of missing) computed.set(day.day, accumulateStretch(readings, day.startMs, day.endMs, clock));
-      }
-    }
+    if (missing.length > 0) await this.rebuildDays(userId, missing.map((day) => day.day), zone, computed);
     for (const day of days) {
       const fresh = computed.get(day.day);
       if (fresh === undefined) merge.addRollup(stored.get(localDayName(day.day)) as GlucoseRollup);
@@ -234,14 +239,14 @@ export class GlucoseRollupService {
    * conditional on the version read before the readings; a day that lost
    * the race is read and computed again. `computed` receives the stretches.
    */
-  private async rebuildDays(
-    userId: string,
-    dayNumbers: readonly number[],
-    timeZone: string,
-    clock: LocalClock,
-    computed?: Map<number, GlucoseStretch>,
-  ): Promise<void> {
-    for (const run of dayRuns(dayNumbers, clock)) await this.storeRun(userId, { timeZone, clock }, run, undefined, computed);
+  private async rebuildDays(userId: string, dayNumbers: readonly number[], zone: Zone, computed?: Map<number, GlucoseStretch>): Promise<void> {
+    for (const run of dayRuns(dayNumbers, zone.clock)) await this.storeRun(userId, zone, run, undefined, computed);
+  }
+
+  /** Adds consecutive whole days of another zone than the user's to `merge`, from their readings (one Query; no rollup read or stored). */
+  private async addFromReadings(merge: GlucoseStretchMerge, userId: string, days: readonly LocalDay[], clock: LocalClock): Promise<void> {
+    const readings = await this.readRaw(userId, (days[0] as LocalDay).startMs, (days[days.length - 1] as LocalDay).endMs);
+    for (const day of days) merge.addStretch(accumulateStretch(readings, day.startMs, day.endMs, clock));
   }
 
   /**
@@ -250,7 +255,7 @@ export class GlucoseRollupService {
    * comment, also for a run the save `outcome` knows in full).
    */
   private async storeRun(userId: string, zone: Zone, days: readonly LocalDay[], outcome?: ReadingsWriteOutcome, computed?: Map<number, GlucoseStretch>): Promise<void> {
-    const { timeZone, clock } = zone;
+    const { clock } = zone;
     const first = days[0] as LocalDay;
     const last = days[days.length - 1] as LocalDay;
     // The save's newest-timestamp Query, before its write, found nothing from this run's first needed instant on.
@@ -263,7 +268,7 @@ export class GlucoseRollupService {
       let dayReadings: readonly GlucoseReading[] = readings;
       for (let attempt = 1; ; attempt += 1) {
         const stretch = accumulateStretch(dayReadings, day.startMs, day.endMs, clock);
-        const body = toGlucoseRollupBody(stretch, { ...day, timeZone });
+        const body = toGlucoseRollupBody(stretch, { ...day, timeZone: zone.timeZone, settingsVersion: zone.settingsVersion });
         if (attempt === 1 && outcome?.changed === false && current !== undefined && sameRollupBody(current, body)) {
           computed?.set(day.day, stretch);
           break;

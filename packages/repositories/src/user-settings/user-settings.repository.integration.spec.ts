@@ -28,27 +28,34 @@ describe(UserSettingsRepository.name, () => {
     await counter.close();
   });
 
+  it('when asked without `cached`, reads afresh every time', async () => {
+    await settings.get('cache-dave', { cached: true });
+    counter.take();
+    await settings.get('cache-dave');
+    expect(counter.take()).toEqual({ GetItem: 1 });
+  });
+
   it('when asked again soon, answers from what it read, without a request', async () => {
     counter.take();
-    expect(await settings.get('cache-alice')).toEqual({ user_id: 'cache-alice', time_zone: 'UTC' });
-    expect(await settings.get('cache-alice')).toEqual({ user_id: 'cache-alice', time_zone: 'UTC' });
+    expect(await settings.get('cache-alice', { cached: true })).toEqual({ user_id: 'cache-alice', time_zone: 'UTC' });
+    expect(await settings.get('cache-alice', { cached: true })).toEqual({ user_id: 'cache-alice', time_zone: 'UTC' });
     expect(counter.take()).toEqual({ GetItem: 1 });
   });
 
   it('when it saves, answers the saved settings at once', async () => {
-    await settings.get('cache-bob');
+    await settings.get('cache-bob', { cached: true });
     await settings.save('cache-bob', { time_zone: 'Europe/Berlin' });
     counter.take();
-    expect(await settings.get('cache-bob')).toMatchObject({ time_zone: 'Europe/Berlin', version: 1 });
+    expect(await settings.get('cache-bob', { cached: true })).toMatchObject({ time_zone: 'Europe/Berlin', version: 1 });
     expect(counter.take()).toEqual({});
   });
 
   it('when another process saved, sees it once USER_SETTINGS_CACHE_MS have passed', async () => {
-    await settings.get('cache-carol');
+    await settings.get('cache-carol', { cached: true });
     await elsewhere.save('cache-carol', { time_zone: 'Asia/Tokyo' });
-    expect((await settings.get('cache-carol')).time_zone).toBe('UTC');
+    expect((await settings.get('cache-carol', { cached: true })).time_zone).toBe('UTC');
     const now = performance.now();
     jest.spyOn(performance, 'now').mockReturnValue(now + USER_SETTINGS_CACHE_MS);
-    expect((await settings.get('cache-carol')).time_zone).toBe('Asia/Tokyo');
+    expect((await settings.get('cache-carol', { cached: true })).time_zone).toBe('Asia/Tokyo');
   });
 });

@@ -26,12 +26,13 @@ export interface EffectiveUserSettings {
  * versioned put on the version read, so two concurrent saves never lose one
  * silently (the loser is `repository.conflict`).
  *
- * `get` reuses what this process read or saved for up to
- * `USER_SETTINGS_CACHE_MS`: every readings write asks for the zone (its
- * daily rollups), and the sync worker writes every few minutes per user. A
- * zone changed in another process is thus seen up to a minute late, which
- * costs speed, not correctness: a rollup in another zone than the user's is
- * recomputed from the readings by the next report.
+ * `get(userId, { cached: true })` reuses what this process read or saved
+ * for up to `USER_SETTINGS_CACHE_MS`: every readings write asks for the zone
+ * (its daily rollups), and the sync worker writes every few minutes per
+ * user. A zone changed in another process is thus seen up to a minute late
+ * there, which costs speed, not correctness: each rollup records the
+ * settings version its zone came from, and a report — which reads the
+ * settings afresh — trusts only rollups of the current one.
  */
 @injectable()
 export class UserSettingsRepository {
@@ -45,10 +46,14 @@ export class UserSettingsRepository {
     this.store = stores.for(userSettingsEntity, { component: 'UserSettingsRepository' });
   }
 
-  /** The user's settings, or the defaults (`time_zone: 'UTC'`) when they saved none. */
-  async get(userId: string): Promise<EffectiveUserSettings> {
+  /**
+   * The user's settings, or the defaults (`time_zone: 'UTC'`) when they
+   * saved none; strongly consistent, or with `cached` what this process read
+   * or saved in the last `USER_SETTINGS_CACHE_MS`.
+   */
+  async get(userId: string, options: { cached?: boolean } = {}): Promise<EffectiveUserSettings> {
     validKey(ENTITY, () => userSettingsEntity.primary.partition(userId));
-    const kept = this.cache.get(userId);
+    const kept = options.cached === true ? this.cache.get(userId) : undefined;
     if (kept !== undefined && performance.now() - kept.readAtMs < USER_SETTINGS_CACHE_MS) return kept.settings;
     const stored = await this.store.get({ user_id: userId }, { consistentRead: true });
     return this.remember(stored ?? { user_id: userId, time_zone: DEFAULT_TIME_ZONE });
