@@ -77,7 +77,9 @@ export class SyncWorker {
       let claimed: SyncJob[] = [];
       if (free > 0) {
         try {
-          claimed = await this.parts.claimDue(this.parts.context.owner, this.settings.jobLeaseMs, free, this.expiredLeaseScanDue());
+          const expiredLeases = this.expiredLeaseScanDue();
+          claimed = await this.parts.claimDue(this.parts.context.owner, this.settings.jobLeaseMs, free, expiredLeases);
+          if (expiredLeases) this.lastExpiredLeaseScan = Date.now();
         } catch (error) {
           log.error({ error: describe(error) }, 'claiming due jobs failed; trying again after a pause');
         }
@@ -99,15 +101,13 @@ export class SyncWorker {
   }
 
   /**
-   * True at most once per quarter lease: the expired-lease query reads every
-   * `running` job, and this loop claims once per finished job. A lease that
-   * lapses is then taken over within 1¼ leases of its last heartbeat.
+   * True once a quarter lease has passed since the last claim that looked
+   * for expired leases and succeeded: that query reads every `running` job,
+   * and this loop claims once per finished job. A lease that lapses is then
+   * taken over within 1¼ leases of its last heartbeat.
    */
   private expiredLeaseScanDue(): boolean {
-    const now = Date.now();
-    if (now - this.lastExpiredLeaseScan < this.settings.jobLeaseMs / 4) return false;
-    this.lastExpiredLeaseScan = now;
-    return true;
+    return Date.now() - this.lastExpiredLeaseScan >= this.settings.jobLeaseMs / 4;
   }
 
   private launch(job: SyncJob): void {

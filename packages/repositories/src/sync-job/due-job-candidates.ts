@@ -13,8 +13,8 @@ const DEFAULT_SIZE = 16;
  * A candidate is only a hint: its claim is conditional, so a job claimed or
  * rescheduled elsewhere meanwhile is merely lost. The candidates expire
  * `maxAgeMs` after their listing (jobs due since then wait at most that
- * long), and a lost one discards the rest: other workers are claiming from
- * the same listing.
+ * long), and a listing of which one was lost is not kept: other workers are
+ * claiming from it too.
  */
 export class DueJobCandidates {
   private jobs: SyncJob[] = [];

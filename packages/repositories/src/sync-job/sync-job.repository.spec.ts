@@ -147,13 +147,18 @@ describe(SyncJobRepository.name, () => {
       expect(queries[0]?.limit).toBe(16);
     });
 
-    it('when a kept candidate was lost to another worker, discards the rest and lists again', async () => {
-      const { db, queries } = fakeDb({ [ids[0]]: 'completedMeanwhile', [ids[1]]: 'completedMeanwhile', [ids[2]]: 'completedMeanwhile' });
+    it('when a listed candidate was lost to another worker, keeps none of that listing and lists again next time', async () => {
+      // Math.random 0: the listing [0, 1, 2] is tried as [1, 2, 0].
+      jest.spyOn(Math, 'random').mockReturnValue(0);
+      const { db, queries, updates } = fakeDb({ [ids[1]]: 'completedMeanwhile', [ids[2]]: 'claimed', [ids[0]]: 'claimed' });
       const repository = repositoryOver(db);
       const candidates = new DueJobCandidates(1_000);
-      expect(await repository.claimDue('worker-a', 300_000, 1, { expiredLeases: false, candidates })).toEqual([]);
-      expect(dueQueries(queries)).toBe(1);
-      expect(candidates.take(3, Date.parse(NOW))).toEqual([]);
+      expect((await repository.claimDue('worker-a', 300_000, 1, { expiredLeases: false, candidates })).map((job) => job.job_id)).toEqual([ids[2]]);
+      await repository.claimDue('worker-a', 300_000, 1, { expiredLeases: false, candidates });
+      // Kept, job 0 would have been claimed without a second listing.
+      expect(dueQueries(queries)).toBe(2);
+      expect(updates).toEqual([ids[1], ids[2], ids[1], ids[2]]);
+      jest.restoreAllMocks();
     });
 
     it('when the kept candidates are older than their age limit, lists again', async () => {

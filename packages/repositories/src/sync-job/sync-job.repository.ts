@@ -324,7 +324,8 @@ export class SyncJobRepository {
   /**
    * Tries the candidates kept from an earlier listing, then candidates listed
    * page by page, until `won` holds `limit` jobs or the listing ends. A
-   * listing's untried candidates are kept in `kept`, unless one was lost.
+   * listing's untried candidates are kept in `kept`, unless one of it was
+   * lost (other workers are claiming from the same listing).
    */
   private async claimFrom(
     list: (page: PageRequest) => Promise<Page<SyncJob>>,
@@ -334,9 +335,8 @@ export class SyncJobRepository {
     won: SyncJob[],
     kept?: DueJobCandidates,
   ): Promise<void> {
-    if (kept !== undefined && (await this.claimAmong(kept.take(limit - won.length, this.clock.now().getTime()), owner, leaseMs, limit, won))) {
-      kept.discard();
-    }
+    // Only as many kept candidates as are wanted: one lost leaves the call short, and the listing below replaces the rest.
+    if (kept !== undefined) await this.claimAmong(kept.take(limit - won.length, this.clock.now().getTime()), owner, leaseMs, limit, won);
     let cursor: string | null = null;
     while (won.length < limit) {
       const wanted = (limit - won.length) * CANDIDATES_PER_WANTED_JOB;
