@@ -167,7 +167,7 @@ describe('readings routes', () => {
       expect(response.status).toBe(200);
       expect(Date.parse(response.body.to) - Date.parse(response.body.from)).toBe(14 * DAY_MS);
       expect(response.body.to).toBe('2026-03-10T12:00:00.000Z');
-      expect(response.body).toMatchObject({ count: 1, mean: 123, data_sufficiency: { window_minutes: 14 * 1440, days: 14, active_minutes: 10 } });
+      expect(response.body).toMatchObject({ count: 1, mean: 123, data_sufficiency: { window_minutes: 14 * 1440, days: 14, active_minutes: 30 } });
     });
 
     it('when the window spans exactly 366 days, answers 200; one millisecond more answers 400 at /query/from', async () => {

@@ -95,11 +95,11 @@ describe('glucose-statistics', () => {
       expect(stats.hourly.every((row) => row.count === 0 && row.p50 === null)).toBe(true);
     });
 
-    it('when there is one reading, it stands for 2 × the default 5-minute cadence; SD and CV are 0', () => {
+    it('when there is one reading, its day has no cadence of its own: it stands for up to the 30-minute gap limit; SD and CV are 0', () => {
       const stats = glucoseStatistics([at('2025-05-23T10:00:00.000Z', 100)], hour);
       expect([stats.sd, stats.cv]).toEqual([0, 0]);
-      expect(stats.hourly[10]).toEqual({ hour: 10, count: 1, minutes: 10, p5: 100, p25: 100, p50: 100, p75: 100, p95: 100 });
-      expect(stats.data_sufficiency.active_minutes).toBe(10);
+      expect(stats.hourly[10]).toEqual({ hour: 10, count: 1, minutes: 30, p5: 100, p25: 100, p50: 100, p75: 100, p95: 100 });
+      expect(stats.data_sufficiency.active_minutes).toBe(30);
       expect(stats.streams).toEqual([{ source: null, device_id: null, serial_number: null, count: 1, cadence_minutes: 5 }]);
     });
 

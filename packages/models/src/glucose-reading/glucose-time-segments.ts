@@ -6,7 +6,7 @@ const MINUTE_MS = 60_000;
 /** Detected cadences are clamped to [1, 15] minutes: the CGMs there are (Libre 3 1 min, Dexcom 5, Libre 15). */
 export const MIN_CADENCE_MS = MINUTE_MS;
 export const MAX_CADENCE_MS = 15 * MINUTE_MS;
-/** A stream's cadence on a day without two of its readings. */
+/** A stream's cadence, as the report shows it, on a day without two of its readings. */
 export const DEFAULT_CADENCE_MS = 5 * MINUTE_MS;
 /** A reading stands for at most this many cadences; beyond, the time is missing. */
 export const GAP_LIMIT_CADENCES = 2;
@@ -153,7 +153,9 @@ export function accumulateGlucose(
     const horizon = Math.min(next, ms + MAX_GAP_MS);
     let position = Math.max(ms, fromMs);
     while (position < horizon) {
-      const limit = ms + GAP_LIMIT_CADENCES * (cadence.get(clock.dayOf(position)) ?? DEFAULT_CADENCE_MS);
+      // A day without an interval of the stream ending in it (its one reading of the window just before midnight) has
+      // no cadence of its own: its time is bounded by the gap limit alone, so a regular series is never cut at midnight.
+      const limit = ms + GAP_LIMIT_CADENCES * (cadence.get(clock.dayOf(position)) ?? MAX_CADENCE_MS);
       const hourEnd = clock.nextHourChange(position);
       // Past this day's limit: the next local day may allow more (its own cadence), so look at the next hour.
       if (limit <= position) {
