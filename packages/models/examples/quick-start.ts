@@ -61,4 +61,4 @@ console.log(healthEntryEntity.indexes['medication-index'].keyCondition('journavx
 // 6. Glucose statistics over a window, by time: one reading stands for at most 2 × its cadence (5 min by default).
 const stats = glucoseStatistics([reading], { from: '2025-05-23T00:00:00.000Z', to: '2025-05-24T00:00:00.000Z' });
 console.log(stats.count, stats.mean, stats.gmi?.toFixed(2), stats.data_sufficiency.active_minutes, stats.data_sufficiency.sufficient);
-// 1 112 5.99 10 false
+// 1 112 5.99 30 false

@@ -13,7 +13,7 @@ const EXPECTED = [
   `[ '0523/1300: pain.back "6-x-8" is not a pain level' ]`,
   "oxycodone [ 'med#journavx#1300' ]",
   'medication-index',
-  '1 112 5.99 10 false',
+  '1 112 5.99 30 false',
 ];
 
 describe('examples/quick-start.ts (the README example)', () => {
