@@ -27,7 +27,7 @@ export function withCommonFlags(command: Command): Command {
   return command
     .option('--dry-run', 'read and validate everything; write nothing', false)
     .option('--strict', 'any bad record aborts before anything is written', false)
-    .option('--json', 'print a machine-readable report on stdout', false);
+    .option(...jsonFlag, false);
 }
 
 /** `--year YYYY`: the year an `entries.json` file's MMDD days belong to. */
@@ -53,3 +53,6 @@ export function userArgument(value: string): string {
   if (!UserIdSchema.safeParse(value).success) throw new InvalidArgumentError('must be 1..256 characters');
   return value;
 }
+
+/** `--json`, as every command takes it: a machine-readable report on stdout. */
+export const jsonFlag = ['--json', 'print a machine-readable report on stdout'] as const;

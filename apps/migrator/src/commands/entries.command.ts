@@ -6,9 +6,8 @@ import { reindexMedications } from '../entries/medication-reindex.ts';
 import { rebuildSummaries } from '../entries/summaries.rebuild.ts';
 import { createProgress } from '../report/progress.ts';
 import { withContext } from '../runtime/context.ts';
-import { dateArgument, withCommonFlags, yearArgument, type CommandKit, type CommonFlags } from './command-kit.ts';
+import { dateArgument, jsonFlag, withCommonFlags, yearArgument, type CommandKit, type CommonFlags } from './command-kit.ts';
 
-const jsonFlag = ['--json', 'print a machine-readable report on stdout'] as const;
 
 /**
  * `verify entries`, `export entries`, `summaries rebuild` and `entries

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { backfillSrvModified } from '../readings/srv-modified.backfill.ts';
 import { withContext } from '../runtime/context.ts';
-import type { CommandKit, CommonFlags } from './command-kit.ts';
+import { jsonFlag, type CommandKit, type CommonFlags } from './command-kit.ts';
 
 /** `readings backfill-srv-modified`: what the readings' change feed needs of readings stored before it. */
 export function registerReadingsCommands(program: Command, kit: CommandKit): void {
@@ -14,7 +14,7 @@ export function registerReadingsCommands(program: Command, kit: CommandKit): voi
         'idempotent: a killed run is finished by running it again',
     )
     .option('--dry-run', 'count what would be stamped; write nothing', false)
-    .option('--json', 'print a machine-readable report on stdout', false)
+    .option(...jsonFlag, false)
     .action(async (flags: CommonFlags) => {
       kit.emit(await withContext(kit.io.env, (context) => backfillSrvModified(context, { dryRun: flags.dryRun === true })), flags);
     });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { rebuildRollups } from '../rollups/rollups.rebuild.ts';
 import { withContext } from '../runtime/context.ts';
-import { dateArgument, userArgument, type CommandKit, type CommonFlags } from './command-kit.ts';
+import { dateArgument, jsonFlag, userArgument, type CommandKit, type CommonFlags } from './command-kit.ts';
 
 /** `rollups rebuild`: recompute a user's daily glucose rollups from their readings. */
 export function registerRollupsCommands(program: Command, kit: CommandKit): void {
@@ -14,7 +14,7 @@ export function registerRollupsCommands(program: Command, kit: CommandKit): void
     .option('--from <YYYY-MM-DD>', 'first local day (default: the day of the first reading)', dateArgument)
     .option('--to <YYYY-MM-DD>', 'last local day (default: the day after the last reading)', dateArgument)
     .option('--dry-run', 'say which days would be rebuilt; write nothing', false)
-    .option('--json', 'print a machine-readable report on stdout', false)
+    .option(...jsonFlag, false)
     .action(async (flags: CommonFlags & { user: string; from?: string; to?: string }) => {
       const report = await withContext(kit.io.env, (context) =>
         rebuildRollups(context, { user: flags.user, from: flags.from, to: flags.to, dryRun: flags.dryRun === true }),
