@@ -39,11 +39,22 @@ const RUN_DAYS = 31;
 const REBUILD_ATTEMPTS = 8;
 /** Up to this many ms × the attempt, at random, before a lost day is read again: writers that collided spread out. */
 const RETRY_JITTER_MS = 10;
+/** Days of a run stored at once: each is its own conditional put, so a backfill's month is not 31 round trips in a row. */
+const DAYS_AT_ONCE = 8;
 
 interface LocalDay {
   day: number;
   startMs: number;
   endMs: number;
+}
+
+/** What storing one day starts from: the run's readings, the day's rollup read before them, what the save knew. */
+interface DayStoreStart {
+  readings: readonly GlucoseReading[];
+  current: GlucoseRollup | undefined;
+  outcome?: ReadingsWriteOutcome;
+  /** Receives the day's stretch once stored (or found exact). */
+  computed?: Map<number, GlucoseStretch>;
 }
 
 /** The user's zone, the settings version it came from (0: none saved), and its clock. */
@@ -110,7 +121,9 @@ export interface RollupRebuildReport {
  * - **Versioned**: each day's version is read *before* its readings, and the
  *   store is conditional on it; a conflict means another writer stored the
  *   day meanwhile, so the day is read and computed again. The last stored
- *   computation therefore always saw every completed readings write.
+ *   computation therefore always saw every completed readings write. The
+ *   days of a run are stored up to 8 at once (a backfill's month is not 31
+ *   round trips in a row); each day's store and retries are its own.
  * - **Readings the save already knows.** When the save's newest-timestamp
  *   Query (before its write) found nothing stored at or after a run of days'
  *   first needed instant (the day's start − 30 min) — a first backfill, or a
@@ -255,7 +268,6 @@ export class GlucoseRollupService {
    * comment, also for a run the save `outcome` knows in full).
    */
   private async storeRun(userId: string, zone: Zone, days: readonly LocalDay[], outcome?: ReadingsWriteOutcome, computed?: Map<number, GlucoseStretch>): Promise<void> {
-    const { clock } = zone;
     const first = days[0] as LocalDay;
     const last = days[days.length - 1] as LocalDay;
     // The save's newest-timestamp Query, before its write, found nothing from this run's first needed instant on.
@@ -263,27 +275,42 @@ export class GlucoseRollupService {
     const stored = known ? new Map<string, GlucoseRollup>() : await this.storedRollups(userId, days, true);
     // In the order a Query gives them: a day's streams are listed in order of first appearance.
     const readings = known ? [...outcome.readings].sort(byTimestamp) : await this.readRaw(userId, first.startMs, last.endMs);
-    for (const day of days) {
-      let current = stored.get(localDayName(day.day));
-      let dayReadings: readonly GlucoseReading[] = readings;
-      for (let attempt = 1; ; attempt += 1) {
-        const stretch = accumulateStretch(dayReadings, day.startMs, day.endMs, clock);
-        const body = toGlucoseRollupBody(stretch, { ...day, timeZone: zone.timeZone, settingsVersion: zone.settingsVersion });
-        if (attempt === 1 && outcome?.changed === false && current !== undefined && sameRollupBody(current, body)) {
-          computed?.set(day.day, stretch);
-          break;
-        }
-        const rollup: GlucoseRollup = { user_id: userId, ...body, version: (current?.version ?? 0) + 1, updated_at: this.clock.now().toISOString() };
-        try {
-          await this.rollups.putVersioned(rollup, current?.version ?? 'new');
-          computed?.set(day.day, stretch);
-          break;
-        } catch (error) {
-          if (!VitalsError.is(error, 'repository.conflict') || attempt >= REBUILD_ATTEMPTS) throw error;
-          await setTimeout(Math.random() * RETRY_JITTER_MS * attempt);
-          current = await this.rollups.get({ user_id: userId, day: rollup.day }, { consistentRead: true });
-          dayReadings = await this.readRaw(userId, day.startMs, day.endMs);
-        }
+    for (let start = 0; start < days.length; start += DAYS_AT_ONCE) {
+      const batch = days.slice(start, start + DAYS_AT_ONCE);
+      await Promise.all(batch.map((day) => this.storeDay(userId, zone, day, { readings, current: stored.get(localDayName(day.day)), outcome, computed })));
+    }
+  }
+
+  /**
+   * Computes one day from `readings` and stores it over `current` (the
+   * version read before the readings; undefined: none); a lost race reads
+   * the day's version and readings again, up to `REBUILD_ATTEMPTS` times.
+   */
+  private async storeDay(
+    userId: string,
+    zone: Zone,
+    day: LocalDay,
+    given: DayStoreStart,
+  ): Promise<void> {
+    const { outcome, computed } = given;
+    let { current, readings } = given;
+    for (let attempt = 1; ; attempt += 1) {
+      const stretch = accumulateStretch(readings, day.startMs, day.endMs, zone.clock);
+      const body = toGlucoseRollupBody(stretch, { ...day, timeZone: zone.timeZone, settingsVersion: zone.settingsVersion });
+      if (attempt === 1 && outcome?.changed === false && current !== undefined && sameRollupBody(current, body)) {
+        computed?.set(day.day, stretch);
+        return;
+      }
+      const rollup: GlucoseRollup = { user_id: userId, ...body, version: (current?.version ?? 0) + 1, updated_at: this.clock.now().toISOString() };
+      try {
+        await this.rollups.putVersioned(rollup, current?.version ?? 'new');
+        computed?.set(day.day, stretch);
+        return;
+      } catch (error) {
+        if (!VitalsError.is(error, 'repository.conflict') || attempt >= REBUILD_ATTEMPTS) throw error;
+        await setTimeout(Math.random() * RETRY_JITTER_MS * attempt);
+        current = await this.rollups.get({ user_id: userId, day: rollup.day }, { consistentRead: true });
+        readings = await this.readRaw(userId, day.startMs, day.endMs);
       }
     }
   }

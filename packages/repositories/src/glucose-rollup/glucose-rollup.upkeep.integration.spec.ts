@@ -65,6 +65,20 @@ describe('daily rollup upkeep of a save', () => {
     await expectRollupsCurrent('upkeep-first');
   });
 
+  it('a backfill of 12 days stores its 13 days up to 8 at once, each once', async () => {
+    const user = 'upkeep-backfill';
+    const readings = Array.from({ length: 12 }, (_, offset) =>
+      day((i) => 70 + ((i + offset) % 150)).map((reading) => ({ ...reading, timestamp: new Date(Date.parse(reading.timestamp) + offset * 86_400_000).toISOString() })),
+    ).flat();
+    counter.take();
+    await repository.saveManyParsedWithCounts(user, readings);
+    const peaks = counter.peaks();
+    // 12 days and the 13th the last reading reaches into, each put once on condition that none exists.
+    expect(counter.take()['PutItem']).toBe(13);
+    expect(peaks['PutItem']).toBeGreaterThan(1);
+    expect(peaks['PutItem']).toBeLessThanOrEqual(8);
+  });
+
   it('a save that finds no reading where a rollup stands (its readings deleted) stores the day after reading it again', async () => {
     const user = 'upkeep-deleted';
     const readings = day((i) => 60 + (i % 200));
