@@ -1,9 +1,10 @@
-import type { DynamoDBService } from '@vitals/dynamodb-core';
+import { DYNAMODB_CORE_TOKENS, type DynamoDBService } from '@vitals/dynamodb-core';
 import { MAX_ACCESS_TOKENS_PER_USER, accessTokenEntity } from '@vitals/models';
 import type { Container } from 'inversify';
 import { createHash } from 'node:crypto';
 import type { RepositorySettings } from '../settings/repository-settings.ts';
 import { EntityStore } from '../store/entity-store.ts';
+import { EntityStores } from '../store/entity-stores.ts';
 import { storedAccessTokens } from '../test-support/access-tokens.ts';
 import { manualClock, testContainer } from '../test-support/dynamodb-local.ts';
 import { rejection } from '../test-support/rejection.ts';
@@ -170,6 +171,20 @@ describe(AccessTokenRepository.name, () => {
       expect(await tokens.resolveById('by-id-expiry', view.token_id)).toBeUndefined();
     });
 
+    it('when this process has met the token, resolves it by its key alone: the index is not asked again', async () => {
+      const { token, view } = await tokens.create('by-id-known', { name: 'aaps', scopes: ['readings:read'] });
+      expect(await tokens.resolveById('by-id-known', view.token_id)).toMatchObject({ token_id: view.token_id });
+      const index = jest.spyOn(EntityStore.prototype, 'queryParsedPages');
+      try {
+        expect(await tokens.resolveById('by-id-known', view.token_id)).toEqual(await tokens.resolve({ token }));
+        // Another user naming the same id is still refused: the key is remembered per user and token.
+        expect(await tokens.resolveById('by-id-stranger', view.token_id)).toBeUndefined();
+        expect(index).toHaveBeenCalledTimes(1);
+      } finally {
+        index.mockRestore();
+      }
+    });
+
     it('when the token is revoked while the user index still lists it, the consistent read refuses it on the next call', async () => {
       const { view } = await tokens.create('by-id-revoked', { name: 'caregiver', scopes: ['readings:read'] });
       // DynamoDB Local updates an index at once; a real GSI trails the table. Record the index page of a resolve before the revoke…
@@ -185,12 +200,23 @@ describe(AccessTokenRepository.name, () => {
       record.mockRestore();
       expect(pages).toHaveLength(1);
       expect(await tokens.revoke('by-id-revoked', view.token_id)).toBeDefined();
-      // …and replay it after: the index still lists the token.
+
+      // This process remembers the token's key: the read by key refuses it, without the index.
+      const index = jest.spyOn(EntityStore.prototype, 'queryParsedPages');
+      try {
+        expect(await tokens.resolveById('by-id-revoked', view.token_id)).toBeUndefined();
+        expect(index).not.toHaveBeenCalled();
+      } finally {
+        index.mockRestore();
+      }
+
+      // …another process has never met it: it replays the index page (which still lists the token), and the consistent read refuses it.
+      const elsewhere = new AccessTokenRepository(container.get(EntityStores), container.get(DYNAMODB_CORE_TOKENS.Logger), clock, settings);
       const spy = jest.spyOn(EntityStore.prototype, 'queryParsedPages').mockImplementationOnce(async function* () {
         yield* pages as never[];
       });
       try {
-        expect(await tokens.resolveById('by-id-revoked', view.token_id)).toBeUndefined();
+        expect(await elsewhere.resolveById('by-id-revoked', view.token_id)).toBeUndefined();
         expect(spy).toHaveBeenCalledTimes(1);
       } finally {
         spy.mockRestore();

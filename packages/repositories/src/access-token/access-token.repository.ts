@@ -21,6 +21,7 @@ import { EntityStores } from '../store/entity-stores.ts';
 import { updateParams } from '../store/update-params.ts';
 import { newAccessTokenText, tokenHashOf, type AccessTokenCredential } from './token-hash.ts';
 import { timeOrderedUuid } from './token-id.ts';
+import { TOKEN_KEYS_KEPT, TokenKeys } from './token-keys.ts';
 
 /** How stale `last_used_at` may get before a request that uses the token writes it again: one write per token per hour at most. */
 export const ACCESS_TOKEN_LAST_USED_RESOLUTION_MS = 3_600_000;
@@ -63,6 +64,7 @@ type Stored = z.infer<typeof StoredSchema>;
 export class AccessTokenRepository {
   private readonly store: EntityStore<Stored, Index>;
   private readonly log: Logger;
+  private readonly tokenKeys = new TokenKeys(TOKEN_KEYS_KEPT);
 
   constructor(
     @inject(EntityStores) stores: EntityStores,
@@ -172,19 +174,34 @@ export class AccessTokenRepository {
    * JWT minted from it): the user index (eventually consistent) finds the
    * token's key, then a strongly consistent GetItem confirms it still
    * exists, so a revoke is seen on the very next request even while the
-   * index still lists the token. Records the use as {@link resolve} does.
+   * index still lists the token. A token's key never changes, so the
+   * process remembers it ({@link TOKEN_KEYS_KEPT} of them, the least
+   * recently used forgotten first) and a token it has met is resolved by
+   * the GetItem alone. Records the use as {@link resolve} does.
    */
   async resolveById(userId: string, tokenId: string): Promise<ResolvedAccessToken | undefined> {
+    const remembered = this.tokenKeys.get(userId, tokenId);
+    if (remembered !== undefined) return this.resolveKey(remembered, userId, tokenId);
     const query = { index: 'user_id-token_id-index' as const, partition: userId, sort: { eq: tokenId } };
     for await (const page of this.store.queryParsedPages(query)) {
       const listed = this.parsed(page.items)[0];
       if (listed === undefined) continue;
-      const raw = await this.store.getRaw({ token_hash: listed.token_hash }, { consistentRead: true });
-      const item = raw === undefined ? undefined : this.parsed([raw])[0];
-      if (item === undefined || item.user_id !== userId || item.token_id !== tokenId) return undefined;
-      return this.live(item);
+      const resolved = await this.resolveKey(listed.token_hash, userId, tokenId);
+      if (resolved !== undefined) this.tokenKeys.remember(userId, tokenId, listed.token_hash);
+      return resolved;
     }
     return undefined;
+  }
+
+  /** The live token stored under `tokenHash` if it is `userId`'s `tokenId` (strongly consistent); a gone one is forgotten. */
+  private async resolveKey(tokenHash: string, userId: string, tokenId: string): Promise<ResolvedAccessToken | undefined> {
+    const raw = await this.store.getRaw({ token_hash: tokenHash }, { consistentRead: true });
+    const item = raw === undefined ? undefined : this.parsed([raw])[0];
+    if (item === undefined || item.user_id !== userId || item.token_id !== tokenId) {
+      this.tokenKeys.forget(userId, tokenId);
+      return undefined;
+    }
+    return this.live(item);
   }
 
   /** `item` as a resolved token, its use recorded; undefined when it has expired. */
