@@ -34,5 +34,6 @@ export interface JobLeases {
 export interface RunContext {
   owner: string;
   clock: Clock;
+  /** Names the lease owner (`lease_owner`) on every line. */
   logger: Logger;
 }

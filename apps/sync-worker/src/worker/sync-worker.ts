@@ -70,7 +70,8 @@ export class SyncWorker {
   private async loop(): Promise<void> {
     const log = this.parts.context.logger;
     let idleMs = this.settings.idleMinMs;
-    log.info({ lease_owner: this.parts.context.owner, concurrency: this.settings.concurrency }, 'sync worker started');
+    // The context's logger names the lease owner on every line already.
+    log.info({ concurrency: this.settings.concurrency }, 'sync worker started');
     while (this.stoppingSince === undefined) {
       await this.repairIfDue();
       const free = this.settings.concurrency - this.running.size;
