@@ -241,6 +241,34 @@ describe('the dashboard at /app/', () => {
     expect(dashboard.errors.filter((error) => !/status of 404/.test(error))).toEqual([]);
   });
 
+  it('when the recovery log holds nothing of a kind, says so in place of its chart; holding nothing at all, draws no chart', async () => {
+    const dashboard = await open();
+    const { page } = dashboard;
+    // An edge the fixture does not have, made from the API's own answer: no medication doses and no activities on any day.
+    let emptied: (summaries: Json[]) => Json[] = (summaries) => summaries.map((summary) => ({ ...summary, medication_doses: {}, activity_minutes: {} }));
+    await page.route('**/v1/health/summaries?*', async (route) => {
+      const answer = await route.fetch();
+      const body: Json = await answer.json();
+      await route.fulfill({ response: answer, json: { ...body, items: emptied(body.items) } });
+    });
+    expect(await signIn(dashboard, await api.token(OWNER))).toBe('ready');
+    await dashboard.settled();
+    for (const row of ['medications', 'activities']) {
+      expect(await page.textContent(`[data-row=${row}]`)).toBe('None in this window.');
+      expect(await drawnPoints(page, `[data-row=${row}]`)).toBe(0);
+    }
+    expect(await drawnPoints(page, '[data-row=pain]')).toBeGreaterThan(0);
+
+    emptied = () => [];
+    await page.selectOption('#window-days', '30');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelectorAll('.day-chart').length >= 30);
+    await dashboard.settled();
+    expect(await page.textContent('#health-note')).toBe('No recovery log entries in this window.');
+    expect(await page.locator('#health-chart > *').count()).toBe(0);
+    expect(await tableRows(page, 'recovery-log')).toEqual([]);
+    expect(dashboard.errors).toEqual([]);
+  });
+
   it('when printed, gives one page with the metrics, time in ranges and AGP, and no controls', async () => {
     const dashboard = await open();
     const { page } = dashboard;

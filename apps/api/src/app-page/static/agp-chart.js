@@ -14,6 +14,8 @@ export function renderAgp({ chart, table }, stats) {
     chart,
     {
       height: 280,
+      // The legend names the series; values by hour are in the table view (a live legend shows "--" until hovered, and in print).
+      legend: { live: false },
       scales: { x: { time: false, range: [0, 23] }, y: { range: [40, 350] } },
       axes: [{ values: (_u, ticks) => ticks.map(hourLabel), incrs: [1, 3, 6] }, { label: 'mg/dL', size: 50 }],
       series: [

@@ -8,7 +8,8 @@ const CHART_OPTIONS = {
   legend: { show: false },
   cursor: { show: false },
   scales: { x: { time: false, range: [0, 86_400] }, y: { range: [40, 400] } },
-  axes: [{ show: false }, { show: false }],
+  // No time axis (each chart is one local day, midnight to midnight); a value axis at the target range's bounds and 300.
+  axes: [{ show: false }, { size: 30, gap: 2, font: '10px sans-serif', splits: () => [70, 180, 300], ticks: { show: false }, grid: { stroke: '#e4e7ee', width: 1 } }],
   series: [{}, { stroke: '#1d3f8f', width: 1, spanGaps: false, points: { show: false } }],
   hooks: { drawClear: [shadeTargetRange] },
 };

@@ -25,22 +25,34 @@ function rows(summaries) {
   ];
 }
 
+/** Whether any of a row's series has a value. */
+const hasValues = (row) => row.series.some(([, values]) => values.some((value) => value !== null));
+
 export function renderHealthTimeline({ chart, table }, summaries, window) {
   const xs = summaries.map((summary) => dayStart(summary.date));
   const xRange = [window.fromMs / 1000, window.toMs / 1000];
   chart.replaceChildren();
-  for (const row of rows(summaries)) {
+  // No entries at all: the note says so, and no empty chart is drawn.
+  for (const row of summaries.length === 0 ? [] : rows(summaries)) {
     const heading = document.createElement('h4');
     heading.textContent = row.title;
     const plot = document.createElement('div');
     plot.className = 'timeline-row';
     plot.dataset.row = row.key;
     chart.append(heading, plot);
+    if (!hasValues(row)) {
+      plot.classList.add('empty');
+      plot.textContent = 'None in this window.';
+      plot.dataset.drawnPoints = '0';
+      continue;
+    }
     drawChart(
       plot,
       {
         height: 110,
         cursor: { sync: { key: 'recovery-timeline' } },
+        // The legend names the series; the values are in the table view (a live legend shows "--" until hovered).
+        legend: { live: false },
         scales: { x: { time: true, range: xRange }, y: row.range === undefined ? {} : { range: row.range } },
         axes: [{}, { size: 50 }],
         series: [
