@@ -6,6 +6,7 @@ import {
   DueJobCandidates,
   GlucoseReadingRepository,
   SyncJobRepository,
+  UserSettingsRepository,
   UserTokenRepository,
   ensureTables,
   systemClock,
@@ -17,7 +18,7 @@ import { workerConfigFromEnv, type WorkerConfig } from '../config/worker-config.
 import { startHealthServer, type HealthServer } from '../http/health-server.ts';
 import { instrumentedFetch } from '../metrics/instrumented-fetch.ts';
 import { WorkerMetrics } from '../metrics/worker-metrics.ts';
-import { runSyncJob, type SyncRunParts } from '../sync/sync-run.ts';
+import { describe, runSyncJob, type SyncRunParts } from '../sync/sync-run.ts';
 import { TokenRefresher } from '../sync/token-refresh.ts';
 import { SyncWorker } from './sync-worker.ts';
 import { createWorkerContainer } from './worker-container.ts';
@@ -84,7 +85,13 @@ export async function startWorker(env: EnvLike, options: StartWorkerOptions = {}
     const jobs = container.get(SyncJobRepository);
     const connections = container.get(ConnectionService);
     // Due jobs listed but not yet needed, tried first by the next claims (a run ends every few hundred ms under load).
-    const candidates = new DueJobCandidates(DUE_CANDIDATES_MAX_AGE_MS);
+    // Each listed job's readings write asks for its user's settings (the daily rollups' zone): one BatchGetItem reads them ahead.
+    const userSettings = container.get(UserSettingsRepository);
+    const candidates = new DueJobCandidates(DUE_CANDIDATES_MAX_AGE_MS, undefined, (listed) => {
+      userSettings.prime(listed.map((job) => job.user_id)).catch((error: unknown) => {
+        context.logger.debug({ error: describe(error) }, 'could not read ahead the settings of the listed jobs; each job reads its own');
+      });
+    });
     const parts: SyncRunParts = {
       endings: connections,
       leases: jobs,

@@ -20,10 +20,22 @@ export class DueJobCandidates {
   private jobs: SyncJob[] = [];
   private listedAtMs = Number.NEGATIVE_INFINITY;
 
+  /**
+   * `onListing`, when given, is told every listing of due jobs as it is
+   * read, before any of it is claimed, so the caller can read ahead what
+   * those jobs will need (the sync worker: their users' settings). It runs
+   * inside the claim and must not throw; work it starts is its own.
+   */
   constructor(
     readonly maxAgeMs: number,
     readonly size = DEFAULT_SIZE,
+    private readonly onListing?: (jobs: readonly SyncJob[]) => void,
   ) {}
+
+  /** A listing was read: tells `onListing`. */
+  listed(jobs: readonly SyncJob[]): void {
+    this.onListing?.(jobs);
+  }
 
   /** Up to `count` candidates, removed from the pool; none once the listing is older than `maxAgeMs`. */
   take(count: number, nowMs: number): SyncJob[] {

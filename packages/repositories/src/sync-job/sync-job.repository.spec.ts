@@ -161,6 +161,15 @@ describe(SyncJobRepository.name, () => {
       jest.restoreAllMocks();
     });
 
+    it('tells onListing each listing, whole and before any of it is claimed, and nothing when claiming from what it kept', async () => {
+      const { db, updates } = fakeDb({ [ids[0]]: 'claimed', [ids[1]]: 'claimed', [ids[2]]: 'claimed' });
+      const repository = repositoryOver(db);
+      const listings: { jobs: string[]; claimedBefore: number }[] = [];
+      const candidates = new DueJobCandidates(1_000, 16, (jobs) => listings.push({ jobs: jobs.map((job) => job.job_id), claimedBefore: updates.length }));
+      for (let claim = 0; claim < 3; claim++) await repository.claimDue('worker-a', 300_000, 1, { expiredLeases: false, candidates });
+      expect(listings).toEqual([{ jobs: [...ids], claimedBefore: 0 }]);
+    });
+
     it('when the kept candidates are older than their age limit, lists again', async () => {
       const { db, queries } = fakeDb({ [ids[0]]: 'claimed', [ids[1]]: 'claimed', [ids[2]]: 'claimed' });
       let now = Date.parse(NOW);

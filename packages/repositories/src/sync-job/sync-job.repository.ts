@@ -341,6 +341,7 @@ export class SyncJobRepository {
     while (won.length < limit) {
       const wanted = (limit - won.length) * CANDIDATES_PER_WANTED_JOB;
       const page: Page<SyncJob> = await list({ limit: Math.min(MAX_PAGE_LIMIT, Math.max(wanted, kept?.size ?? 0)), cursor });
+      kept?.listed(page.items);
       const candidates = shuffled(page.items);
       const lost = await this.claimAmong(candidates, owner, leaseMs, limit, won);
       if (lost) kept?.discard();
