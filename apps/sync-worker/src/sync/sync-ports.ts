@@ -20,6 +20,7 @@ export interface RunEndings {
 /** The token sets, read decrypted, leased for a refresh and saved on their version (UserTokenRepository). */
 export interface TokenSets {
   get(userId: string, provider: string): Promise<UserToken | undefined>;
+  getMany(keys: readonly { user_id: string; provider: string }[]): Promise<UserToken[]>;
   leaseRefresh(userId: string, provider: string, owner: string, version: number, leaseMs: number): Promise<UserToken | undefined>;
   save(userId: string, provider: string, input: UserTokenInput, expectedVersion?: number): Promise<unknown>;
 }

@@ -49,18 +49,21 @@ describe('a sync run', () => {
     expect(await metricValue(worker, 'vitals_dexcom_requests_total', { endpoint: 'egvs', status: '200' })).toBe(1);
   });
 
-  it("when several users' jobs are due at once, their settings are read ahead in one request, and no job reads its own", async () => {
+  it("when several users' jobs are due at once, their token sets and settings are read ahead in one request each, and no job reads its own", async () => {
     const logins = ['cara', 'dan', 'eve', 'finn', 'gus'];
     for (const login of logins) await stage.connect(login);
     const worker = await startTestWorker(stage, 'w1', { LOG_LEVEL: 'debug' });
     await until('every backfill completed', async () => (await Promise.all(logins.map(completed))).every((jobs) => jobs.length === 1));
-    // The item reads the worker made on the settings table, from its `… done` lines (its start-up checks of the table aside).
-    const onSettings = worker.log
-      .records()
-      .filter((record) => typeof record['table'] === 'string' && record['table'].endsWith('user_settings') && record['msg'] === `${String(record['operation'])} done`)
-      .map((record) => String(record['operation']))
-      .filter((operation) => !operation.startsWith('describeTable'));
-    expect(onSettings).toEqual(['batchGetItems']);
+    // The item operations the worker made on a table, from its `… done` lines (its start-up checks of the tables aside).
+    const operationsOn = (table: string) =>
+      worker.log
+        .records()
+        .filter((record) => typeof record['table'] === 'string' && record['table'].endsWith(table) && record['msg'] === `${String(record['operation'])} done`)
+        .map((record) => String(record['operation']))
+        .filter((operation) => !operation.startsWith('describeTable'));
+    expect(operationsOn('user_tokens')).toEqual(['batchGetItems']);
+    expect(operationsOn('user_settings')).toEqual(['batchGetItems']);
+    for (const login of logins) expect((await stage.stored(login)).length).toBeGreaterThan(40);
   });
 
   it('when the next run comes due, it re-fetches the overlap: new readings added, revised ones corrected, none doubled', async () => {

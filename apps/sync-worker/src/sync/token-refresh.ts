@@ -34,6 +34,17 @@ export class RefreshWaitError extends Error {
   override readonly name = 'RefreshWaitError';
 }
 
+/** How long a token set read ahead stands in for a read of its own: about as long as a listing of due jobs is kept. */
+export const READ_AHEAD_MAX_AGE_MS = 2_000;
+
+/** A token set's user and provider. */
+export interface TokenSetKey {
+  user_id: string;
+  provider: string;
+}
+
+const nameOf = (userId: string, provider: string) => JSON.stringify([userId, provider]);
+
 /**
  * Hands out an access token that is good for a while, refreshing it at most
  * once across every worker: the worker that takes the set's refresh lease (a
@@ -44,6 +55,9 @@ export class RefreshWaitError extends Error {
  * ever logged.
  */
 export class TokenRefresher {
+  /** Sets read ahead (or being read), by user and provider, each used once. */
+  private readonly ahead = new Map<string, { set: Promise<UserToken | undefined>; readAtMs: number }>();
+
   constructor(
     private readonly tokens: TokenSets,
     private readonly dexcom: DexcomClient,
@@ -65,8 +79,10 @@ export class TokenRefresher {
     // Long enough for a holder to refresh and save, or for its lease to lapse and this worker to take over.
     const deadline = Date.now() + 2 * this.settings.leaseMs + this.settings.pollMs;
     let waited = false;
+    let ahead = rejected === undefined ? await this.takeAhead(userId, provider) : undefined;
     for (;;) {
-      const set = await this.tokens.get(userId, provider);
+      const set = ahead ?? (await this.tokens.get(userId, provider));
+      ahead = undefined;
       if (set === undefined) throw new NoTokenSetError(`no token set is stored for ${provider}`);
       if (rejected === undefined ? !this.expiringSoon(set) : set.access_token !== rejected) {
         if (waited) {
@@ -95,6 +111,38 @@ export class TokenRefresher {
       waited = true;
       await new Promise((done) => setTimeout(done, this.settings.pollMs));
     }
+  }
+
+  /**
+   * Reads the token sets of `keys` (the users of a listing of due jobs) in
+   * one request; the first `usable` of each within `READ_AHEAD_MAX_AGE_MS`
+   * uses it (waiting for it while it is on its way) instead of a read of its
+   * own. A set another worker refreshes meanwhile is stale like any read:
+   * its refresh lease fails on the old version and the set is read again,
+   * or Dexcom refuses its old access token and `rejected` reads it again.
+   * Rejects when the read fails; the jobs then read their own.
+   */
+  async readAhead(keys: readonly TokenSetKey[]): Promise<void> {
+    const now = performance.now();
+    for (const [name, entry] of this.ahead) if (now - entry.readAtMs > READ_AHEAD_MAX_AGE_MS) this.ahead.delete(name);
+    const wanted = [...new Map(keys.map((key) => [nameOf(key.user_id, key.provider), key])).entries()].filter(([name]) => !this.ahead.has(name));
+    if (wanted.length === 0) return;
+    const read = this.tokens.getMany(wanted.map(([, key]) => key));
+    const found = read.then(
+      (sets) => new Map(sets.map((set) => [nameOf(set.user_id, set.provider), set])),
+      () => new Map<string, UserToken>(),
+    );
+    for (const [name] of wanted) this.ahead.set(name, { set: found.then((sets) => sets.get(name)), readAtMs: now });
+    await read;
+  }
+
+  /** The set read ahead for the user, once, if read recently enough; else undefined (the caller reads its own). */
+  private async takeAhead(userId: string, provider: string): Promise<UserToken | undefined> {
+    const name = nameOf(userId, provider);
+    const entry = this.ahead.get(name);
+    if (entry === undefined) return undefined;
+    this.ahead.delete(name);
+    return performance.now() - entry.readAtMs > READ_AHEAD_MAX_AGE_MS ? undefined : entry.set;
   }
 
   private expiringSoon(set: UserToken): boolean {

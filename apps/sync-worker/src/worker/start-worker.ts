@@ -84,25 +84,29 @@ export async function startWorker(env: EnvLike, options: StartWorkerOptions = {}
     const tokens = container.get(UserTokenRepository);
     const jobs = container.get(SyncJobRepository);
     const connections = container.get(ConnectionService);
+    const refresher = new TokenRefresher(
+      tokens,
+      dexcom,
+      context,
+      { marginMs: config.refresh_margin_ms, leaseMs: config.refresh_lease_ms, pollMs: config.refresh_poll_ms },
+      metrics,
+    );
     // Due jobs listed but not yet needed, tried first by the next claims (a run ends every few hundred ms under load).
-    // Each listed job's readings write asks for its user's settings (the daily rollups' zone): one BatchGetItem reads them ahead.
+    // Each listed job reads its user's token set, and its readings write the user's settings (the daily rollups' zone):
+    // one BatchGetItem each reads them ahead for the whole listing.
     const userSettings = container.get(UserSettingsRepository);
+    const readAheadFailed = (what: string) => (error: unknown) => {
+      context.logger.debug({ error: describe(error) }, `could not read ahead the ${what} of the listed jobs; each job reads its own`);
+    };
     const candidates = new DueJobCandidates(DUE_CANDIDATES_MAX_AGE_MS, undefined, (listed) => {
-      userSettings.prime(listed.map((job) => job.user_id)).catch((error: unknown) => {
-        context.logger.debug({ error: describe(error) }, 'could not read ahead the settings of the listed jobs; each job reads its own');
-      });
+      refresher.readAhead(listed.map((job) => ({ user_id: job.user_id, provider: job.provider }))).catch(readAheadFailed('token sets'));
+      userSettings.prime(listed.map((job) => job.user_id)).catch(readAheadFailed('settings'));
     });
     const parts: SyncRunParts = {
       endings: connections,
       leases: jobs,
       readings: container.get(GlucoseReadingRepository),
-      refresher: new TokenRefresher(
-        tokens,
-        dexcom,
-        context,
-        { marginMs: config.refresh_margin_ms, leaseMs: config.refresh_lease_ms, pollMs: config.refresh_poll_ms },
-        metrics,
-      ),
+      refresher,
       dexcom,
       metrics,
       context,

@@ -155,6 +155,23 @@ export class UserTokenRepository {
     return item === undefined ? undefined : this.open(item);
   }
 
+  /**
+   * The token sets stored under `keys`, decrypted, read as `get` reads one
+   * (strongly consistent) but in one BatchGetItem per 100 keys: those
+   * stored, in no particular order. A stored item that fails the schema is
+   * left out and reported by key. For code that calls the provider (the
+   * sync worker reads ahead the sets of the jobs it lists), memory only.
+   */
+  async getMany(keys: readonly { user_id: string; provider: string }[]): Promise<UserToken[]> {
+    const raws = await this.store.getManyRaw(
+      keys.map(({ user_id, provider }) => ({ user_id, provider })),
+      { consistentRead: true },
+    );
+    const { items, skipped } = this.store.parseItems(raws);
+    this.store.reportSkipped(skipped);
+    return items.map((item) => this.open(item));
+  }
+
   /** What may be shown about a token set (no tokens, no key id), without decrypting anything; or undefined. */
   async getMetadata(userId: string, provider: string): Promise<UserTokenMetadata | undefined> {
     const item = await this.getItem(userId, provider);

@@ -82,6 +82,21 @@ describe(UserTokenRepository.name, () => {
       expect(await repository.getMetadata('user-nobody', 'dexcom')).toBeUndefined();
     });
 
+    it('getMany returns the stored sets of the keys, decrypted as get returns each, and leaves the absent out', async () => {
+      await repository.save('user-many-a', 'dexcom', tokens());
+      await repository.save('user-many-b', 'dexcom', tokens());
+      const many = await repository.getMany([
+        { user_id: 'user-many-a', provider: 'dexcom' },
+        { user_id: 'user-many-nobody', provider: 'dexcom' },
+        { user_id: 'user-many-b', provider: 'dexcom' },
+      ]);
+      const byUser = new Map(many.map((set) => [set.user_id, set]));
+      expect([...byUser.keys()].sort()).toEqual(['user-many-a', 'user-many-b']);
+      expect(byUser.get('user-many-a')).toEqual(await repository.get('user-many-a', 'dexcom'));
+      expect(byUser.get('user-many-b')).toEqual(await repository.get('user-many-b', 'dexcom'));
+      expect(await repository.getMany([])).toEqual([]);
+    });
+
     it('getMetadata returns the metadata fields only: no token, no ciphertext, no key id', async () => {
       const input = tokens();
       await repository.save('user-meta', 'dexcom', input);
