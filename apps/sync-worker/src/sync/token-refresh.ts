@@ -124,7 +124,7 @@ export class TokenRefresher {
    */
   async readAhead(keys: readonly TokenSetKey[]): Promise<void> {
     const now = performance.now();
-    for (const [name, entry] of this.ahead) if (now - entry.readAtMs > READ_AHEAD_MAX_AGE_MS) this.ahead.delete(name);
+    this.forgetOld(now);
     const wanted = [...new Map(keys.map((key) => [nameOf(key.user_id, key.provider), key])).entries()].filter(([name]) => !this.ahead.has(name));
     if (wanted.length === 0) return;
     const read = this.tokens.getMany(wanted.map(([, key]) => key));
@@ -138,11 +138,18 @@ export class TokenRefresher {
 
   /** The set read ahead for the user, once, if read recently enough; else undefined (the caller reads its own). */
   private async takeAhead(userId: string, provider: string): Promise<UserToken | undefined> {
+    // Sets no run took (their jobs went to other workers) are dropped here too, not only at the next listing.
+    this.forgetOld(performance.now());
     const name = nameOf(userId, provider);
     const entry = this.ahead.get(name);
     if (entry === undefined) return undefined;
     this.ahead.delete(name);
     return performance.now() - entry.readAtMs > READ_AHEAD_MAX_AGE_MS ? undefined : entry.set;
+  }
+
+  /** Drops the sets read ahead longer ago than `READ_AHEAD_MAX_AGE_MS`: decrypted tokens are kept no longer than they are useful. */
+  private forgetOld(nowMs: number): void {
+    for (const [name, entry] of this.ahead) if (nowMs - entry.readAtMs > READ_AHEAD_MAX_AGE_MS) this.ahead.delete(name);
   }
 
   private expiringSoon(set: UserToken): boolean {

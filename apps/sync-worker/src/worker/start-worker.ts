@@ -95,8 +95,9 @@ export async function startWorker(env: EnvLike, options: StartWorkerOptions = {}
     // Each listed job reads its user's token set, and its readings write the user's settings (the daily rollups' zone):
     // one BatchGetItem each reads them ahead for the whole listing.
     const userSettings = container.get(UserSettingsRepository);
+    // A warning: a read-ahead that keeps failing (say, a token set that cannot be decrypted) costs every listing a request per job.
     const readAheadFailed = (what: string) => (error: unknown) => {
-      context.logger.debug({ error: describe(error) }, `could not read ahead the ${what} of the listed jobs; each job reads its own`);
+      context.logger.warn({ error: describe(error) }, `could not read ahead the ${what} of the listed jobs; each job reads its own`);
     };
     const candidates = new DueJobCandidates(DUE_CANDIDATES_MAX_AGE_MS, undefined, (listed) => {
       refresher.readAhead(listed.map((job) => ({ user_id: job.user_id, provider: job.provider }))).catch(readAheadFailed('token sets'));

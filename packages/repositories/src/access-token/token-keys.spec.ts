@@ -23,10 +23,14 @@ describe(TokenKeys.name, () => {
     expect(keys.get('alice', 'id-3')).toBe('hash-3');
   });
 
-  it('does not confuse pairs whose parts run together', () => {
+  it('does not confuse pairs whose parts run together, whatever characters a user id holds', () => {
     const keys = new TokenKeys(10);
-    keys.remember('a"', 'b', 'hash-1');
+    for (const [userId, tokenId] of [['a:b', 'c'], ['a"', 'b'], ['a\u0000b', 'c'], ['a","b', 'c']]) keys.remember(userId as string, tokenId as string, `hash-${userId}`);
+    expect(keys.get('a', 'b:c')).toBeUndefined();
     expect(keys.get('a', '"b')).toBeUndefined();
-    expect(keys.get('a"', 'b')).toBe('hash-1');
+    expect(keys.get('a', 'b\u0000c')).toBeUndefined();
+    expect(keys.get('a', 'b","c')).toBeUndefined();
+    expect(keys.get('a:b', 'c')).toBe('hash-a:b');
+    expect(keys.get('a","b', 'c')).toBe('hash-a","b');
   });
 });

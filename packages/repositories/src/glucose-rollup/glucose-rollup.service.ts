@@ -277,7 +277,10 @@ export class GlucoseRollupService {
     const readings = known ? [...outcome.readings].sort(byTimestamp) : await this.readRaw(userId, first.startMs, last.endMs);
     for (let start = 0; start < days.length; start += DAYS_AT_ONCE) {
       const batch = days.slice(start, start + DAYS_AT_ONCE);
-      await Promise.all(batch.map((day) => this.storeDay(userId, zone, day, { readings, current: stored.get(localDayName(day.day)), outcome, computed })));
+      // Every day of the batch settles before a failure is thrown: no put outlives the call that made it.
+      const settled = await Promise.allSettled(batch.map((day) => this.storeDay(userId, zone, day, { readings, current: stored.get(localDayName(day.day)), outcome, computed })));
+      const failed = settled.find((result) => result.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
     }
   }
 

@@ -23,7 +23,8 @@ export class DueJobCandidates {
   /**
    * `onListing`, when given, is told every listing of due jobs as it is
    * read, before any of it is claimed, so the caller can read ahead what
-   * those jobs will need (the sync worker: their users' settings). It runs
+   * those jobs will need (the sync worker: their token sets and their
+   * users' settings). It runs
    * inside the claim and must not throw; work it starts is its own.
    */
   constructor(

@@ -88,13 +88,18 @@ describe(UserSettingsRepository.name, () => {
       // The read ahead's answer (no settings stored) is held until this process has saved.
       const original = EntityStore.prototype.getManyRaw;
       let release: () => void = () => undefined;
+      let read: () => void = () => undefined;
       const held = new Promise<void>((resolve) => (release = resolve));
+      const readDone = new Promise<void>((resolve) => (read = resolve));
       jest.spyOn(EntityStore.prototype, 'getManyRaw').mockImplementationOnce(async function (this: EntityStore<unknown>, ...args) {
         const raws = await original.apply(this, args);
+        read();
         await held;
         return raws;
       });
       const priming = settings.prime(['prime-hal']);
+      // The read found nothing saved; the save comes after it, and its answer arrives after the save.
+      await readDone;
       await settings.save('prime-hal', { time_zone: 'America/New_York' });
       release();
       await priming;
