@@ -48,6 +48,10 @@ export interface BenchStage {
   window: { start: Date; end: Date };
   /** The users, each with a full day (288 readings) in the window. */
   logins: string[];
+  /** Other users, whose first syncs warm a worker process up before it is timed (their data is not checked). */
+  warmupLogins: string[];
+  /** A repositories clock an hour before `now`: connections made on it are due before the timed users'. */
+  warmupClock: Clock;
   /** The records' ids Dexcom serves `login` over the window: what a complete sync stores. */
   expectedRecordIds(login: string): string[];
   /** A token set for `login`, by the OAuth flow the API's connect routes run. */
@@ -62,7 +66,7 @@ export interface BenchStage {
  * order (`bench-0000`, `bench-0001`, …) and those whose day is complete are
  * kept: the choice is the simulator's, made again in every run.
  */
-export async function startBenchStage(users: number): Promise<BenchStage> {
+export async function startBenchStage(users: number, warmupUsers = 0): Promise<BenchStage> {
   const now = Math.floor(Date.now() / MINUTE) * MINUTE;
   const sim = await startDexcomSimulator({
     clientId: CLIENT_ID,
@@ -90,6 +94,11 @@ export async function startBenchStage(users: number): Promise<BenchStage> {
     expected.set(login, ids.sort());
   }
 
+  const warmupLogins = Array.from({ length: warmupUsers }, (_, index) => `warm-${String(index).padStart(4, '0')}`);
+  for (const [index, login] of warmupLogins.entries()) {
+    sim.users.add({ login, timeZone: ZONES[index % ZONES.length], displayDevice: DEVICES[index % DEVICES.length], transmitterGeneration: GENERATIONS[index % GENERATIONS.length] });
+  }
+
   // The connecting client counts `expires_at` from the real clock, as the API's connect route does.
   const client = new DexcomClient({ baseUrl: sim.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, timeoutMs: 10_000 });
   return {
@@ -98,6 +107,8 @@ export async function startBenchStage(users: number): Promise<BenchStage> {
     clock: { now: () => new Date(now) },
     window,
     logins,
+    warmupLogins,
+    warmupClock: { now: () => new Date(now - 60 * MINUTE) },
     expectedRecordIds: (login) => expected.get(login) ?? [],
     tokens: async (login) => {
       const { access_token, refresh_token, token_type, scope, expires_at }: DexcomTokenSet = await oauthTokens(client, login);

@@ -15,12 +15,19 @@
  *             each user's write, as the worker's store does — a diagnostic
  *             that prices that read alone.
  *
- * After a warm-up (a cold JVM would slow whichever contender came first),
- * round by round in alternating order, so that drift of the machine or of
- * DynamoDB Local hits all alike. Items/s are readings stored per second of
- * work: for the worker, from the first process's loop start to its last
- * job's completion (both from the processes' own log lines; starting Node
- * and tsx is left out), for the loop from its first fetch to its last write.
+ * After a warm-up (a cold JVM would slow whichever contender came first;
+ * the raw loop's code runs in it, so this process is warm too), round by
+ * round in alternating order, so that drift of the machine or of DynamoDB
+ * Local hits all alike. Each worker process is warmed the same way before
+ * it is timed: `BENCH_SYNC_WORKER_WARMUP` (40) first syncs per process of
+ * other users, whose jobs are due an hour earlier, so they are claimed
+ * first (a production worker runs for days; a cold one ran its first 20
+ * jobs at about half its later rate). Items/s are readings stored per
+ * second of work: for the workers, from the first claim of a timed job to
+ * the last timed job's completion (both from the processes' own log lines;
+ * warm-up work still running then is inside the time, against the
+ * workers), CPU counted from that claim too; for the loop from its first
+ * fetch to its last write. The warm-up's own rate is reported beside.
  * Every contender must store exactly the readings the simulator serves —
  * each user's record ids compared — and every worker job must complete on
  * its first attempt with no refresh and no warning, or the run fails.
@@ -59,6 +66,8 @@ const USERS = Number(process.env['BENCH_SYNC_USERS'] ?? 200);
 const CONCURRENCY = Number(process.env['BENCH_SYNC_CONCURRENCY'] ?? 4);
 const ROUNDS = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 2);
 const WARMUP_USERS = Math.min(USERS, 50);
+/** First syncs a worker process makes before it is timed, as the loop's process is warmed by the warm-up round. */
+const WARMUP_JOBS_PER_PROCESS = Number(process.env['BENCH_SYNC_WORKER_WARMUP'] ?? 40);
 /** Where to keep the worker processes' log lines, for a closer look. */
 const LOG_DIR = process.env['BENCH_SYNC_LOG_DIR'];
 /** The workers' LOG_LEVEL: `debug` adds every DynamoDB call with its duration (and what writing those lines costs). */
@@ -159,28 +168,43 @@ async function runWorkerProcesses(context: Context, processes: number): Promise<
   const env = { ...context.env, TABLE_PREFIX: prefix };
   // The bench's own view of the tables, on the stage's fixed clock: connections made now sync the stage's window.
   const container = await createWorkerContainer(workerConfigFromEnv(env), createLogger({ level: 'silent' }), context.stage.clock);
+  // The warm-up users' connections, an hour earlier: their jobs are due first, so a process syncs them before the timed ones.
+  const early = await createWorkerContainer(workerConfigFromEnv(env), createLogger({ level: 'silent' }), context.stage.warmupClock);
   let workers: WorkerProcess[] = [];
   try {
     await ensureTables(container.get(DynamoDBTables), { prefix });
-    const connections = container.get(ConnectionService);
-    const jobIds = await pool(context.stage.logins, 20, async (login) => (await connections.connect(login, PROVIDER, await context.stage.tokens(login))).job.job_id);
+    const connect = (connections: ConnectionService, logins: readonly string[]) =>
+      pool(logins, 20, async (login) => (await connections.connect(login, PROVIDER, await context.stage.tokens(login))).job.job_id);
+    const warmupLogins = context.stage.warmupLogins.slice(0, WARMUP_JOBS_PER_PROCESS * processes);
+    const warmupIds = await connect(early.get(ConnectionService), warmupLogins);
+    const jobIds = await connect(container.get(ConnectionService), context.stage.logins);
+    const timed = new Set(jobIds);
 
-    // CPU counts from the first loop's start, as the elapsed time does: starting Node and tsx is left out.
+    // Timed from the first claim of a timed job (the processes' own lines), CPU from that moment: the warm-up's work
+    // still running then counts against the workers, not for them.
+    let loopStartedAt: number | undefined;
+    let timedFrom: number | undefined;
     let dynamodbBefore: number | undefined;
     let ownBefore = 0;
-    workers = await runWorkers(processes, env, jobIds.length, {
+    let workersBefore: (number | undefined)[] = [];
+    workers = await runWorkers(processes, env, warmupIds.length + jobIds.length, {
       // A guard against a hang, not a bound on speed: on two cores shared with other work, 200 jobs took over two minutes.
       timeoutMs: 600_000,
-      onFirstStart: () => {
+      onLine: (record, spawned) => {
+        if (record.msg === 'sync worker started') loopStartedAt ??= record.time;
+        if (timedFrom !== undefined || record.msg !== 'sync job claimed' || !timed.has(String(record['job_id']))) return;
+        timedFrom = record.time;
         dynamodbBefore = cpuMsOf(context.dynamodbPid);
         ownBefore = ownCpuMs();
+        workersBefore = spawned.map((worker) => cpuMsOf(worker.child.pid));
       },
     });
     const dynamodbAfter = cpuMsOf(context.dynamodbPid);
     const own = ownCpuMs() - ownBefore;
-    const workerCpu = workers.map((worker) => {
+    const workerCpu = workers.map((worker, index) => {
       const now = cpuMsOf(worker.child.pid);
-      return now === undefined || worker.cpuAtStartMs === undefined ? undefined : now - worker.cpuAtStartMs;
+      const before = workersBefore[index];
+      return now === undefined || before === undefined ? undefined : now - before;
     });
     const metrics = await Promise.all(workers.map(async (worker) => (await fetch(`${worker.url}/metrics`)).text()));
     await stopWorkers(workers);
@@ -189,27 +213,32 @@ async function runWorkerProcesses(context: Context, processes: number): Promise<
       for (const worker of workers) writeFileSync(join(LOG_DIR, `${prefix}${worker.id}.log`), worker.output());
     }
 
-    const starts = workers.map((worker) => worker.startedAt as number);
-    const end = Math.max(...workers.flatMap((worker) => worker.completed));
-    const elapsed = end - Math.min(...starts);
+    const completions = (ids: readonly string[]) => ids.map((id) => workers.map((worker) => worker.completedAt.get(id)).find((time) => time !== undefined) as number);
+    const end = Math.max(...completions(jobIds));
+    const elapsed = end - (timedFrom as number);
     const sum = (name: string, labels?: Record<string, string>) => metrics.reduce((total, text) => total + metricSum(text, name, labels), 0);
+    // The jobs: each first job completed on its first attempt, the timed ones with exactly their day written.
+    const jobs = container.get(SyncJobRepository);
+    const [timedJobs, warmupJobs] = await Promise.all([pool(jobIds, 16, (id) => jobs.get(id)), pool(warmupIds, 16, (id) => jobs.get(id))]);
+    const warmupRecords = warmupJobs.reduce((total, job) => total + (job?.records_synced ?? 0), 0);
+    const warmupEnd = Math.max(...completions(warmupIds));
     const details = {
-      loop_start_skew_ms: Math.max(...starts) - Math.min(...starts),
+      warmup_jobs: warmupIds.length,
+      // The warm-up, from the first loop's start: what a cold process does with its first jobs.
+      warmup_items_per_s: Math.round((warmupRecords / (warmupEnd - (loopStartedAt as number))) * 1_000),
+      timed_from_ms_after_loop_start: (timedFrom as number) - (loopStartedAt as number),
       jobs_by_process: workers.map((worker) => worker.completed.length),
       records_synced: sum('vitals_sync_records_synced_total'),
       token_refreshes: sum('vitals_sync_token_refreshes_total'),
       egvs_calls: sum('vitals_dexcom_requests_total', { endpoint: 'egvs' }),
       warnings: workers.reduce((total, worker) => total + worker.problems.length, 0),
-      dynamodb_ms_per_job: operationTimesPerJob(workers, jobIds.length),
+      dynamodb_ms_per_job: operationTimesPerJob(workers, warmupIds.length + jobIds.length),
     };
-
-    // The jobs: each first job completed on its first attempt, with exactly its day written.
-    const jobs = container.get(SyncJobRepository);
-    const wrong = (await pool(jobIds, 16, (id) => jobs.get(id))).filter(
-      (job) => job === undefined || job.status !== 'completed' || job.attempts !== 1 || job.records_synced !== READINGS_PER_DAY,
-    );
-    if (wrong.length > 0) throw new Error(`${wrong.length} first jobs not completed once with ${READINGS_PER_DAY} readings`);
-    if (details.records_synced !== READINGS || details.token_refreshes !== 0 || details.egvs_calls !== USERS || details.warnings !== 0) {
+    const wrong = [...timedJobs, ...warmupJobs].filter((job) => job === undefined || job.status !== 'completed' || job.attempts !== 1);
+    const short = timedJobs.filter((job) => job?.records_synced !== READINGS_PER_DAY);
+    if (wrong.length > 0 || short.length > 0) throw new Error(`${wrong.length} first jobs not completed once, ${short.length} timed ones without their ${READINGS_PER_DAY} readings`);
+    const calls = USERS + warmupIds.length;
+    if (details.records_synced !== READINGS + warmupRecords || details.token_refreshes !== 0 || details.egvs_calls !== calls || details.warnings !== 0) {
       throw new Error(`worker_${processes}: unexpected metrics or log lines ${JSON.stringify(details)}`);
     }
     const items = await verifyStored(context, glucoseReadingEntity.tableName(prefix), `worker_${processes}`, context.stage.logins);
@@ -229,6 +258,7 @@ async function runWorkerProcesses(context: Context, processes: number): Promise<
   } finally {
     killWorkers(workers);
     await container.unbindAll();
+    await early.unbindAll();
   }
 }
 
@@ -237,7 +267,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const local = await startLocalDynamoDB();
   cleanups.push(() => local.stop());
-  const stage = await startBenchStage(USERS);
+  const stage = await startBenchStage(USERS, WARMUP_JOBS_PER_PROCESS * 2);
   cleanups.push(() => stage.stop());
   const client = new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   cleanups.push(() => client.destroy());

@@ -9,11 +9,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { cpuMsOf } from './process-cpu.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 
-interface LogLine {
+export interface LogLine {
   level?: number;
   time?: number;
   msg?: string;
@@ -25,11 +24,12 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** When its loop started (`sync worker started`), epoch ms. */
   startedAt?: number;
-  /** Its CPU time (ms) when the bench read that line: what starting up cost, left out of the run's figures. */
-  cpuAtStartMs?: number;
   url?: string;
   /** `time` of each job it completed. */
   completed: number[];
+  /** `time` each job it claimed was claimed, and each it completed was completed, by job id. */
+  claimedAt: Map<string, number>;
+  completedAt: Map<string, number>;
   /** Lines at warn level or above: a clean run has none. */
   problems: LogLine[];
   /** Each DynamoDB operation's calls and their summed duration (ms) as its `… done` lines report them, by operation and table. */
@@ -55,6 +55,8 @@ export function spawnWorker(id: string, env: Record<string, string>, onLine: (re
     id,
     child,
     completed: [],
+    claimedAt: new Map(),
+    completedAt: new Map(),
     problems: [],
     operations: new Map(),
     output: () => text,
@@ -66,7 +68,6 @@ export function spawnWorker(id: string, env: Record<string, string>, onLine: (re
     if ((record.level ?? 0) >= 40) worker.problems.push(record);
     if (record.msg === 'sync worker started') {
       worker.startedAt = record.time;
-      worker.cpuAtStartMs = cpuMsOf(child.pid);
     } else if (record.msg === 'sync worker listening for /healthz and /metrics') {
       worker.url = String(record['url']);
     } else if (typeof record['operation'] === 'string' && typeof record['duration_ms'] === 'number') {
@@ -79,6 +80,9 @@ export function spawnWorker(id: string, env: Record<string, string>, onLine: (re
     } else if (record.msg === 'sync job completed' && 'chunks' in record && typeof record.time === 'number') {
       // The run's own line (the repository logs one by the same name, without `chunks`).
       worker.completed.push(record.time);
+      worker.completedAt.set(String(record['job_id']), record.time);
+    } else if (record.msg === 'sync job claimed' && typeof record['job_id'] === 'string' && typeof record.time === 'number') {
+      worker.claimedAt.set(record['job_id'], record.time);
     }
     return record;
   };
@@ -101,25 +105,23 @@ export function spawnWorker(id: string, env: Record<string, string>, onLine: (re
  * Starts `count` workers and resolves once they have completed `jobs` jobs
  * between them (and each has said where its /metrics answer); rejects when
  * one exits first or `timeoutMs` passes, with the tail of their output.
- * `onFirstStart` is called as soon as the first loop says it started.
+ * `onLine` is called with every log line of every worker, as it is read,
+ * and the workers.
  */
 export async function runWorkers(
   count: number,
   env: Record<string, string>,
   jobs: number,
-  options: { timeoutMs: number; onFirstStart: () => void },
+  options: { timeoutMs: number; onLine?: (record: LogLine, workers: readonly WorkerProcess[]) => void },
 ): Promise<WorkerProcess[]> {
   const { timeoutMs } = options;
   let check: () => void = () => undefined;
-  let started = false;
+  let workers: WorkerProcess[] = [];
   const onLine = (record: LogLine) => {
-    if (!started && record.msg === 'sync worker started') {
-      started = true;
-      options.onFirstStart();
-    }
+    options.onLine?.(record, workers);
     check();
   };
-  const workers = Array.from({ length: count }, (_, index) => spawnWorker(`bench-worker-${index}`, env, onLine));
+  workers = Array.from({ length: count }, (_, index) => spawnWorker(`bench-worker-${index}`, env, onLine));
   try {
     await new Promise<void>((done, fail) => {
       const timer = setTimeout(() => fail(new Error(`the workers completed ${completedBy(workers)} of ${jobs} jobs in ${timeoutMs} ms`)), timeoutMs);
