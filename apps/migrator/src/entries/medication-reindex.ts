@@ -3,7 +3,7 @@ import { DailySummaryRepository, HealthEntryRepository } from '@vitals/repositor
 import { finishReport, type Report, type Skipped } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
 import { InFlight } from '../runtime/in-flight.ts';
-import { UsageError } from '../runtime/usage-error.ts';
+import { checkDayRange, dayRangeArguments } from '../runtime/day-range.ts';
 import { datesBetween } from './entries-format.ts';
 
 /** Days read at once. */
@@ -27,9 +27,7 @@ export interface ReindexOptions {
  */
 export async function reindexMedications(context: MigratorContext, options: ReindexOptions): Promise<Report> {
   const started = performance.now();
-  if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
-    throw new UsageError(`--to ${options.to} is before --from ${options.from}`);
-  }
+  checkDayRange(options);
   const entries = context.container.get(HealthEntryRepository);
   const stored = options.from === undefined || options.to === undefined ? await context.container.get(DailySummaryRepository).storedDateRange() : undefined;
   const from = options.from ?? stored?.from;
@@ -61,7 +59,7 @@ export async function reindexMedications(context: MigratorContext, options: Rein
   if (!options.dryRun && missing.length > 0) await entries.putIndexItems(missing);
   return finishReport(
     {
-      command: `entries reindex${options.from === undefined ? '' : ` --from ${options.from}`}${options.to === undefined ? '' : ` --to ${options.to}`}`,
+      command: `entries reindex${dayRangeArguments(options)}`,
       dry_run: options.dryRun,
       read,
       written: options.dryRun ? 0 : missing.length,

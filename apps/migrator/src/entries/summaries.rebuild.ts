@@ -3,7 +3,7 @@ import { finishReport, type Report, type Skipped } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
 import { InFlight } from '../runtime/in-flight.ts';
 import { STRICT_ABORT } from '../runtime/passes.ts';
-import { UsageError } from '../runtime/usage-error.ts';
+import { checkDayRange, dayRangeArguments } from '../runtime/day-range.ts';
 import { datesBetween } from './entries-format.ts';
 import { summaryDifferences } from './summary-check.ts';
 
@@ -30,15 +30,13 @@ export interface RebuildOptions {
  */
 export async function rebuildSummaries(context: MigratorContext, options: RebuildOptions): Promise<Report> {
   const started = performance.now();
-  if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
-    throw new UsageError(`--to ${options.to} is before --from ${options.from}`);
-  }
+  checkDayRange(options);
   const entries = context.container.get(HealthEntryRepository);
   const summaries = context.container.get(DailySummaryRepository);
   const stored = options.from === undefined || options.to === undefined ? await summaries.storedDateRange() : undefined;
   const from = options.from ?? stored?.from;
   const to = options.to ?? stored?.to;
-  const bounds = `${options.from === undefined ? '' : ` --from ${options.from}`}${options.to === undefined ? '' : ` --to ${options.to}`}`;
+  const bounds = dayRangeArguments(options);
   const report = (partial: { read: number; written: number; skipped: Skipped[]; details: Record<string, unknown> }) =>
     finishReport({ command: `summaries rebuild${bounds}`, dry_run: options.dryRun, ...partial, exit_code: partial.skipped.length > 0 ? 1 : 0 }, started);
   if (from === undefined || to === undefined || from > to) {

@@ -1,8 +1,8 @@
-import { localClock, localDayName } from '@vitals/models';
+import { localClock, localDayName, localDayNumber } from '@vitals/models';
 import { GlucoseReadingRepository, GlucoseRollupService, UserSettingsRepository } from '@vitals/repositories';
 import { finishReport, type Report } from '../report/report.ts';
 import type { MigratorContext } from '../runtime/context.ts';
-import { UsageError } from '../runtime/usage-error.ts';
+import { checkDayRange, dayRangeArguments } from '../runtime/day-range.ts';
 
 /** Days rebuilt per step: one query of readings each; the report names the last finished day, to resume from. */
 const STEP_DAYS = 31;
@@ -15,8 +15,6 @@ export interface RollupRebuildOptions {
   progress?: (done: number, total: number) => void;
 }
 
-const DAY_MS = 86_400_000;
-const dayNumber = (name: string) => Math.floor(Date.parse(`${name}T00:00:00.000Z`) / DAY_MS);
 
 /**
  * Recomputes the user's daily glucose rollups of the local days `from`..`to`
@@ -27,9 +25,7 @@ const dayNumber = (name: string) => Math.floor(Date.parse(`${name}T00:00:00.000Z
  */
 export async function rebuildRollups(context: MigratorContext, options: RollupRebuildOptions): Promise<Report> {
   const started = performance.now();
-  if (options.from !== undefined && options.to !== undefined && options.from > options.to) {
-    throw new UsageError(`--to ${options.to} is before --from ${options.from}`);
-  }
+  checkDayRange(options);
   const readings = context.container.get(GlucoseReadingRepository);
   const rollups = context.container.get(GlucoseRollupService);
   const { time_zone } = await context.container.get(UserSettingsRepository).get(options.user);
@@ -41,13 +37,13 @@ export async function rebuildRollups(context: MigratorContext, options: RollupRe
   const from = options.from ?? (await edge('asc'));
   // The day after the last reading holds its last 30 minutes' carry-in.
   const lastReadingDay = options.to === undefined ? await edge('desc') : undefined;
-  const to = options.to ?? (lastReadingDay === undefined ? undefined : localDayName(dayNumber(lastReadingDay) + 1));
-  const command = `rollups rebuild --user ${options.user}${options.from === undefined ? '' : ` --from ${options.from}`}${options.to === undefined ? '' : ` --to ${options.to}`}`;
+  const to = options.to ?? (lastReadingDay === undefined ? undefined : localDayName(localDayNumber(lastReadingDay) + 1));
+  const command = `rollups rebuild --user ${options.user}${dayRangeArguments(options)}`;
   if (from === undefined || to === undefined || from > to) {
     return finishReport({ command, dry_run: options.dryRun, read: 0, written: 0, skipped: [], details: { time_zone, note: 'no readings in that range' } }, started);
   }
-  const first = dayNumber(from);
-  const last = dayNumber(to);
+  const first = localDayNumber(from);
+  const last = localDayNumber(to);
   const total = last - first + 1;
   let written = 0;
   let lastDay: string | undefined;

@@ -1,3 +1,5 @@
+import { RecentMap } from '../base/recent-map.ts';
+
 /** How many tokens' keys a process remembers for `resolveById`: a few MB at most. */
 export const TOKEN_KEYS_KEPT = 10_000;
 
@@ -9,34 +11,22 @@ export const TOKEN_KEYS_KEPT = 10_000;
  * first. Held in memory only, never logged.
  */
 export class TokenKeys {
-  private readonly keys = new Map<string, string>();
+  private readonly keys: RecentMap<string, string>;
 
-  constructor(private readonly limit: number) {}
+  constructor(limit: number) {
+    this.keys = new RecentMap(limit);
+  }
 
   get(userId: string, tokenId: string): string | undefined {
-    const name = nameOf(userId, tokenId);
-    const key = this.keys.get(name);
-    if (key !== undefined) {
-      // Map keeps insertion order: moved to the end, it is the most recently used.
-      this.keys.delete(name);
-      this.keys.set(name, key);
-    }
-    return key;
+    return this.keys.get(nameOf(userId, tokenId));
   }
 
   remember(userId: string, tokenId: string, tokenHash: string): void {
-    const name = nameOf(userId, tokenId);
-    this.keys.delete(name);
-    this.keys.set(name, tokenHash);
-    if (this.keys.size > this.limit) this.keys.delete(this.keys.keys().next().value as string);
+    this.keys.set(nameOf(userId, tokenId), tokenHash);
   }
 
   forget(userId: string, tokenId: string): void {
     this.keys.delete(nameOf(userId, tokenId));
-  }
-
-  get size(): number {
-    return this.keys.size;
   }
 }
 

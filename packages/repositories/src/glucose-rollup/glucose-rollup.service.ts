@@ -7,6 +7,7 @@ import {
   glucoseRollupEntity,
   localClock,
   localDayName,
+  localDayNumber,
   localDayStart,
   localDaysOf,
   statisticsWindow,
@@ -192,8 +193,8 @@ export class GlucoseRollupService {
     validKey(ENTITY, () => glucoseRollupEntity.key({ user_id: userId, day: range.from }));
     validKey(ENTITY, () => glucoseRollupEntity.key({ user_id: userId, day: range.to }));
     const zone = zoneOf(await this.settings.get(userId));
-    const first = Math.floor(Date.parse(`${range.from}T00:00:00.000Z`) / 86_400_000);
-    const last = Math.floor(Date.parse(`${range.to}T00:00:00.000Z`) / 86_400_000);
+    const first = localDayNumber(range.from);
+    const last = localDayNumber(range.to);
     const days: number[] = [];
     for (let day = first; day <= last; day += 1) days.push(day);
     await this.rebuildDays(userId, days, zone);

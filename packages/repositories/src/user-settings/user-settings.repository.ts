@@ -1,5 +1,6 @@
 import { DEFAULT_TIME_ZONE, UserSettingsInputSchema, userSettingsEntity, type UserSettings } from '@vitals/models';
 import { inject, injectable } from 'inversify';
+import { RecentMap } from '../base/recent-map.ts';
 import { validInput, validKey } from '../base/validate.ts';
 import { REPOSITORY_TOKENS, type Clock } from '../settings/repository-settings.ts';
 import type { EntityStore } from '../store/entity-store.ts';
@@ -8,7 +9,7 @@ import { EntityStores } from '../store/entity-stores.ts';
 const ENTITY = userSettingsEntity.name;
 /** How long a process reuses settings it read; a save in another process shows within this. */
 export const USER_SETTINGS_CACHE_MS = 60_000;
-/** Users whose settings one process keeps at most (the longest unread go first). */
+/** Users whose settings one process keeps at most (the least recently used go first). */
 const CACHE_MAX_USERS = 10_000;
 
 /** A user's settings as the rest of Vitals sees them: stored, or the defaults. */
@@ -37,7 +38,7 @@ export interface EffectiveUserSettings {
 @injectable()
 export class UserSettingsRepository {
   private readonly store: EntityStore<UserSettings>;
-  private readonly cache = new Map<string, { settings: EffectiveUserSettings; readAtMs: number }>();
+  private readonly cache = new RecentMap<string, { settings: EffectiveUserSettings; readAtMs: number }>(CACHE_MAX_USERS);
 
   constructor(
     @inject(EntityStores) stores: EntityStores,
@@ -107,9 +108,7 @@ export class UserSettingsRepository {
   }
 
   private remember(settings: EffectiveUserSettings): EffectiveUserSettings {
-    this.cache.delete(settings.user_id);
     this.cache.set(settings.user_id, { settings, readAtMs: performance.now() });
-    if (this.cache.size > CACHE_MAX_USERS) this.cache.delete(this.cache.keys().next().value as string);
     return settings;
   }
 }
