@@ -4,8 +4,8 @@
  * token, each record turned into an item shaped like a stored reading
  * (`srv_modified` included, so the change feed's index is written for it as
  * for a stored reading), and the items written by a parallel BatchWrite (every 25-item request of the
- * user in flight at once, unprocessed items sent again) into a table made
- * from the readings entity's own definition. `concurrency` users at a time,
+ * user in flight at once, unprocessed items sent again) into the readings
+ * table, made as the worker's is (the benchmark's `ensureTables`). `concurrency` users at a time,
  * as the worker runs that many jobs at a time. No validation, no leases, no
  * job records, no read before the write.
  *

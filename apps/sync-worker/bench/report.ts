@@ -16,7 +16,7 @@ export interface Measured {
   details?: Record<string, unknown>;
 }
 
-export type Contender = 'raw' | 'worker_1' | 'worker_2' | 'raw_read_first';
+export type Contender = 'raw' | 'worker_1' | 'worker_2' | 'raw_read_first' | 'raw_process';
 
 export interface CpuFigures {
   dynamodb: number | null;
@@ -97,6 +97,7 @@ const LABELS: Record<Contender, (concurrency: number) => string> = {
   worker_1: (concurrency) => `1 worker process, concurrency ${concurrency}`,
   worker_2: (concurrency) => `2 worker processes, ${concurrency} each`,
   raw_read_first: () => 'raw loop + BatchGet before write',
+  raw_process: (concurrency) => `raw loop in its own process, ${concurrency} at once`,
 };
 
 const pad = (value: unknown, width: number) => String(value ?? 'n/a').padStart(width);

@@ -1,11 +1,11 @@
 /*
  * `npm run bench` — the sync worker's throughput (issue 14): 200 users'
  * first sync of one day (288 readings each, 57,600 in all) from the Dexcom
- * simulator into a fresh DynamoDB Local, four ways in one run:
+ * simulator into a fresh DynamoDB Local, five ways in one run:
  *
  * - raw:      a hand-written loop (plain fetch + parallel BatchWrite, no
  *             validation, leases or job records; raw-sync.ts), `CONCURRENCY`
- *             users at a time;
+ *             users at a time, in this process;
  * - worker_1: one `npm run worker` process, `WORKER_CONCURRENCY` =
  *             `CONCURRENCY`, on users connected through the real OAuth flow
  *             and `ConnectionService.connect` (`backfill_days` 1);
@@ -13,7 +13,17 @@
  *             the same data;
  * - raw_read_first: the raw loop plus a strongly consistent BatchGet before
  *             each user's write, as the worker's store does — a diagnostic
- *             that prices that read alone.
+ *             that prices that read alone;
+ * - raw_process: the raw loop in a process of its own, warmed by the same
+ *             40 first syncs as a worker process (raw-process.ts) — a
+ *             diagnostic: does sharing this process with the simulator help
+ *             or hinder the loop?
+ *
+ * Every contender writes into tables made alike, by `ensureTables` with a
+ * prefix of its own: the readings table with its TTL on, beside the other
+ * tables, as a deployment has it (DynamoDB Local charges a write into a
+ * table with TTL on about 6 % more CPU, and scans such tables in the
+ * background).
  *
  * After a warm-up (a cold JVM would slow whichever contender came first;
  * the raw loop's code runs in it, so this process is warm too), round by
@@ -44,11 +54,11 @@
  * BENCH_SYNC_LOG_DIR keeps the workers' log lines. Results go to
  * bench-results/sync-worker.json.
  */
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBTables, createLogger } from '@vitals/dynamodb-core';
 import { benchCleanups, round, startLocalDynamoDB } from '@vitals/local-dynamodb';
-import { glucoseReadingEntity, toCreateTableInput } from '@vitals/models';
+import { glucoseReadingEntity } from '@vitals/models';
 import { ConnectionService, SyncJobRepository, ensureTables } from '@vitals/repositories';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -58,6 +68,7 @@ import { workerConfigFromEnv } from '../src/config/worker-config.ts';
 import { createWorkerContainer } from '../src/worker/worker-container.ts';
 import { CLIENT_ID, CLIENT_SECRET, PROVIDER, READINGS_PER_DAY, REDIRECT_URI, pool, startBenchStage, type BenchStage } from './bench-stage.ts';
 import { cpuMsOf, dynamoDBLocalPid, ownCpuMs } from './process-cpu.ts';
+import { runRawProcess as runRawLoopProcess } from './raw-process.ts';
 import { rawSync } from './raw-sync.ts';
 import { analyse, jobTime, meanStepTimes, printTable, ratiosByRound, summarize, type Contender, type Measured } from './report.ts';
 import { killWorkers, metricSum, operationTimesPerJob, runWorkers, stopWorkers, type WorkerProcess } from './worker-processes.ts';
@@ -81,6 +92,8 @@ const cleanups = benchCleanups();
 
 interface Context {
   stage: BenchStage;
+  /** Makes a contender's tables: `ensureTables`, as for the workers, so the loop writes into a table made as theirs is (its TTL too). */
+  makeTables(prefix: string): Promise<void>;
   client: DynamoDBClient;
   document: DynamoDBDocumentClient;
   dynamodbPid: number | undefined;
@@ -127,12 +140,42 @@ async function dropTables(context: Context, prefix: string): Promise<void> {
   for (const name of TableNames.filter((table) => table.startsWith(prefix))) await context.client.send(new DeleteTableCommand({ TableName: name }));
 }
 
-async function runRaw(context: Context, name: string, readFirst: boolean, logins = context.stage.logins): Promise<Measured> {
-  const prefix = `${name.replaceAll('_', '-')}-${randomBytes(3).toString('hex')}-`;
-  const table = glucoseReadingEntity.tableName(prefix);
-  await context.client.send(new CreateTableCommand(toCreateTableInput(glucoseReadingEntity.table, { prefix })));
-  const users = await pool(logins, 20, async (login) => ({ login, accessToken: (await context.stage.tokens(login)).access_token }));
+/** Each of `logins` with an access token from the simulator's OAuth flow. */
+function bearers(context: Context, logins: readonly string[]) {
+  return pool(logins, 20, async (login) => ({ login, accessToken: (await context.stage.tokens(login)).access_token }));
+}
 
+/** A loop contender's tables, made afresh under a prefix of its own, and its users. */
+async function rawStage(context: Context, name: string, logins: readonly string[]) {
+  const prefix = `${name.replaceAll('_', '-')}-${randomBytes(3).toString('hex')}-`;
+  await context.makeTables(prefix);
+  return { prefix, table: glucoseReadingEntity.tableName(prefix), users: await bearers(context, logins) };
+}
+
+/** What a loop contender measured, once its readings are checked and its tables dropped. CPU figures in ms; `loopMs` when the loop ran in a child. */
+async function rawMeasured(
+  context: Context,
+  run: { name: string; prefix: string; logins: readonly string[]; written: readonly number[]; elapsedMs: number; dynamodbMs: number | undefined; benchMs: number; loopMs?: number },
+): Promise<Measured> {
+  const items = run.written.reduce((sum, count) => sum + count, 0);
+  await verifyStored(context, glucoseReadingEntity.tableName(run.prefix), run.name, run.logins);
+  await dropTables(context, run.prefix);
+  return {
+    elapsed_ms: Math.round(run.elapsedMs),
+    items,
+    items_per_s: Math.round((items / run.elapsedMs) * 1_000),
+    cpu_ms_per_1000: {
+      dynamodb: perThousand(run.dynamodbMs, items),
+      workers: run.loopMs === undefined ? null : perThousand(run.loopMs, items),
+      bench_process: perThousand(run.benchMs, items) as number,
+    },
+  };
+}
+
+const since = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : after - before);
+
+async function runRaw(context: Context, name: string, readFirst: boolean, logins = context.stage.logins): Promise<Measured> {
+  const { prefix, table, users } = await rawStage(context, name, logins);
   const dynamodbBefore = cpuMsOf(context.dynamodbPid);
   const ownBefore = ownCpuMs();
   const began = performance.now();
@@ -144,23 +187,27 @@ async function runRaw(context: Context, name: string, readFirst: boolean, logins
     concurrency: CONCURRENCY,
     readFirst,
   });
-  const elapsed = performance.now() - began;
-  const dynamodbAfter = cpuMsOf(context.dynamodbPid);
-  const own = ownCpuMs() - ownBefore;
+  const elapsedMs = performance.now() - began;
+  const dynamodbMs = since(dynamodbBefore, cpuMsOf(context.dynamodbPid));
+  return rawMeasured(context, { name, prefix, logins, written, elapsedMs, dynamodbMs, benchMs: ownCpuMs() - ownBefore });
+}
 
-  const items = written.reduce((sum, count) => sum + count, 0);
-  await verifyStored(context, table, name, logins);
-  await dropTables(context, prefix);
-  return {
-    elapsed_ms: Math.round(elapsed),
-    items,
-    items_per_s: Math.round((items / elapsed) * 1_000),
-    cpu_ms_per_1000: {
-      dynamodb: perThousand(dynamodbBefore === undefined || dynamodbAfter === undefined ? undefined : dynamodbAfter - dynamodbBefore, items),
-      workers: null,
-      bench_process: perThousand(own, items) as number,
-    },
-  };
+/** The loop in a child process (raw-process.ts), warmed by the warm-up users a worker process syncs first; timed from its `timed` line. */
+async function runRawProcess(context: Context, name: string): Promise<Measured> {
+  const logins = context.stage.logins;
+  const { prefix, table, users } = await rawStage(context, name, logins);
+  const warmup = await bearers(context, context.stage.warmupLogins.slice(0, WARMUP_JOBS_PER_PROCESS));
+  let dynamodbBefore: number | undefined;
+  let ownBefore = 0;
+  const work = { endpoint: context.env['DYNAMODB_ENDPOINT'] as string, table, dexcomUrl: context.stage.sim.url, concurrency: CONCURRENCY, warmup, users };
+  const window = { start: context.stage.window.start.toISOString(), end: context.stage.window.end.toISOString() };
+  const result = await runRawLoopProcess({ ...work, window }, () => {
+    dynamodbBefore = cpuMsOf(context.dynamodbPid);
+    ownBefore = ownCpuMs();
+  });
+  const dynamodbMs = since(dynamodbBefore, cpuMsOf(context.dynamodbPid));
+  const benchMs = ownCpuMs() - ownBefore;
+  return rawMeasured(context, { name, prefix, logins, written: result.written, elapsedMs: result.elapsed_ms, dynamodbMs, benchMs, loopMs: result.cpu_ms });
 }
 
 async function runWorkerProcesses(context: Context, processes: number): Promise<Measured> {
@@ -172,7 +219,7 @@ async function runWorkerProcesses(context: Context, processes: number): Promise<
   const early = await createWorkerContainer(workerConfigFromEnv(env), createLogger({ level: 'silent' }), context.stage.warmupClock);
   let workers: WorkerProcess[] = [];
   try {
-    await ensureTables(container.get(DynamoDBTables), { prefix });
+    await context.makeTables(prefix);
     const connect = (connections: ConnectionService, logins: readonly string[]) =>
       pool(logins, 20, async (login) => (await connections.connect(login, PROVIDER, await context.stage.tokens(login))).job.job_id);
     const warmupLogins = context.stage.warmupLogins.slice(0, WARMUP_JOBS_PER_PROCESS * processes);
@@ -271,26 +318,33 @@ async function main(): Promise<void> {
   cleanups.push(() => stage.stop());
   const client = new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   cleanups.push(() => client.destroy());
+  const env = {
+    DYNAMODB_ENDPOINT: local.endpoint,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DEXCOM_BASE_URL: stage.sim.url,
+    DEXCOM_CLIENT_ID: CLIENT_ID,
+    DEXCOM_CLIENT_SECRET: CLIENT_SECRET,
+    DEXCOM_REDIRECT_URI: REDIRECT_URI,
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    WORKER_HTTP_PORT: '0',
+    WORKER_IDLE_MIN_MS: '50',
+    WORKER_IDLE_MAX_MS: '200',
+    SYNC_BACKFILL_DAYS: '1',
+    LOG_LEVEL,
+  };
+  // The loop's tables are made as the workers' are (ensureTables: the same definitions, TTL included).
+  const tablesContainer = await createWorkerContainer(workerConfigFromEnv(env), createLogger({ level: 'silent' }));
+  cleanups.push(() => tablesContainer.unbindAll());
   const context: Context = {
     stage,
     client,
     document: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
     dynamodbPid: dynamoDBLocalPid(local.port),
-    env: {
-      DYNAMODB_ENDPOINT: local.endpoint,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      DEXCOM_BASE_URL: stage.sim.url,
-      DEXCOM_CLIENT_ID: CLIENT_ID,
-      DEXCOM_CLIENT_SECRET: CLIENT_SECRET,
-      DEXCOM_REDIRECT_URI: REDIRECT_URI,
-      WORKER_CONCURRENCY: String(CONCURRENCY),
-      WORKER_HTTP_PORT: '0',
-      WORKER_IDLE_MIN_MS: '50',
-      WORKER_IDLE_MAX_MS: '200',
-      SYNC_BACKFILL_DAYS: '1',
-      LOG_LEVEL,
+    env,
+    makeTables: async (prefix) => {
+      await ensureTables(tablesContainer.get(DynamoDBTables), { prefix });
     },
   };
 
@@ -299,6 +353,7 @@ async function main(): Promise<void> {
     worker_1: () => runWorkerProcesses(context, 1),
     worker_2: () => runWorkerProcesses(context, 2),
     raw_read_first: () => runRaw(context, 'raw_read_first', true),
+    raw_process: () => runRawProcess(context, 'raw_process'),
   };
   const names = Object.keys(contenders) as Contender[];
   const runs = Object.fromEntries(names.map((name) => [name, [] as Measured[]])) as Record<Contender, Measured[]>;
@@ -347,6 +402,8 @@ async function main(): Promise<void> {
     ratio_worker_2_vs_worker_1: round(rate('worker_2') / rate('worker_1')),
     ratio_worker_2_vs_worker_1_by_round: ratiosByRound(runs, 'worker_2', 'worker_1'),
     ratio_raw_read_first_vs_raw: round(rate('raw_read_first') / rate('raw')),
+    ratio_worker_1_vs_raw_process: round(rate('worker_1') / rate('raw_process')),
+    ratio_worker_1_vs_raw_process_by_round: ratiosByRound(runs, 'worker_1', 'raw_process'),
     analysis,
     worker_1_dynamodb_ms_per_job: meanStepTimes(runs.worker_1),
     elapsed_s: Math.round((performance.now() - began) / 1_000),
@@ -359,6 +416,9 @@ async function main(): Promise<void> {
   console.log(`\n@vitals/sync-worker — ${USERS} users × 1 day (${READINGS} readings) from the Dexcom simulator, same run, ${ROUNDS} round(s)`);
   printTable(summary, CONCURRENCY);
   console.log(`worker_1 / raw        ${results.ratio_worker_1_vs_raw.toFixed(3)}×  target ≥ ${TARGET}×  (by round ${results.ratio_worker_1_vs_raw_by_round.join(', ')})`);
+  console.log(
+    `worker_1 / raw_process ${results.ratio_worker_1_vs_raw_process.toFixed(3)}×  (by round ${results.ratio_worker_1_vs_raw_process_by_round.join(', ')}; the loop in a process of its own)`,
+  );
   console.log(`worker_2 / worker_1   ${results.ratio_worker_2_vs_worker_1.toFixed(3)}×  (by round ${results.ratio_worker_2_vs_worker_1_by_round.join(', ')})`);
   console.log(
     `CPU per 1,000 readings, worker_1 over raw: DynamoDB Local ${signed(extra.dynamodb)} ms (the read before the write alone: ${signed(extra.dynamodb_read_before_write)} ms), ` +
