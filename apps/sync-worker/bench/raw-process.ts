@@ -4,8 +4,8 @@
  * in `RAW_SYNC_WORK`; first syncs the warm-up users (as a worker process syncs
  * its warm-up jobs before it is timed), then prints one `timed` line, syncs
  * the timed users, and prints one `done` line with the time, the readings
- * written per user and its own CPU over the timed part. Lines are JSON on
- * stdout; anything else is an error.
+ * written per user and its own CPU over the timed part, each as JSON on
+ * stdout. Any other output is kept for the error a failed child raises.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -36,7 +36,7 @@ export interface RawProcessResult {
 const root = resolve(import.meta.dirname, '../../..');
 
 /** Runs `work` in a child process; `onTimed` is called the moment the child starts its timed part. */
-export async function runRawProcess(work: RawProcessWork, onTimed: () => void): Promise<RawProcessResult> {
+export async function spawnRawLoop(work: RawProcessWork, onTimed: () => void): Promise<RawProcessResult> {
   const inherited = { ...process.env };
   // Nx sets FORCE_COLOR; beside NO_COLOR it makes Node warn on stderr.
   delete inherited['FORCE_COLOR'];
@@ -55,6 +55,7 @@ export async function runRawProcess(work: RawProcessWork, onTimed: () => void): 
     pending = lines.pop() ?? '';
     for (const line of lines) {
       output += `${line}\n`;
+      if (!line.startsWith('{')) continue;
       const record = JSON.parse(line) as { event: string } & Partial<RawProcessResult>;
       if (record.event === 'timed') onTimed();
       if (record.event === 'done') result = record as RawProcessResult;

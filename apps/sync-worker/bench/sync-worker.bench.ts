@@ -68,7 +68,7 @@ import { workerConfigFromEnv } from '../src/config/worker-config.ts';
 import { createWorkerContainer } from '../src/worker/worker-container.ts';
 import { CLIENT_ID, CLIENT_SECRET, PROVIDER, READINGS_PER_DAY, REDIRECT_URI, pool, startBenchStage, type BenchStage } from './bench-stage.ts';
 import { cpuMsOf, dynamoDBLocalPid, ownCpuMs } from './process-cpu.ts';
-import { runRawProcess as runRawLoopProcess } from './raw-process.ts';
+import { spawnRawLoop } from './raw-process.ts';
 import { rawSync } from './raw-sync.ts';
 import { analyse, jobTime, meanStepTimes, printTable, ratiosByRound, summarize, type Contender, type Measured } from './report.ts';
 import { killWorkers, metricSum, operationTimesPerJob, runWorkers, stopWorkers, type WorkerProcess } from './worker-processes.ts';
@@ -201,7 +201,7 @@ async function runRawProcess(context: Context, name: string): Promise<Measured> 
   let ownBefore = 0;
   const work = { endpoint: context.env['DYNAMODB_ENDPOINT'] as string, table, dexcomUrl: context.stage.sim.url, concurrency: CONCURRENCY, warmup, users };
   const window = { start: context.stage.window.start.toISOString(), end: context.stage.window.end.toISOString() };
-  const result = await runRawLoopProcess({ ...work, window }, () => {
+  const result = await spawnRawLoop({ ...work, window }, () => {
     dynamodbBefore = cpuMsOf(context.dynamodbPid);
     ownBefore = ownCpuMs();
   });
