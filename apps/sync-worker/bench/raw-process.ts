@@ -9,11 +9,14 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import { eachLine, spawnSourceScript } from '../src/test-support/source-script.ts';
 import { ownCpuMs } from './process-cpu.ts';
 import { rawSync, type RawUser } from './raw-sync.ts';
+
+/** The workspace root, where `npm run worker` runs. */
+const root = resolve(import.meta.dirname, '../../..');
 
 export interface RawProcessWork {
   endpoint: string;
@@ -33,33 +36,18 @@ export interface RawProcessResult {
   cpu_ms: number;
 }
 
-const root = resolve(import.meta.dirname, '../../..');
-
 /** Runs `work` in a child process; `onTimed` is called the moment the child starts its timed part. */
 export async function spawnRawLoop(work: RawProcessWork, onTimed: () => void): Promise<RawProcessResult> {
-  const inherited = { ...process.env };
-  // Nx sets FORCE_COLOR; beside NO_COLOR it makes Node warn on stderr.
-  delete inherited['FORCE_COLOR'];
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', 'apps/sync-worker/bench/raw-process.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...inherited, NO_COLOR: '1', NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: 'tsconfig.base.json', RAW_SYNC_WORK: JSON.stringify(work) },
-  });
+  const child = spawnSourceScript(root, 'apps/sync-worker/bench/raw-process.ts', { RAW_SYNC_WORK: JSON.stringify(work) });
   let output = '';
-  let pending = '';
   let result: RawProcessResult | undefined;
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stdout.on('data', (chunk: Buffer) => {
-    pending += chunk.toString('utf8');
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      output += `${line}\n`;
-      if (!line.startsWith('{')) continue;
-      const record = JSON.parse(line) as { event: string } & Partial<RawProcessResult>;
-      if (record.event === 'timed') onTimed();
-      if (record.event === 'done') result = record as RawProcessResult;
-    }
+  eachLine(child.stdout, (line) => {
+    output += `${line}\n`;
+    if (!line.startsWith('{')) return;
+    const record = JSON.parse(line) as { event: string } & Partial<RawProcessResult>;
+    if (record.event === 'timed') onTimed();
+    if (record.event === 'done') result = record as RawProcessResult;
   });
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   if (code !== 0 || result === undefined) throw new Error(`raw loop process exited (${code ?? signal}) without a result:\n${output.slice(-2_000)}`);

@@ -274,7 +274,7 @@ async function runWorkerProcesses(context: Context, processes: number): Promise<
       // The warm-up, from the first loop's start: what a cold process does with its first jobs.
       warmup_items_per_s: Math.round((warmupRecords / (warmupEnd - (loopStartedAt as number))) * 1_000),
       timed_from_ms_after_loop_start: (timedFrom as number) - (loopStartedAt as number),
-      jobs_by_process: workers.map((worker) => worker.completed.length),
+      jobs_by_process: workers.map((worker) => worker.completedAt.size),
       records_synced: sum('vitals_sync_records_synced_total'),
       token_refreshes: sum('vitals_sync_token_refreshes_total'),
       egvs_calls: sum('vitals_dexcom_requests_total', { endpoint: 'egvs' }),

@@ -6,10 +6,12 @@
  * bench times the work from the processes' own lines, with nothing polling
  * DynamoDB meanwhile.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import { eachLine, spawnSourceScript } from '../src/test-support/source-script.ts';
 
+/** The workspace root, where `npm run worker` runs. */
 const root = resolve(import.meta.dirname, '../../..');
 
 export interface LogLine {
@@ -25,10 +27,7 @@ export interface WorkerProcess {
   /** When its loop started (`sync worker started`), epoch ms. */
   startedAt?: number;
   url?: string;
-  /** `time` of each job it completed. */
-  completed: number[];
-  /** `time` each job it claimed was claimed, and each it completed was completed, by job id. */
-  claimedAt: Map<string, number>;
+  /** `time` each job it completed was completed, by job id. */
   completedAt: Map<string, number>;
   /** Lines at warn level or above: a clean run has none. */
   problems: LogLine[];
@@ -40,22 +39,12 @@ export interface WorkerProcess {
 
 /** Spawns a worker with `env` over this process's environment and `WORKER_ID` = `id`. */
 export function spawnWorker(id: string, env: Record<string, string>, onLine: (record: LogLine) => void): WorkerProcess {
-  const inherited = { ...process.env };
-  // Nx sets FORCE_COLOR; beside NO_COLOR it makes Node warn on stderr.
-  delete inherited['FORCE_COLOR'];
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', 'apps/sync-worker/src/main.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...inherited, NO_COLOR: '1', NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: 'tsconfig.base.json', ...env, WORKER_ID: id },
-  });
+  const child = spawnSourceScript(root, 'apps/sync-worker/src/main.ts', { ...env, WORKER_ID: id });
   const prefix = env['TABLE_PREFIX'] ?? '';
   let text = '';
-  let pending = '';
   const worker: WorkerProcess = {
     id,
     child,
-    completed: [],
-    claimedAt: new Map(),
     completedAt: new Map(),
     problems: [],
     operations: new Map(),
@@ -79,25 +68,16 @@ export function spawnWorker(id: string, env: Record<string, string>, onLine: (re
       worker.operations.set(key, sum);
     } else if (record.msg === 'sync job completed' && 'chunks' in record && typeof record.time === 'number') {
       // The run's own line (the repository logs one by the same name, without `chunks`).
-      worker.completed.push(record.time);
       worker.completedAt.set(String(record['job_id']), record.time);
-    } else if (record.msg === 'sync job claimed' && typeof record['job_id'] === 'string' && typeof record.time === 'number') {
-      worker.claimedAt.set(record['job_id'], record.time);
     }
     return record;
   };
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const data = chunk.toString('utf8');
-    text += data;
-    pending += data;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      const record = read(line);
-      if (record !== undefined) onLine(record);
-    }
+  eachLine(child.stdout, (line) => {
+    text += `${line}\n`;
+    const record = read(line);
+    if (record !== undefined) onLine(record);
   });
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   return worker;
 }
 
@@ -160,7 +140,7 @@ export function killWorkers(workers: readonly WorkerProcess[]): void {
 }
 
 export function completedBy(workers: readonly WorkerProcess[]): number {
-  return workers.reduce((sum, worker) => sum + worker.completed.length, 0);
+  return workers.reduce((sum, worker) => sum + worker.completedAt.size, 0);
 }
 
 /**

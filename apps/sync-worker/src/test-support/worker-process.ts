@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import { spawnSourceScript } from './source-script.ts';
 
 /** The workspace root, where `npm run worker` runs. */
 export const root = resolve(__dirname, '../../../..');
@@ -23,17 +24,10 @@ export interface WorkerProcess {
  * test's environment and `WORKER_ID` = `id`.
  */
 export function spawnWorker(id: string, env: Record<string, string>): WorkerProcess {
-  const plain = { ...process.env };
-  // Nx sets FORCE_COLOR; beside NO_COLOR it makes Node warn on stderr.
-  delete plain['FORCE_COLOR'];
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', 'apps/sync-worker/src/main.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...plain, NO_COLOR: '1', NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: 'tsconfig.base.json', ...env, WORKER_ID: id },
-  });
+  const child = spawnSourceScript(root, 'apps/sync-worker/src/main.ts', { ...env, WORKER_ID: id });
   let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   const logs = () =>
     text
       .split('\n')
