@@ -26,10 +26,13 @@
  * background).
  *
  * After a warm-up (a cold JVM would slow whichever contender came first;
- * the raw loop's code runs in it, so this process is warm too), round by
- * round in alternating order, so that drift of the machine or of DynamoDB
- * Local hits all alike. Each worker process is warmed the same way before
- * it is timed: `BENCH_SYNC_WORKER_WARMUP` (40) first syncs per process of
+ * the raw loop's code runs in it, so this process is warm too) and an
+ * untimed round of every contender (`BENCH_SYNC_WARMUP_ROUNDS`, 1:
+ * DynamoDB Local's JVM warms each kind of request on its own, and the
+ * first warm-up gives only the loop's BatchWrites enough of theirs), round
+ * by round in alternating order, so that drift of the machine or of
+ * DynamoDB Local hits all alike. Each worker process is warmed the same
+ * way before it is timed: `BENCH_SYNC_WORKER_WARMUP` (40) first syncs per process of
  * other users, whose jobs are due an hour earlier, so they are claimed
  * first (a production worker runs for days; a cold one ran its first 20
  * jobs at about half its later rate). Items/s are readings stored per
@@ -50,7 +53,8 @@
  * workers run at `info`, as in production, unless asked).
  *
  * BENCH_SYNC_USERS, BENCH_SYNC_CONCURRENCY (default 4, the worker's
- * default), BENCH_SYNC_ROUNDS (default 2) change the work;
+ * default), BENCH_SYNC_ROUNDS (default 2), BENCH_SYNC_WARMUP_ROUNDS
+ * (default 1) change the work;
  * BENCH_SYNC_LOG_DIR keeps the workers' log lines. Results go to
  * bench-results/sync-worker.json.
  */
@@ -76,6 +80,13 @@ import { killWorkers, metricSum, operationTimesPerJob, runWorkers, stopWorkers, 
 const USERS = Number(process.env['BENCH_SYNC_USERS'] ?? 200);
 const CONCURRENCY = Number(process.env['BENCH_SYNC_CONCURRENCY'] ?? 4);
 const ROUNDS = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 2);
+/**
+ * Untimed rounds of every contender before the timed ones. DynamoDB Local's JVM brings each kind of request down to
+ * its warm cost on its own, over a thousand or two of that kind (measured: a claim's UpdateItem from 4.6 to 1.1 ms of
+ * its CPU, a three-item transaction from 9.5 to about 4.5 ms), and the first warm-up gives hundreds only to the loop's
+ * BatchWrites (a worker process's 40 warm-up syncs give its claims 40).
+ */
+const WARMUP_ROUNDS = Number(process.env['BENCH_SYNC_WARMUP_ROUNDS'] ?? 1);
 const WARMUP_USERS = Math.min(USERS, 50);
 /** First syncs a worker process makes before it is timed, as the loop's process is warmed by the warm-up round. */
 const WARMUP_JOBS_PER_PROCESS = Number(process.env['BENCH_SYNC_WORKER_WARMUP'] ?? 40);
@@ -360,6 +371,13 @@ async function main(): Promise<void> {
   // A cold JVM would slow whichever contender came first: warm DynamoDB Local (writes and reads) and the simulator up.
   const warmup = await runRaw(context, 'warmup', true, stage.logins.slice(0, WARMUP_USERS));
   console.log(`warm-up                 ${String(warmup.items_per_s).padStart(6)} items/s  (${warmup.items} in ${warmup.elapsed_ms} ms, not counted)`);
+  // The workers' request kinds warmed as the loop's are (WARMUP_ROUNDS).
+  for (let i = 0; i < WARMUP_ROUNDS; i++) {
+    for (const name of names) {
+      const measured = await contenders[name]();
+      console.log(`warm-up ${i + 1} ${name.padEnd(15)} ${String(measured.items_per_s).padStart(6)} items/s  (not counted)`);
+    }
+  }
   for (let i = 0; i < ROUNDS; i++) {
     for (const name of i % 2 === 0 ? names : [...names].reverse()) {
       const wall = performance.now();
@@ -393,6 +411,7 @@ async function main(): Promise<void> {
       concurrency: { raw_users_at_once: CONCURRENCY, worker_concurrency_per_process: CONCURRENCY },
       simulator: { clock: `manual, fixed at ${stage.now.toISOString()}`, data_delay_ms: 0, rate_limit_per_hour: 'default (60,000)' },
       rounds: ROUNDS,
+      warmup_rounds: WARMUP_ROUNDS,
       worker_log_level: LOG_LEVEL,
     },
     ...summary,
