@@ -10,13 +10,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { eachLine, spawnSourceScript } from '../src/test-support/source-script.ts';
 import { ownCpuMs } from './process-cpu.ts';
 import { rawSync, type RawUser } from './raw-sync.ts';
-
-/** The workspace root, where `npm run worker` runs. */
-const root = resolve(import.meta.dirname, '../../..');
+import { root } from './worker-processes.ts';
 
 export interface RawProcessWork {
   endpoint: string;

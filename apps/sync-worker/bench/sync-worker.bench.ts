@@ -25,12 +25,11 @@
  * table with TTL on about 6 % more CPU, and scans such tables in the
  * background).
  *
- * After a warm-up (a cold JVM would slow whichever contender came first;
- * the raw loop's code runs in it, so this process is warm too) and an
- * untimed round of every contender (`BENCH_SYNC_WARMUP_ROUNDS`, 1:
- * DynamoDB Local's JVM warms each kind of request on its own, and the
- * first warm-up gives only the loop's BatchWrites enough of theirs), round
- * by round in alternating order, so that drift of the machine or of
+ * After an untimed round of every contender (`BENCH_SYNC_WARMUP_ROUNDS`,
+ * 1: a cold JVM would slow whichever contender came first, and DynamoDB
+ * Local's JVM warms each kind of request on its own; the raw loop's code
+ * runs in this process, so it is warm too), round by round in alternating
+ * order, so that drift of the machine or of
  * DynamoDB Local hits all alike. Each worker process is warmed the same
  * way before it is timed: `BENCH_SYNC_WORKER_WARMUP` (40) first syncs per process of
  * other users, whose jobs are due an hour earlier, so they are claimed
@@ -83,12 +82,11 @@ const ROUNDS = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 2);
 /**
  * Untimed rounds of every contender before the timed ones. DynamoDB Local's JVM brings each kind of request down to
  * its warm cost on its own, over a thousand or two of that kind (measured: a claim's UpdateItem from 4.6 to 1.1 ms of
- * its CPU, a three-item transaction from 9.5 to about 4.5 ms), and the first warm-up gives hundreds only to the loop's
- * BatchWrites (a worker process's 40 warm-up syncs give its claims 40).
+ * its CPU, a three-item transaction from 9.5 to about 4.5 ms): a warm-up of the loop alone warms only its BatchWrites,
+ * and a worker process's 40 warm-up syncs give its claims 40.
  */
 const WARMUP_ROUNDS = Number(process.env['BENCH_SYNC_WARMUP_ROUNDS'] ?? 1);
-const WARMUP_USERS = Math.min(USERS, 50);
-/** First syncs a worker process makes before it is timed, as the loop's process is warmed by the warm-up round. */
+/** First syncs a worker process makes before it is timed, as the loop's process is warmed by the untimed round. */
 const WARMUP_JOBS_PER_PROCESS = Number(process.env['BENCH_SYNC_WORKER_WARMUP'] ?? 40);
 /** Where to keep the worker processes' log lines, for a closer look. */
 const LOG_DIR = process.env['BENCH_SYNC_LOG_DIR'];
@@ -185,7 +183,8 @@ async function rawMeasured(
 
 const since = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : after - before);
 
-async function runRaw(context: Context, name: string, readFirst: boolean, logins = context.stage.logins): Promise<Measured> {
+async function runRaw(context: Context, name: string, readFirst: boolean): Promise<Measured> {
+  const logins = context.stage.logins;
   const { prefix, table, users } = await rawStage(context, name, logins);
   const dynamodbBefore = cpuMsOf(context.dynamodbPid);
   const ownBefore = ownCpuMs();
@@ -368,10 +367,7 @@ async function main(): Promise<void> {
   };
   const names = Object.keys(contenders) as Contender[];
   const runs = Object.fromEntries(names.map((name) => [name, [] as Measured[]])) as Record<Contender, Measured[]>;
-  // A cold JVM would slow whichever contender came first: warm DynamoDB Local (writes and reads) and the simulator up.
-  const warmup = await runRaw(context, 'warmup', true, stage.logins.slice(0, WARMUP_USERS));
-  console.log(`warm-up                 ${String(warmup.items_per_s).padStart(6)} items/s  (${warmup.items} in ${warmup.elapsed_ms} ms, not counted)`);
-  // The workers' request kinds warmed as the loop's are (WARMUP_ROUNDS).
+  // DynamoDB Local, the simulator and this process warmed up by every contender's requests alike (WARMUP_ROUNDS).
   for (let i = 0; i < WARMUP_ROUNDS; i++) {
     for (const name of names) {
       const measured = await contenders[name]();

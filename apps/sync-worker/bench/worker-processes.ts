@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { eachLine, spawnSourceScript } from '../src/test-support/source-script.ts';
 
 /** The workspace root, where `npm run worker` runs. */
-const root = resolve(import.meta.dirname, '../../..');
+export const root = resolve(import.meta.dirname, '../../..');
 
 export interface LogLine {
   level?: number;
