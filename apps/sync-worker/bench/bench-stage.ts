@@ -6,7 +6,7 @@
  * The clock. The simulator's clock is fixed at the minute the bench started
  * (`now`), and every connection is made on a repositories clock fixed at
  * that same instant, so every contender syncs the same window,
- * [now − 1 day, now], and — the clock standing still — is answered exactly
+ * [now − `days`, now] (one day unless asked), and — the clock standing still — is answered exactly
  * the same records (no reading arrives or is revised between contenders).
  * With `dataDelayMs` 0 the whole window has arrived. The worker processes
  * run on the real clock, which is at most a few minutes ahead: the jobs
@@ -44,9 +44,9 @@ export interface BenchStage {
   now: Date;
   /** A repositories clock fixed at `now`, for the connections. */
   clock: Clock;
-  /** The window every first job covers: the day before `now`. */
+  /** The window every first job covers: the `days` before `now`. */
   window: { start: Date; end: Date };
-  /** The users, each with a full day (288 readings) in the window. */
+  /** The users, each with every reading of the window (288 a day). */
   logins: string[];
   /** Other users, whose first syncs warm a worker process up before it is timed (their data is not checked). */
   warmupLogins: string[];
@@ -60,13 +60,14 @@ export interface BenchStage {
 }
 
 /**
- * Starts the simulator and picks `users` accounts with a full day in the
- * window. The simulated sensors have gaps (sensor changes, signal losses,
- * 1–5 % of the slots over a session), so candidate logins are tried in
- * order (`bench-0000`, `bench-0001`, …) and those whose day is complete are
- * kept: the choice is the simulator's, made again in every run.
+ * Starts the simulator and picks `users` accounts with every reading of the
+ * window (`days` days before now). The simulated sensors have gaps (sensor
+ * changes, signal losses, 1–5 % of the slots over a session), so candidate
+ * logins are tried in order (`bench-0000`, `bench-0001`, …) and those whose
+ * window is complete are kept: the choice is the simulator's, made again in
+ * every run.
  */
-export async function startBenchStage(users: number, warmupUsers = 0): Promise<BenchStage> {
+export async function startBenchStage(users: number, warmupUsers = 0, days = 1): Promise<BenchStage> {
   const now = Math.floor(Date.now() / MINUTE) * MINUTE;
   const sim = await startDexcomSimulator({
     clientId: CLIENT_ID,
@@ -76,11 +77,12 @@ export async function startBenchStage(users: number, warmupUsers = 0): Promise<B
     clock: manualClock(now),
     dataDelayMs: 0,
   });
-  const window = { start: new Date(now - DAY), end: new Date(now) };
+  const window = { start: new Date(now - days * DAY), end: new Date(now) };
+  const readingsPerUser = days * READINGS_PER_DAY;
   const logins: string[] = [];
   const expected = new Map<string, string[]>();
   for (let candidate = 0; logins.length < users; candidate++) {
-    if (candidate > users * 10) throw new Error(`only ${logins.length} of ${users} simulated users have a full day; pick another day`);
+    if (candidate > users * 10) throw new Error(`only ${logins.length} of ${users} simulated users have all ${readingsPerUser} readings; ask for fewer days`);
     const login = `bench-${String(candidate).padStart(4, '0')}`;
     sim.users.add({
       login,
@@ -89,7 +91,7 @@ export async function startBenchStage(users: number, warmupUsers = 0): Promise<B
       transmitterGeneration: GENERATIONS[candidate % GENERATIONS.length],
     });
     const ids = sim.egvs(login, window.start, window.end).map((record) => record.recordId);
-    if (ids.length !== READINGS_PER_DAY) continue;
+    if (ids.length !== readingsPerUser) continue;
     logins.push(login);
     expected.set(login, ids.sort());
   }

@@ -51,7 +51,8 @@
  * (from the workers' `… done` lines, which cost CPU of their own: the
  * workers run at `info`, as in production, unless asked).
  *
- * BENCH_SYNC_USERS, BENCH_SYNC_CONCURRENCY (default 4, the worker's
+ * BENCH_SYNC_USERS, BENCH_SYNC_DAYS (default 1: the days each user's
+ * first sync covers), BENCH_SYNC_CONCURRENCY (default 4, the worker's
  * default), BENCH_SYNC_ROUNDS (default 2), BENCH_SYNC_WARMUP_ROUNDS
  * (default 1) change the work;
  * BENCH_SYNC_LOG_DIR keeps the workers' log lines. Results go to
@@ -80,6 +81,11 @@ const USERS = Number(process.env['BENCH_SYNC_USERS'] ?? 200);
 const CONCURRENCY = Number(process.env['BENCH_SYNC_CONCURRENCY'] ?? 4);
 const ROUNDS = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 2);
 /**
+ * Days each user's first sync covers (one job each). The issue's figure is one day; more days with fewer users
+ * (`BENCH_SYNC_USERS`) move the same readings in fewer, larger jobs: what a job costs apart from its readings.
+ */
+const DAYS = Number(process.env['BENCH_SYNC_DAYS'] ?? 1);
+/**
  * Untimed rounds of every contender before the timed ones. DynamoDB Local's JVM brings each kind of request down to
  * its warm cost on its own, over a thousand or two of that kind (measured: a claim's UpdateItem from 4.6 to 1.1 ms of
  * its CPU, a three-item transaction from 9.5 to about 4.5 ms): a warm-up of the loop alone warms only its BatchWrites,
@@ -92,7 +98,8 @@ const WARMUP_JOBS_PER_PROCESS = Number(process.env['BENCH_SYNC_WORKER_WARMUP'] ?
 const LOG_DIR = process.env['BENCH_SYNC_LOG_DIR'];
 /** The workers' LOG_LEVEL: `debug` adds every DynamoDB call with its duration (and what writing those lines costs). */
 const LOG_LEVEL = process.env['BENCH_SYNC_LOG_LEVEL'] ?? 'info';
-const READINGS = USERS * READINGS_PER_DAY;
+const READINGS_PER_USER = DAYS * READINGS_PER_DAY;
+const READINGS = USERS * READINGS_PER_USER;
 const TARGET = 0.8;
 const RESULTS = resolve(import.meta.dirname, '../../../bench-results/sync-worker.json');
 
@@ -133,11 +140,11 @@ async function verifyStored(context: Context, table: string, what: string, login
       for (const item of page.Items ?? []) ids.push(String((item['dexcom'] as { record_id?: string } | undefined)?.record_id));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
-    if (ids.sort().join() !== context.stage.expectedRecordIds(login).join()) problems.push(`${login}: ${ids.length} stored, ${READINGS_PER_DAY} served`);
+    if (ids.sort().join() !== context.stage.expectedRecordIds(login).join()) problems.push(`${login}: ${ids.length} stored, ${READINGS_PER_USER} served`);
     return ids.length;
   });
   const total = counts.reduce((sum, count) => sum + count, 0);
-  const expected = logins.length * READINGS_PER_DAY;
+  const expected = logins.length * READINGS_PER_USER;
   if (problems.length > 0 || total !== expected) {
     throw new Error(`${what}: ${total} readings stored, ${expected} expected; ${problems.slice(0, 5).join('; ')}`);
   }
@@ -274,7 +281,7 @@ async function runWorkerProcesses(context: Context, processes: number): Promise<
     const end = Math.max(...completions(jobIds));
     const elapsed = end - (timedFrom as number);
     const sum = (name: string, labels?: Record<string, string>) => metrics.reduce((total, text) => total + metricSum(text, name, labels), 0);
-    // The jobs: each first job completed on its first attempt, the timed ones with exactly their day written.
+    // The jobs: each first job completed on its first attempt, the timed ones with exactly their window written.
     const jobs = container.get(SyncJobRepository);
     const [timedJobs, warmupJobs] = await Promise.all([pool(jobIds, 16, (id) => jobs.get(id)), pool(warmupIds, 16, (id) => jobs.get(id))]);
     const warmupRecords = warmupJobs.reduce((total, job) => total + (job?.records_synced ?? 0), 0);
@@ -292,8 +299,8 @@ async function runWorkerProcesses(context: Context, processes: number): Promise<
       dynamodb_ms_per_job: operationTimesPerJob(workers, warmupIds.length + jobIds.length),
     };
     const wrong = [...timedJobs, ...warmupJobs].filter((job) => job === undefined || job.status !== 'completed' || job.attempts !== 1);
-    const short = timedJobs.filter((job) => job?.records_synced !== READINGS_PER_DAY);
-    if (wrong.length > 0 || short.length > 0) throw new Error(`${wrong.length} first jobs not completed once, ${short.length} timed ones without their ${READINGS_PER_DAY} readings`);
+    const short = timedJobs.filter((job) => job?.records_synced !== READINGS_PER_USER);
+    if (wrong.length > 0 || short.length > 0) throw new Error(`${wrong.length} first jobs not completed once, ${short.length} timed ones without their ${READINGS_PER_USER} readings`);
     const calls = USERS + warmupIds.length;
     if (details.records_synced !== READINGS + warmupRecords || details.token_refreshes !== 0 || details.egvs_calls !== calls || details.warnings !== 0) {
       throw new Error(`worker_${processes}: unexpected metrics or log lines ${JSON.stringify(details)}`);
@@ -324,7 +331,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const local = await startLocalDynamoDB();
   cleanups.push(() => local.stop());
-  const stage = await startBenchStage(USERS, WARMUP_JOBS_PER_PROCESS * 2);
+  const stage = await startBenchStage(USERS, WARMUP_JOBS_PER_PROCESS * 2, DAYS);
   cleanups.push(() => stage.stop());
   const client = new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   cleanups.push(() => client.destroy());
@@ -341,7 +348,7 @@ async function main(): Promise<void> {
     WORKER_HTTP_PORT: '0',
     WORKER_IDLE_MIN_MS: '50',
     WORKER_IDLE_MAX_MS: '200',
-    SYNC_BACKFILL_DAYS: '1',
+    SYNC_BACKFILL_DAYS: String(DAYS),
     LOG_LEVEL,
   };
   // The loop's tables are made as the workers' are (ensureTables: the same definitions, TTL included).
@@ -401,7 +408,8 @@ async function main(): Promise<void> {
     },
     setup: {
       users: USERS,
-      readings_per_user: READINGS_PER_DAY,
+      days: DAYS,
+      readings_per_user: READINGS_PER_USER,
       readings: READINGS,
       window: { start: stage.window.start.toISOString(), end: stage.window.end.toISOString() },
       concurrency: { raw_users_at_once: CONCURRENCY, worker_concurrency_per_process: CONCURRENCY },
@@ -428,7 +436,7 @@ async function main(): Promise<void> {
 
   const extra = analysis.worker_1_extra_cpu_ms_per_1000_vs_raw;
   const signed = (ms: number | null) => (ms === null ? 'n/a' : `${ms < 0 ? '−' : '+'}${Math.abs(ms)}`);
-  console.log(`\n@vitals/sync-worker — ${USERS} users × 1 day (${READINGS} readings) from the Dexcom simulator, same run, ${ROUNDS} round(s)`);
+  console.log(`\n@vitals/sync-worker — ${USERS} users × ${DAYS} day${DAYS === 1 ? '' : 's'} (${READINGS} readings) from the Dexcom simulator, same run, ${ROUNDS} round(s)`);
   printTable(summary, CONCURRENCY);
   console.log(`worker_1 / raw        ${results.ratio_worker_1_vs_raw.toFixed(3)}×  target ≥ ${TARGET}×  (by round ${results.ratio_worker_1_vs_raw_by_round.join(', ')})`);
   console.log(
