@@ -25,10 +25,11 @@
  * table with TTL on about 6 % more CPU, and scans such tables in the
  * background).
  *
- * After an untimed round of every contender (`BENCH_SYNC_WARMUP_ROUNDS`,
- * 1: a cold JVM would slow whichever contender came first, and DynamoDB
- * Local's JVM warms each kind of request on its own; the raw loop's code
- * runs in this process, so it is warm too), round by round in alternating
+ * After untimed rounds of every contender (`BENCH_SYNC_WARMUP_ROUNDS`,
+ * 4: a cold JVM would slow whichever contender came first, and DynamoDB
+ * Local's JVM warms each kind of request on its own, over a thousand or two
+ * of that kind; the raw loop's code runs in this process, so it is warm
+ * too), round by round in alternating
  * order, so that drift of the machine or of
  * DynamoDB Local hits all alike. Each worker process is warmed the same
  * way before it is timed: `BENCH_SYNC_WORKER_WARMUP` (40) first syncs per process of
@@ -54,7 +55,7 @@
  * BENCH_SYNC_USERS, BENCH_SYNC_DAYS (default 1: the days each user's
  * first sync covers), BENCH_SYNC_CONCURRENCY (default 4, the worker's
  * default), BENCH_SYNC_ROUNDS (default 2), BENCH_SYNC_WARMUP_ROUNDS
- * (default 1) change the work;
+ * (default 4) change the work;
  * BENCH_SYNC_LOG_DIR keeps the workers' log lines. Results go to
  * bench-results/sync-worker.json.
  */
@@ -88,11 +89,13 @@ const DAYS = Number(process.env['BENCH_SYNC_DAYS'] ?? 1);
 /**
  * Untimed rounds of every contender before the timed ones. DynamoDB Local's JVM brings each kind of request down to
  * its warm cost on its own, over a thousand or two of that kind (measured: a claim's UpdateItem from 4.6 to 1.1 ms of
- * its CPU, a three-item transaction from 9.5 to about 4.5 ms): a warm-up of the loop alone warms only its BatchWrites,
- * and a worker process's 40 warm-up syncs give its claims 40.
+ * its CPU over 2,000, a three-item transaction from 9.5 to about 4.5 ms): a warm-up of the loop alone warms only its
+ * BatchWrites. A round serves the workers' kinds (claim, newest-reading Query, rollup puts, completing transaction)
+ * once per job: 520 times with the default users (`worker_1` 40 + 200 jobs, `worker_2` 80 + 200), so four rounds
+ * bring them to about 2,000 before anything is timed (the README has what one round left).
  */
-const WARMUP_ROUNDS = Number(process.env['BENCH_SYNC_WARMUP_ROUNDS'] ?? 1);
-/** First syncs a worker process makes before it is timed, as the loop's process is warmed by the untimed round. */
+const WARMUP_ROUNDS = Number(process.env['BENCH_SYNC_WARMUP_ROUNDS'] ?? 4);
+/** First syncs a worker process makes before it is timed, as the loop's process is warmed by the untimed rounds. */
 const WARMUP_JOBS_PER_PROCESS = Number(process.env['BENCH_SYNC_WORKER_WARMUP'] ?? 40);
 /** Where to keep the worker processes' log lines, for a closer look. */
 const LOG_DIR = process.env['BENCH_SYNC_LOG_DIR'];
