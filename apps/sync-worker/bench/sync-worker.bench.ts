@@ -86,6 +86,10 @@ const ROUNDS = Number(process.env['BENCH_SYNC_ROUNDS'] ?? 2);
  * (`BENCH_SYNC_USERS`) move the same readings in fewer, larger jobs: what a job costs apart from its readings.
  */
 const DAYS = Number(process.env['BENCH_SYNC_DAYS'] ?? 1);
+if (!Number.isInteger(DAYS) || DAYS < 1 || DAYS > 30) {
+  // The checks count one `egvs` call per job: Dexcom answers at most 30 days a call.
+  throw new Error(`BENCH_SYNC_DAYS must be a whole number of days from 1 to 30, not "${process.env['BENCH_SYNC_DAYS']}"`);
+}
 /**
  * Untimed rounds of every contender before the timed ones. DynamoDB Local's JVM brings each kind of request down to
  * its warm cost on its own, over a thousand or two of that kind (measured: a claim's UpdateItem from 4.6 to 1.1 ms of
