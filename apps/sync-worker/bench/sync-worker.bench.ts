@@ -25,15 +25,14 @@
  * table with TTL on about 6 % more CPU, and scans such tables in the
  * background).
  *
- * After untimed rounds of every contender (`BENCH_SYNC_WARMUP_ROUNDS`,
- * 4: a cold JVM would slow whichever contender came first, and DynamoDB
+ * After untimed rounds of every contender (`BENCH_SYNC_WARMUP_ROUNDS`, 4:
+ * a cold JVM would slow whichever contender came first, and DynamoDB
  * Local's JVM warms each kind of request on its own, over a thousand or two
  * of that kind; the raw loop's code runs in this process, so it is warm
- * too), round by round in alternating
- * order, so that drift of the machine or of
- * DynamoDB Local hits all alike. Each worker process is warmed the same
- * way before it is timed: `BENCH_SYNC_WORKER_WARMUP` (40) first syncs per process of
- * other users, whose jobs are due an hour earlier, so they are claimed
+ * too), round by round in alternating order, so that drift of the machine
+ * or of DynamoDB Local hits all alike. Each worker process is warmed the
+ * same way before it is timed: `BENCH_SYNC_WORKER_WARMUP` (40) first syncs
+ * per process of other users, whose jobs are due an hour earlier, so they are claimed
  * first (a production worker runs for days; a cold one ran its first 20
  * jobs at about half its later rate). Items/s are readings stored per
  * second of work: for the workers, from the first claim of a timed job to
