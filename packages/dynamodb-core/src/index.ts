@@ -1,5 +1,5 @@
 export { VitalsError, type VitalsErrorCode, type VitalsErrorDetailsByCode } from './errors/vitals-error.ts';
-export { createLogger, type Logger, type LoggerOptions } from './logger/logger.ts';
+export { createLogger, synchronousStandardOutput, type Logger, type LoggerOptions } from './logger/logger.ts';
 export {
   AWS_REGION_PATTERN,
   type ConfigIssue,
