@@ -112,3 +112,79 @@ describe('the worker process', () => {
     expect(worker.output()).not.toMatch(/^\s+at /m);
   });
 });
+
+/*
+ * As `npm start` runs it: over an IPC channel, its output read through pipes
+ * by the process that started it. That process, killed while the worker is
+ * busy writing lines, leaves them unwritable; the worker must end all the same.
+ */
+describe('the worker process whose starter is killed', () => {
+  /** Starts the worker as the API does under `npm start`, prints its pid, and passes on what it prints. */
+  const STARTER = `
+const { spawn } = require('node:child_process');
+const worker = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', 'apps/sync-worker/src/main.ts'], {
+  stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+});
+process.stdout.write('worker pid ' + worker.pid + '\\n');
+worker.stdout.on('data', (chunk) => process.stdout.write(chunk));
+worker.stderr.on('data', (chunk) => process.stdout.write(chunk));
+  `;
+  let stage: SyncStage;
+  beforeAll(async () => {
+    stage = await startSyncStage({ env: { SYNC_INTERVAL_MS: '3600000' } });
+  });
+  afterAll(async () => {
+    await stage.stop();
+  });
+
+  const USERS = 4;
+  const completed = (lines: string[]) => lines.filter((line) => line.includes('"msg":"sync job completed"')).length;
+  // The moment in the worker's output, and how long after it the starter dies: at once, while lines are on their way;
+  // or once the worker is quiet, so that the lines of its stop are the first to find the pipe broken.
+  const moments: [string, (lines: string[]) => boolean, number][] = [
+    ['while it starts', (lines) => lines.some((line) => line.startsWith('{')), 0],
+    ['while it runs jobs', (lines) => lines.some((line) => line.includes('"msg":"sync job claimed"')), 0],
+    ['while it waits for work', (lines) => completed(lines) >= USERS, 1_000],
+  ];
+  it.each(moments)('when the process that started it is killed %s, it exits though its output pipes are broken', async (moment, reached, afterMs) => {
+    const id = `starter-gone-${moments.findIndex(([name]) => name === moment)}`;
+    for (let user = 0; user < USERS; user += 1) await stage.connect(`${id}-${user}`);
+    const starter = spawn(process.execPath, ['-e', STARTER], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: 'tsconfig.base.json', ...stage.env, WORKER_ID: id },
+    });
+    let output = '';
+    let due = false;
+    const killed = new Promise<boolean>((resolve) => {
+      starter.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        if (due || !reached(output.split('\n'))) return;
+        due = true;
+        const kill = () => resolve(starter.kill('SIGKILL'));
+        // At once: from the handler that reads the line, not a poll later.
+        if (afterMs === 0) kill();
+        else setTimeout(kill, afterMs);
+      });
+      setTimeout(() => resolve(false), 60_000).unref();
+    });
+    expect(await killed).toBe(true);
+    const pid = Number(/^worker pid (\d+)$/m.exec(output)?.[1]);
+    expect(pid).toBeGreaterThan(1);
+    const running = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Within the grace it gives its jobs (15 s), and then some.
+    const gone = await until('the worker is gone', () => !running(), 25_000).then(
+      () => true,
+      () => false,
+    );
+    if (!gone) process.kill(pid, 'SIGKILL');
+    expect(gone).toBe(true);
+  });
+});

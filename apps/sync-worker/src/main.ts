@@ -1,4 +1,4 @@
-import { VitalsError } from '@vitals/dynamodb-core';
+import { VitalsError, synchronousStandardOutput } from '@vitals/dynamodb-core';
 import { JavaRequiredError, PortInUseError } from '@vitals/local-dynamodb';
 import { startWorker } from './worker/start-worker.ts';
 
@@ -28,7 +28,8 @@ if (process.connected) {
 }
 
 try {
-  const running = await startWorker(process.env);
+  // Synchronous: with the starter gone, its pipe is broken, and buffered lines would hold the exit for ever.
+  const running = await startWorker(process.env, { logDestination: synchronousStandardOutput() });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
