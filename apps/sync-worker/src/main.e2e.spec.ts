@@ -147,7 +147,7 @@ worker.stderr.on('data', (chunk) => process.stdout.write(chunk));
     ['while it waits for work', (lines) => completed(lines) >= USERS, 1_000],
   ];
   it.each(moments)('when the process that started it is killed %s, it exits though its output pipes are broken', async (moment, reached, afterMs) => {
-    const id = `starter-gone-${moments.findIndex(([name]) => name === moment)}`;
+    const id = `starter-gone-${moment.replaceAll(' ', '-')}`;
     for (let user = 0; user < USERS; user += 1) await stage.connect(`${id}-${user}`);
     const starter = spawn(process.execPath, ['-e', STARTER], {
       cwd: root,
