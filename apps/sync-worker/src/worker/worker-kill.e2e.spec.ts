@@ -22,9 +22,11 @@ describe('worker processes SIGKILLed mid-job', () => {
         SYNC_BACKFILL_DAYS: '90',
         SYNC_INTERVAL_MS: '3600000',
         WORKER_CONCURRENCY: '1',
-        DEXCOM_TIMEOUT_MS: '1500',
-        WORKER_JOB_LEASE_MS: '3000',
-        TOKEN_REFRESH_LEASE_MS: '3000',
+        // Well above the simulator's 600 ms: on a loaded machine a slow answer must not become a failed attempt,
+        // whose retry waits a minute (a CI run timed out here at 1500 ms). The leases are twice it, as they must be.
+        DEXCOM_TIMEOUT_MS: '3000',
+        WORKER_JOB_LEASE_MS: '6000',
+        TOKEN_REFRESH_LEASE_MS: '6000',
       },
     });
   });
@@ -60,11 +62,12 @@ describe('worker processes SIGKILLed mid-job', () => {
 
     const survivor = spawnWorker('survivor', { ...stage.env, WORKER_CONCURRENCY: '4' });
     workers.push(survivor);
-    await until(
-      'every backfill completed',
-      async () => (await Promise.all(logins.map((login) => stage.jobs.get(present(backfills.get(login), login).job_id)))).every((job) => job?.status === 'completed'),
-      90_000,
-    );
+    const backfillJobs = () => Promise.all(logins.map((login) => stage.jobs.get(present(backfills.get(login), login).job_id)));
+    await until('every backfill completed', async () => (await backfillJobs()).every((job) => job?.status === 'completed'), 90_000).catch(async (error: Error) => {
+      // Say which jobs did not finish, and why.
+      const unfinished = (await backfillJobs()).filter((job) => job?.status !== 'completed');
+      throw new Error(`${error.message}: ${JSON.stringify(unfinished.map((job) => job && { status: job.status, attempts: job.attempts, last_error: job.last_error, scheduled_at: job.scheduled_at }))}`);
+    });
 
     // Every job a victim died on was claimed again after its lease expired, and completed then.
     const killed = await Promise.all([...new Set(killedJobs)].map((jobId) => stage.jobs.get(jobId)));
