@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { spawnSourceScript } from './test-support/source-script.ts';
 import { PROVIDER, startSyncStage, until, type SyncStage } from './test-support/sync-stage.ts';
 import { killAll, root, spawnWorker, type WorkerProcess } from './test-support/worker-process.ts';
 
@@ -88,11 +88,10 @@ describe('the worker process', () => {
 
   it('when the process that started it over an IPC channel is gone, it exits', async () => {
     const afterMs = 8_000;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', 'apps/sync-worker/src/main.ts'], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      env: { ...process.env, NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: 'tsconfig.base.json', ...stage.env, WORKER_ID: `ipc-${afterMs}` },
-    });
+    const child = spawnSourceScript(root, 'apps/sync-worker/src/main.ts', { ...stage.env, WORKER_ID: `ipc-${afterMs}` }, { ipc: true });
+    // Read and dropped: the worker writes its lines synchronously, so an unread pipe would hold it up.
+    child.stdout.resume();
+    child.stderr.resume();
     const exited = once(child, 'exit');
     await new Promise((done) => setTimeout(done, afterMs));
     // What the channel sees when its other end dies, however it died.
@@ -119,16 +118,6 @@ describe('the worker process', () => {
  * busy writing lines, leaves them unwritable; the worker must end all the same.
  */
 describe('the worker process whose starter is killed', () => {
-  /** Starts the worker as the API does under `npm start`, prints its pid, and passes on what it prints. */
-  const STARTER = `
-const { spawn } = require('node:child_process');
-const worker = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', 'apps/sync-worker/src/main.ts'], {
-  stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-});
-process.stdout.write('worker pid ' + worker.pid + '\\n');
-worker.stdout.on('data', (chunk) => process.stdout.write(chunk));
-worker.stderr.on('data', (chunk) => process.stdout.write(chunk));
-  `;
   let stage: SyncStage;
   beforeAll(async () => {
     stage = await startSyncStage({ env: { SYNC_INTERVAL_MS: '3600000' } });
@@ -149,12 +138,9 @@ worker.stderr.on('data', (chunk) => process.stdout.write(chunk));
   it.each(moments)('when the process that started it is killed %s, it exits though its output pipes are broken', async (moment, reached, afterMs) => {
     const id = `starter-gone-${moment.replaceAll(' ', '-')}`;
     for (let user = 0; user < USERS; user += 1) await stage.connect(`${id}-${user}`);
-    const starter = spawn(process.execPath, ['-e', STARTER], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: 'tsconfig.base.json', ...stage.env, WORKER_ID: id },
-    });
+    const starter = spawnSourceScript(root, 'apps/sync-worker/src/test-support/ipc-starter.ts', { ...stage.env, WORKER_ID: id });
     let output = '';
+    starter.stderr.pipe(process.stderr);
     let due = false;
     const killed = new Promise<boolean>((resolve) => {
       starter.stdout.on('data', (chunk: Buffer) => {

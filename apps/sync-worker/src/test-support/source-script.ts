@@ -5,19 +5,23 @@
  * benchmark (ES modules under tsx) alike: each passes the workspace root it
  * found its own way.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcessByStdio, type StdioOptions } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
-/** Starts `script` (a path from `root`, the workspace root) in `root` with `env` over this process's environment. */
-export function spawnSourceScript(root: string, script: string, env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
+/**
+ * Starts `script` (a path from `root`, the workspace root) in `root` with `env` over this process's
+ * environment; with `ipc`, also over an IPC channel, as the API starts the worker under `npm start`.
+ */
+export function spawnSourceScript(root: string, script: string, env: Record<string, string>, options: { ipc?: boolean } = {}): ChildProcessByStdio<null, Readable, Readable> {
   const inherited = { ...process.env };
   // Nx sets FORCE_COLOR; beside NO_COLOR it makes Node warn on stderr.
   delete inherited['FORCE_COLOR'];
+  const stdio: StdioOptions = options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'];
   return spawn(process.execPath, ['--import', 'tsx', '--conditions=@vitals/source', script], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio,
     env: { ...inherited, NO_COLOR: '1', NODE_NO_WARNINGS: '1', TSX_TSCONFIG_PATH: 'tsconfig.base.json', ...env },
-  });
+  }) as ChildProcessByStdio<null, Readable, Readable>;
 }
 
 /** Calls `onLine` with each whole line `stream` writes, as it arrives. */
